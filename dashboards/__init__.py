@@ -1,0 +1,1 @@
+"""The Streamlit app; it only reads the published warehouse."""

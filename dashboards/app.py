@@ -1,0 +1,24 @@
+"""OmniOps dashboards: the entry point ``omniops serve`` runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboards.warehouse import published_db_path, warehouse_version
+
+PAGES = Path(__file__).parent / "pages"
+
+st.set_page_config(page_title="OmniOps", page_icon="📦", layout="wide")
+
+if warehouse_version() is None:
+    st.title("OmniOps")
+    st.warning(
+        f"No published warehouse yet at `{published_db_path()}`. "
+        "Run `omniops run` (or `make demo`) and reload this page."
+    )
+    st.stop()
+
+navigation = st.navigation([st.Page(PAGES / "overview.py", title="KPI overview", icon="📊", default=True)])
+navigation.run()

@@ -1,0 +1,29 @@
+"""Number formatting and KPI status colours shared by the pages."""
+
+from __future__ import annotations
+
+import math
+
+STATUS_COLOURS = {"on_target": "#1a7f37", "off_target": "#cf222e", "info": "#57606a"}
+
+
+def is_missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_percent(value: float | None, digits: int = 1) -> str:
+    return "–" if is_missing(value) else f"{100 * value:.{digits}f} %"
+
+
+def fmt_days(value: float | None) -> str:
+    return "–" if is_missing(value) else f"{value:.0f} days"
+
+
+def fmt_money(value: float | None, currency: str = "CNY") -> str:
+    if is_missing(value):
+        return "–"
+    if abs(value) >= 1e6:
+        return f"{currency} {value / 1e6:.2f} M"
+    if abs(value) >= 1e3:
+        return f"{currency} {value / 1e3:.1f} k"
+    return f"{currency} {value:.0f}"

@@ -1,0 +1,21 @@
+-- One row per (channel, channel order id, line). Overlapping export windows deliver the same line in
+-- two files; the copy with the newest record_updated_at_utc wins, then the later file (by name, since
+-- exports are named by period), then the later record. `source_copies` says how many copies there were.
+with lines as (
+    select * from {{ ref('int_order_lines__unioned') }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by channel, channel_order_id, channel_line_id
+            order by record_updated_at_utc desc nulls last, source_file desc, source_record_number desc
+        ) as copy_rank,
+        count(*) over (partition by channel, channel_order_id, channel_line_id) as source_copies
+    from lines
+)
+
+select * exclude (copy_rank)
+from ranked
+where copy_rank = 1

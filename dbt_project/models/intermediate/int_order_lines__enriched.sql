@@ -1,0 +1,62 @@
+-- De-duplicated lines with the master SKU (through the ERP alias table), the unified status (through
+-- the channel_status_map seed), the order date in the company's zone and amounts in the reporting
+-- currency (the month's rate from the ERP).
+with lines as (
+    select * from {{ ref('int_order_lines__deduplicated') }}
+),
+
+aliases as (
+    select channel, channel_sku, sku from {{ ref('stg_erp__sku_aliases') }}
+),
+
+products as (
+    select sku, unit_cost from {{ ref('stg_erp__products') }}
+),
+
+status_map as (
+    select channel, channel_status, unified_status from {{ ref('channel_status_map') }}
+),
+
+rates as (
+    select currency, rate_date, cny_per_unit from {{ ref('stg_erp__exchange_rates') }}
+),
+
+resolved as (
+    select
+        lines.*,
+        coalesce(aliases.sku, direct.sku) as sku,
+        case
+            when aliases.sku is not null then 'alias'
+            when direct.sku is not null then 'direct'
+            else 'unresolved'
+        end as sku_resolution,
+        status_map.unified_status as line_status,
+        {{ utc_to_local_date('lines.ordered_at_utc', var('company_time_zone')) }} as order_date
+    from lines
+    left join aliases
+        on aliases.channel = lines.channel and aliases.channel_sku = lines.channel_sku
+    left join products as direct
+        on direct.sku = lines.channel_sku
+    left join status_map
+        on status_map.channel = lines.channel and status_map.channel_status = lines.channel_status
+)
+
+select
+    {{ dbt.hash(dbt.concat(["resolved.channel", "'|'", "resolved.channel_order_id"])) }} as order_key,
+    {{ dbt.hash(dbt.concat([
+        "resolved.channel", "'|'", "resolved.channel_order_id", "'|'", "resolved.channel_line_id"
+    ])) }} as order_line_key,
+    resolved.*,
+    products.unit_cost,
+    case when resolved.currency = '{{ var("reporting_currency") }}' then 1.0 else rates.cny_per_unit end
+        as fx_rate_to_reporting,
+    resolved.line_amount
+        * case when resolved.currency = '{{ var("reporting_currency") }}' then 1.0 else rates.cny_per_unit end
+        as line_amount_reporting,
+    resolved.quantity * products.unit_cost as line_cost_reporting
+from resolved
+left join products
+    on products.sku = resolved.sku
+left join rates
+    on rates.currency = resolved.currency
+    and rates.rate_date = {{ dbt.date_trunc('month', 'resolved.order_date') }}

@@ -1,0 +1,215 @@
+-- Every channel's order lines in one shape, before de-duplication. One row per source row (per
+-- thread line for social commerce). `channel_line_id` identifies a line within its channel order;
+-- `record_updated_at_utc` orders copies of the same line so the newest export wins.
+with shopify as (
+    select
+        'shopify' as channel,
+        order_name as channel_order_id,
+        cast(line_number as varchar) as channel_line_id,
+        line_number,
+        cast(null as varchar) as sub_channel,
+        channel_status,
+        created_at_utc as ordered_at_utc,
+        paid_at_utc,
+        billing_name as customer_name,
+        customer_email,
+        shipping_phone as customer_phone,
+        cast(null as varchar) as customer_handle,
+        channel_sku,
+        item_name,
+        quantity,
+        unit_price,
+        quantity * unit_price as line_amount,
+        currency,
+        cast(null as date) as channel_promised_date,
+        order_name as fulfilment_ref,
+        'ship' as fulfilment_type,
+        greatest(
+            created_at_utc,
+            coalesce(paid_at_utc, created_at_utc),
+            coalesce(fulfilled_at_utc, created_at_utc),
+            coalesce(cancelled_at_utc, created_at_utc)
+        ) as record_updated_at_utc,
+        unit_price is null as has_data_issue,
+        source_time_zone,
+        source_file,
+        source_record_number
+    from {{ ref('stg_shopify__orders') }}
+),
+
+amazon as (
+    select
+        'amazon' as channel,
+        amazon_order_id as channel_order_id,
+        channel_sku as channel_line_id,
+        cast(row_number() over (
+            partition by source_file, amazon_order_id order by source_record_number
+        ) as integer) as line_number,
+        sales_channel as sub_channel,
+        channel_status,
+        purchase_date_utc as ordered_at_utc,
+        cast(null as timestamp) as paid_at_utc,
+        cast(null as varchar) as customer_name,
+        cast(null as varchar) as customer_email,
+        cast(null as varchar) as customer_phone,
+        cast(null as varchar) as customer_handle,
+        channel_sku,
+        item_name,
+        quantity,
+        cast(item_price / nullif(quantity, 0) as decimal(18, 2)) as unit_price,
+        item_price as line_amount,
+        currency,
+        cast(null as date) as channel_promised_date,
+        amazon_order_id as fulfilment_ref,
+        'ship' as fulfilment_type,
+        last_updated_at_utc as record_updated_at_utc,
+        item_price is null and channel_status <> 'Pending' as has_data_issue,
+        source_time_zone,
+        source_file,
+        source_record_number
+    from {{ ref('stg_amazon__all_orders') }}
+),
+
+tmall as (
+    select
+        'tmall' as channel,
+        order_id as channel_order_id,
+        sub_order_id as channel_line_id,
+        cast(row_number() over (
+            partition by source_file, order_id order by source_record_number
+        ) as integer) as line_number,
+        shop_name as sub_channel,
+        channel_status,
+        created_at_utc as ordered_at_utc,
+        paid_at_utc,
+        consignee_name as customer_name,
+        cast(null as varchar) as customer_email,
+        mobile_phone as customer_phone,
+        buyer_nick as customer_handle,
+        channel_sku,
+        item_name,
+        quantity,
+        unit_price,
+        amount_paid as line_amount,
+        currency,
+        cast(null as date) as channel_promised_date,
+        order_id as fulfilment_ref,
+        'ship' as fulfilment_type,
+        greatest(
+            created_at_utc,
+            coalesce(paid_at_utc, created_at_utc),
+            coalesce(shipped_at_utc, created_at_utc),
+            coalesce(received_at_utc, created_at_utc)
+        ) as record_updated_at_utc,
+        false as has_data_issue,
+        source_time_zone,
+        source_file,
+        source_record_number
+    from {{ ref('stg_tmall__orders') }}
+),
+
+social as (
+    select
+        'social' as channel,
+        thread_id as channel_order_id,
+        cast(line_number as varchar) as channel_line_id,
+        cast(line_number as integer) as line_number,
+        platform as sub_channel,
+        channel_status,
+        ordered_at_utc,
+        paid_at_utc,
+        customer_nickname as customer_name,
+        cast(null as varchar) as customer_email,
+        customer_phone,
+        customer_wechat_id as customer_handle,
+        channel_sku,
+        cast(null as varchar) as item_name,
+        quantity,
+        unit_price,
+        quantity * unit_price as line_amount,
+        currency,
+        promised_date as channel_promised_date,
+        coalesce(order_no, thread_id) as fulfilment_ref,
+        'ship' as fulfilment_type,
+        last_event_at_utc as record_updated_at_utc,
+        false as has_data_issue,
+        'Asia/Shanghai' as source_time_zone,
+        source_file,
+        source_record_number
+    from {{ ref('int_social__threads') }}
+),
+
+pos as (
+    select
+        'stores' as channel,
+        receipt_no as channel_order_id,
+        cast(line_number as varchar) as channel_line_id,
+        cast(line_number as integer) as line_number,
+        store_code as sub_channel,
+        case when max(case when quantity < 0 then 1 else 0 end) over (partition by receipt_no) = 1
+            then 'return' else 'sale'
+        end as channel_status,
+        sold_at_utc as ordered_at_utc,
+        sold_at_utc as paid_at_utc,
+        cast(null as varchar) as customer_name,
+        cast(null as varchar) as customer_email,
+        member_phone as customer_phone,
+        cast(null as varchar) as customer_handle,
+        channel_sku,
+        item_name,
+        quantity,
+        unit_price,
+        line_total as line_amount,
+        currency,
+        cast(null as date) as channel_promised_date,
+        receipt_no as fulfilment_ref,
+        'counter' as fulfilment_type,
+        sold_at_utc as record_updated_at_utc,
+        false as has_data_issue,
+        source_time_zone,
+        source_file,
+        source_record_number
+    from {{ ref('stg_stores__pos_receipts') }}
+),
+
+store_orders as (
+    select
+        'stores' as channel,
+        order_no as channel_order_id,
+        cast(line_number as varchar) as channel_line_id,
+        line_number,
+        store_code as sub_channel,
+        channel_status,
+        created_at_utc as ordered_at_utc,
+        invoiced_at_utc as paid_at_utc,
+        customer_name,
+        customer_email,
+        customer_phone,
+        company as customer_handle,
+        channel_sku,
+        cast(null as varchar) as item_name,
+        quantity,
+        unit_price,
+        quantity * unit_price as line_amount,
+        currency,
+        promised_date as channel_promised_date,
+        order_no as fulfilment_ref,
+        'ship' as fulfilment_type,
+        greatest(
+            created_at_utc,
+            coalesce(stock_checked_at_utc, created_at_utc),
+            coalesce(invoiced_at_utc, created_at_utc)
+        ) as record_updated_at_utc,
+        false as has_data_issue,
+        source_time_zone,
+        source_file,
+        source_record_number
+    from {{ ref('stg_stores__store_orders') }}
+)
+
+select * from shopify
+union all select * from amazon
+union all select * from tmall
+union all select * from social
+union all select * from pos
+union all select * from store_orders

@@ -1,0 +1,48 @@
+-- One row per unified order line, with the order's status and dates, the master SKU and amounts in
+-- the original and the reporting currency.
+with lines as (
+    select * from {{ ref('int_order_lines__enriched') }}
+),
+
+orders as (
+    select order_key, customer_key, order_status, promised_date, delivered_at_utc
+    from {{ ref('fct_orders') }}
+)
+
+select
+    lines.order_line_key,
+    lines.order_key,
+    orders.customer_key,
+    lines.channel,
+    lines.channel_order_id,
+    lines.channel_line_id,
+    lines.line_number,
+    lines.sub_channel,
+    lines.fulfilment_type,
+    lines.channel_status,
+    lines.line_status,
+    orders.order_status,
+    lines.ordered_at_utc,
+    lines.order_date,
+    orders.promised_date,
+    orders.delivered_at_utc,
+    lines.sku,
+    lines.channel_sku,
+    lines.sku_resolution,
+    lines.item_name,
+    lines.quantity,
+    lines.quantity < 0 as is_return_line,
+    lines.unit_price,
+    lines.line_amount,
+    lines.currency,
+    lines.fx_rate_to_reporting,
+    lines.line_amount_reporting,
+    lines.unit_cost,
+    lines.line_cost_reporting,
+    lines.has_data_issue,
+    lines.source_copies,
+    lines.source_time_zone,
+    lines.source_file,
+    lines.source_record_number
+from lines
+inner join orders on orders.order_key = lines.order_key

@@ -1,0 +1,70 @@
+-- One row per Shopify export row (line item). Shopify writes order-level fields on the first row of
+-- an order only; they are spread to every line of that order within the same file.
+with source as (
+    select * from {{ source('shopify', 'orders') }}
+),
+
+renamed as (
+    select
+        "Name" as order_name,
+        "Id" as shopify_order_id,
+        {{ normalise_email('"Email"') }} as customer_email,
+        "Financial Status" as financial_status,
+        "Fulfillment Status" as fulfillment_status,
+        {{ offset_text_to_utc('"Paid at"') }} as paid_at_utc,
+        {{ offset_text_to_utc('"Fulfilled at"') }} as fulfilled_at_utc,
+        {{ offset_text_to_utc('"Cancelled at"') }} as cancelled_at_utc,
+        {{ offset_text_to_utc('"Created at"') }} as created_at_utc,
+        "Currency" as currency,
+        {{ dbt.safe_cast('"Total"', 'decimal(18, 2)') }} as order_total,
+        "Shipping Method" as shipping_method,
+        "Billing Name" as billing_name,
+        "Shipping Phone" as shipping_phone,
+        "Shipping Country" as shipping_country,
+        {{ dbt.safe_cast('"Lineitem quantity"', 'integer') }} as quantity,
+        "Lineitem name" as item_name,
+        "Lineitem price" as unit_price_text,
+        {{ dbt.safe_cast('"Lineitem price"', 'decimal(18, 2)') }} as unit_price,
+        "Lineitem sku" as channel_sku,
+        "Lineitem fulfillment status" as line_fulfillment_status,
+        {{ lineage_columns() }}
+    from source
+),
+
+order_level_spread as (
+    select
+        order_name,
+        max(shopify_order_id) over order_in_file as shopify_order_id,
+        max(customer_email) over order_in_file as customer_email,
+        max(financial_status) over order_in_file as financial_status,
+        max(fulfillment_status) over order_in_file as fulfillment_status,
+        max(paid_at_utc) over order_in_file as paid_at_utc,
+        max(fulfilled_at_utc) over order_in_file as fulfilled_at_utc,
+        max(cancelled_at_utc) over order_in_file as cancelled_at_utc,
+        max(created_at_utc) over order_in_file as created_at_utc,
+        max(currency) over order_in_file as currency,
+        max(order_total) over order_in_file as order_total,
+        max(shipping_method) over order_in_file as shipping_method,
+        max(billing_name) over order_in_file as billing_name,
+        max(shipping_phone) over order_in_file as shipping_phone,
+        max(shipping_country) over order_in_file as shipping_country,
+        row_number() over (partition by source_file, order_name order by source_record_number) as line_number,
+        quantity,
+        item_name,
+        unit_price_text,
+        unit_price,
+        channel_sku,
+        line_fulfillment_status,
+        source_file,
+        source_record_number,
+        source_file_sha256,
+        loaded_at
+    from renamed
+    window order_in_file as (partition by source_file, order_name)
+)
+
+select
+    *,
+    coalesce(financial_status, '') || '/' || coalesce(fulfillment_status, '') as channel_status,
+    'America/New_York' as source_time_zone
+from order_level_spread

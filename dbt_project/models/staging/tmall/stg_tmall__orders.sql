@@ -1,0 +1,30 @@
+-- One row per Tmall sub-order (line). Times are Beijing time in the export; converted to UTC here.
+with source as (
+    select * from {{ source('tmall', 'orders') }}
+)
+
+select
+    "订单编号" as order_id,
+    "子订单编号" as sub_order_id,
+    "买家会员名" as buyer_nick,
+    "收货人姓名" as consignee_name,
+    "联系手机" as mobile_phone,
+    "订单状态" as order_status,
+    "退款状态" as refund_status,
+    "订单状态" || case when "退款状态" = '退款成功' then '/退款成功' else '' end as channel_status,
+    {{ local_text_to_utc('"订单创建时间"', 'Asia/Shanghai') }} as created_at_utc,
+    {{ local_text_to_utc('"订单付款时间"', 'Asia/Shanghai') }} as paid_at_utc,
+    {{ local_text_to_utc('"发货时间"', 'Asia/Shanghai') }} as shipped_at_utc,
+    {{ local_text_to_utc('"确认收货时间"', 'Asia/Shanghai') }} as received_at_utc,
+    "商家编码" as channel_sku,
+    "宝贝标题" as item_name,
+    {{ dbt.safe_cast('"单价"', 'decimal(18, 2)') }} as unit_price,
+    {{ dbt.safe_cast('"购买数量"', 'integer') }} as quantity,
+    {{ dbt.safe_cast('"实付金额"', 'decimal(18, 2)') }} as amount_paid,
+    "物流公司" as carrier,
+    "物流单号" as tracking_no,
+    "店铺名称" as shop_name,
+    'CNY' as currency,
+    'Asia/Shanghai' as source_time_zone,
+    {{ lineage_columns() }}
+from source

@@ -1,0 +1,1 @@
+"""OmniOps orchestration: Dagster definitions, landing, KPIs and the `omniops` CLI."""

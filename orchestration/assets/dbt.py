@@ -1,0 +1,29 @@
+"""The dbt project as Dagster assets: every seed, model and test, with lineage to the landing assets."""
+
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.resources import dbt_project
+
+dbt_project.prepare_if_dev()
+
+
+class OmniopsDbtTranslator(DagsterDbtTranslator):
+    """Groups dbt assets by layer (seeds, staging, intermediate, marts) as the folders do."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=OmniopsDbtTranslator()
+)
+def omniops_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build"], context=context).stream()

@@ -1,0 +1,156 @@
+"""KPI assets: OTD, OEE and inventory turnover days per month, against their targets.
+
+The maths is in ``orchestration.kpis.formulas``; this module only reads the marts, applies the
+formulas per period and writes ``marts.kpi_monthly`` for the dashboards.
+"""
+
+
+import pandas as pd
+from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster_dbt import get_asset_key_for_model
+
+from orchestration.assets.dbt import omniops_dbt_models
+from orchestration.kpis import formulas
+from orchestration.kpis.periods import monthly_periods
+from orchestration.resources import WarehouseResource
+
+KPI_INPUTS = ["fct_orders", "fct_order_lines", "fct_machine_shifts", "fct_inventory_daily"]
+
+
+def compute_kpis(
+    orders: pd.DataFrame,
+    order_lines: pd.DataFrame,
+    machine_shifts: pd.DataFrame,
+    inventory_daily: pd.DataFrame,
+    targets: pd.DataFrame,
+    benchmark: pd.Series,
+) -> pd.DataFrame:
+    """One row per KPI and period with value, numerator, denominator, target band and status."""
+    first_day = min(
+        pd.to_datetime(orders["order_date"]).min(), pd.to_datetime(inventory_daily["snapshot_date"]).min()
+    )
+    last_day = max(
+        pd.to_datetime(orders["order_date"]).max(), pd.to_datetime(inventory_daily["snapshot_date"]).max()
+    )
+    target = targets.set_index("kpi")["target"].astype(float)
+    bench = float(benchmark["value"])
+    band = (float(benchmark["band_low_factor"]) * bench, float(benchmark["band_high_factor"]) * bench)
+
+    rows = []
+    for period in monthly_periods(first_day.date(), last_day.date()):
+        base = {
+            "period_type": period.period_type,
+            "period": period.label,
+            "period_start": period.start,
+            "period_end": period.end,
+            "is_complete": period.is_complete,
+        }
+        otd = formulas.on_time_delivery(orders, period.start, period.end)
+        rows.append(
+            base
+            | {
+                "kpi": "otd_rate",
+                "value": otd.value,
+                "numerator": otd.numerator,
+                "denominator": otd.denominator,
+                "target_low": target["otd_rate"],
+                "target_high": None,
+            }
+        )
+        oee = formulas.oee(machine_shifts, period.start, period.end)
+        parts = formulas.oee_components(machine_shifts, period.start, period.end)
+        rows.append(
+            base
+            | {
+                "kpi": "oee",
+                "value": oee.value,
+                "numerator": oee.numerator,
+                "denominator": oee.denominator,
+                "target_low": target["oee"],
+                "target_high": None,
+            }
+        )
+        for part, value in parts.items():
+            rows.append(
+                base
+                | {
+                    "kpi": f"oee_{part}",
+                    "value": value,
+                    "numerator": None,
+                    "denominator": None,
+                    "target_low": None,
+                    "target_high": None,
+                }
+            )
+        cogs = formulas.cost_of_goods_sold(order_lines, period.start, period.end)
+        avg_inventory, days = formulas.average_inventory_value(inventory_daily, period.start, period.end)
+        rows.append(
+            base
+            | {
+                "kpi": "inventory_days",
+                "value": formulas.inventory_days(avg_inventory, cogs, days),
+                "numerator": avg_inventory * days,
+                "denominator": cogs,
+                "target_low": band[0],
+                "target_high": band[1],
+            }
+        )
+    frame = pd.DataFrame(rows)
+    value = frame["value"].astype(float)
+    low = frame["target_low"].astype(float)
+    high = frame["target_high"].astype(float)
+    on_target = (value >= low) & (high.isna() | (value <= high))
+    frame["status"] = "info"
+    has_target = low.notna() & value.notna()
+    frame.loc[has_target, "status"] = on_target[has_target].map({True: "on_target", False: "off_target"})
+    return frame
+
+
+@asset(
+    group_name="kpis",
+    deps=[get_asset_key_for_model([omniops_dbt_models], name) for name in KPI_INPUTS],
+    kinds={"python", "duckdb"},
+    description="OTD, OEE (with its parts) and inventory turnover days per month and over the history.",
+)
+def kpi_monthly(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    with warehouse.get_connection() as conn:
+        orders = conn.sql(
+            "select order_date, delivered_date, promised_date, order_status, fulfilment_type "
+            "from marts.fct_orders"
+        ).df()
+        order_lines = conn.sql(
+            "select order_date, order_status, quantity, line_cost_reporting from marts.fct_order_lines"
+        ).df()
+        machine_shifts = conn.sql(
+            "select shift_date, planned_production_minutes, availability, performance, quality, oee "
+            "from marts.fct_machine_shifts"
+        ).df()
+        inventory = conn.sql(
+            "select snapshot_date, inventory_value_reporting from marts.fct_inventory_daily"
+        ).df()
+        targets = conn.sql("select kpi, target from seeds.kpi_targets where target is not null").df()
+        benchmark = (
+            conn.sql(
+                "select b.* from seeds.industry_benchmarks b join seeds.company_profile p "
+                "on p.setting = 'industry' and p.value = b.industry where b.metric = 'inventory_days'"
+            )
+            .df()
+            .iloc[0]
+        )
+        kpis = compute_kpis(orders, order_lines, machine_shifts, inventory, targets, benchmark)
+        conn.register("kpis_frame", kpis)
+        conn.execute("create or replace table marts.kpi_monthly as select * from kpis_frame")
+        conn.unregister("kpis_frame")
+    history = kpis[kpis["period_type"] == "history"].set_index("kpi")["value"]
+    context.log.info(
+        f"history: OTD {history['otd_rate']:.1%}, OEE {history['oee']:.1%}, "
+        f"inventory days {history['inventory_days']:.1f}"
+    )
+    return MaterializeResult(
+        metadata={
+            "rows": len(kpis),
+            "otd_rate": float(history["otd_rate"]),
+            "oee": float(history["oee"]),
+            "inventory_days": float(history["inventory_days"]),
+        }
+    )

@@ -1,0 +1,130 @@
+"""The ``omniops`` command: generate the demo company, run the pipeline, serve the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from orchestration.settings import DASHBOARD_APP, export_environment, get_paths
+
+
+def _echo(message: str) -> None:
+    print(f"[omniops] {message}", flush=True)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from orchestration.demo_company.generate import DEFAULT_AS_OF, generate_demo_company
+
+    paths = export_environment()
+    out = Path(args.out).resolve() if args.out else paths.landing
+    as_of = date.fromisoformat(args.as_of) if args.as_of else DEFAULT_AS_OF
+    started = time.monotonic()
+    manifest = generate_demo_company(out, scale=args.scale, seed=args.seed, as_of=as_of, progress=_echo)
+    orders = sum(manifest["orders"].values())
+    lines = sum(manifest["order_lines"].values())
+    _echo(
+        f"demo company written to {out}: {orders:,} orders, {lines:,} order lines "
+        f"in {time.monotonic() - started:.1f} s"
+    )
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from orchestration.pipeline import PipelineError, run_pipeline
+
+    paths = export_environment()
+    _echo(f"running the pipeline on {paths.home}")
+    try:
+        result = run_pipeline(paths, echo=_echo)
+    except PipelineError as exc:
+        _echo(f"FAILED: {exc}")
+        return 1
+    slowest = ", ".join(
+        f"{k} {v:.0f}s" for k, v in sorted(result.step_seconds.items(), key=lambda kv: -kv[1])
+    )
+    _echo(f"done in {result.seconds:.0f} s ({slowest}); published {paths.published_db}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    paths = export_environment()
+    if not paths.published_db.exists():
+        _echo(f"no published warehouse at {paths.published_db}: run `omniops run` first")
+        return 1
+    _echo(f"serving the dashboard on http://localhost:{args.port} (Ctrl+C to stop)")
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(DASHBOARD_APP),
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    try:
+        return subprocess.call(command, env=os.environ.copy())
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    paths = get_paths()
+    if not (paths.landing / "_manifest.json").exists():
+        args.out, args.as_of = None, None
+        if cmd_generate(args):
+            return 1
+    else:
+        _echo(f"using the demo company already in {paths.landing}")
+    if cmd_run(args):
+        return 1
+    return cmd_serve(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="omniops",
+        description="OmniOps: omnichannel orders and operations. All paths derive from $OMNIOPS_HOME "
+        "(default ./data).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add_generate_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--scale", type=float, default=1.0, help="multiplies order volume (default 1)")
+        p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+
+    gen = sub.add_parser("generate", help="write the demo company's source files into the landing zone")
+    add_generate_options(gen)
+    gen.add_argument("--out", help="output folder (default $OMNIOPS_HOME/landing)")
+    gen.add_argument("--as-of", help="the day after the last day of history, YYYY-MM-DD")
+    gen.set_defaults(func=cmd_generate)
+
+    run = sub.add_parser("run", help="land, transform, compute KPIs and publish (no server)")
+    run.set_defaults(func=cmd_run)
+
+    serve = sub.add_parser("serve", help="serve the dashboard on the published warehouse")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", help="generate (if absent), run, then serve")
+    add_generate_options(demo)
+    demo.add_argument("--port", type=int, default=8501)
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""The one Dagster ``Definitions`` of OmniOps, assembled from the per-domain asset modules."""
+
+from __future__ import annotations
+
+from dagster import Definitions, in_process_executor
+
+from orchestration.assets.dbt import omniops_dbt_models
+from orchestration.assets.kpis import kpi_monthly
+from orchestration.assets.landing import landing_assets
+from orchestration.assets.publish import published_warehouse
+from orchestration.resources import build_resources
+from orchestration.schedules import daily_schedule, everything_job
+
+defs = Definitions(
+    assets=[*landing_assets, omniops_dbt_models, kpi_monthly, published_warehouse],
+    jobs=[everything_job],
+    schedules=[daily_schedule],
+    resources=build_resources(),
+    # DuckDB takes one writer at a time: steps run one after another in the run's process.
+    executor=in_process_executor,
+)

@@ -1,0 +1,1 @@
+"""KPI maths (pure functions) used by the KPI assets."""

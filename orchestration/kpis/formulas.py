@@ -1,0 +1,112 @@
+"""The KPI formulas of ``shared/reference/domain.md`` as pure functions over plain tables.
+
+Each function takes the rows of a mart (as a DataFrame) and a period, and returns a ``Ratio`` with the
+numerator and denominator kept, so a dashboard can show "how many of how many" and a test can check
+the arithmetic by hand.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+SOLD_STATUSES = ("confirmed", "shipped", "delivered")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: float
+    denominator: float
+
+    @property
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+
+def _in_period(dates: pd.Series, start: date, end: date) -> pd.Series:
+    """Dates within [start, end], both inclusive."""
+    dates = pd.to_datetime(dates)
+    return (dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))
+
+
+def on_time_delivery(orders: pd.DataFrame, start: date, end: date) -> Ratio:
+    """OTD = orders delivered on or before their promised date ÷ orders delivered in the period.
+
+    The period selects orders by delivery date (company zone). Cancelled orders are excluded, and so are
+    counter sales (handed over at the till: nothing to promise). Needs the columns ``delivered_date``,
+    ``promised_date``, ``order_status`` and ``fulfilment_type`` of ``fct_orders``.
+    """
+    delivered = orders[
+        orders["delivered_date"].notna()
+        & (orders["order_status"] != "cancelled")
+        & (orders["fulfilment_type"] == "ship")
+        & _in_period(orders["delivered_date"], start, end)
+    ]
+    on_time = pd.to_datetime(delivered["delivered_date"]) <= pd.to_datetime(delivered["promised_date"])
+    return Ratio(float(on_time.sum()), float(len(delivered)))
+
+
+def oee(machine_shifts: pd.DataFrame, start: date, end: date) -> Ratio:
+    """OEE rolled up over machines and shifts, weighted by planned production time (PPT).
+
+    OEE = Σ(OEEᵢ × PPTᵢ) ÷ Σ PPTᵢ over the shifts whose shift date is in the period, where per shift
+    OEEᵢ = availability × performance × quality as computed in ``fct_machine_shifts``.
+    """
+    rows = machine_shifts[_in_period(machine_shifts["shift_date"], start, end)]
+    weights = rows["planned_production_minutes"].astype(float)
+    return Ratio(float((rows["oee"].astype(float) * weights).sum()), float(weights.sum()))
+
+
+def oee_components(machine_shifts: pd.DataFrame, start: date, end: date) -> dict[str, float | None]:
+    """Availability, performance and quality rolled up the same way (PPT-weighted)."""
+    rows = machine_shifts[_in_period(machine_shifts["shift_date"], start, end)]
+    weights = rows["planned_production_minutes"].astype(float)
+    total = float(weights.sum())
+    result: dict[str, float | None] = {}
+    for part in ("availability", "performance", "quality"):
+        values = rows[part].astype(float).fillna(1.0 if part == "quality" else 0.0)
+        result[part] = float((values * weights).sum()) / total if total else None
+    return result
+
+
+def cost_of_goods_sold(order_lines: pd.DataFrame, start: date, end: date) -> float:
+    """COGS = standard cost of the units sold in the period, by order date (company zone).
+
+    Sold means the order is confirmed, shipped or delivered; store returns (negative lines) subtract.
+    Pending, cancelled and returned online orders carry no cost. Needs ``order_date``, ``order_status``,
+    ``quantity`` and ``line_cost_reporting`` of ``fct_order_lines``.
+    """
+    rows = order_lines[_in_period(order_lines["order_date"], start, end)]
+    sold = rows["order_status"].isin(SOLD_STATUSES) | (rows["quantity"] < 0)
+    return float(rows.loc[sold, "line_cost_reporting"].astype(float).sum())
+
+
+def average_inventory_value(inventory_daily: pd.DataFrame, start: date, end: date) -> tuple[float, int]:
+    """Mean over the days of the period of the total end-of-day inventory value; and how many days."""
+    rows = inventory_daily[_in_period(inventory_daily["snapshot_date"], start, end)]
+    per_day = rows.groupby("snapshot_date")["inventory_value_reporting"].sum().astype(float)
+    return (float(per_day.mean()) if len(per_day) else 0.0), int(len(per_day))
+
+
+def inventory_days(average_inventory: float, cogs: float, days: int) -> float | None:
+    """DIO = average inventory value ÷ COGS × days in the period. None when nothing was sold."""
+    if cogs <= 0 or days <= 0:
+        return None
+    return average_inventory / cogs * days
+
+
+def inventory_turnover(average_inventory: float, cogs: float) -> float | None:
+    """Turnover = COGS ÷ average inventory value."""
+    return cogs / average_inventory if average_inventory > 0 else None
+
+
+def within_band(
+    value: float | None, benchmark: float, low_factor: float = 0.8, high_factor: float = 1.2
+) -> bool:
+    """Inventory days are on target when low_factor × benchmark ≤ value ≤ high_factor × benchmark."""
+    if value is None or math.isnan(value):
+        return False
+    return low_factor * benchmark <= value <= high_factor * benchmark

@@ -1,0 +1,1 @@
+"""Landing: source files in ``$OMNIOPS_HOME/landing/<source>/`` → DuckDB ``raw`` tables."""

@@ -1,0 +1,53 @@
+"""Resources, configured from the environment (``OMNIOPS_HOME``) with embedded defaults."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from dagster import ConfigurableResource
+from dagster_dbt import DbtCliResource, DbtProject
+
+from orchestration.settings import DBT_PROJECT_DIR, OmniopsPaths, get_paths
+
+# Parsing dbt happens in `prepare_if_dev` (under `dagster dev`) or in `omniops run` before the
+# definitions load; never as a side effect of importing this module elsewhere.
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
+
+
+class WarehouseResource(ConfigurableResource):
+    """The DuckDB file a run builds into. Resolved when a run starts, so ``OMNIOPS_HOME`` set by a test
+    or the CLI after import still counts. Leave ``home`` empty to use ``$OMNIOPS_HOME``."""
+
+    home: str = ""
+
+    @property
+    def paths(self) -> OmniopsPaths:
+        return OmniopsPaths(Path(self.home).resolve()) if self.home else get_paths()
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        path = self.paths.build_db
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = duckdb.connect(str(path))
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (a venv not on PATH still works), else the one on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def build_resources() -> dict:
+    return {
+        "warehouse": WarehouseResource(),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+    }

@@ -1,0 +1,1 @@
+"""scheduling: a plain library (no Dagster, no Streamlit); filled by its own issue."""
