@@ -26,9 +26,27 @@ class PipelineResult:
 
 def prepare_dbt() -> None:
     """Parse the dbt project into its manifest (what the dbt assets are built from)."""
-    from orchestration.resources import dbt_project
+    from dagster_dbt import DbtCliResource
 
-    dbt_project.preparer.prepare(dbt_project)
+    from orchestration.resources import dbt_executable, dbt_project
+
+    dbt = DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+    dbt.cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+
+
+def _step_seconds(instance, run_id: str) -> dict[str, float]:
+    from dagster import DagsterEventType
+
+    started: dict[str, float] = {}
+    seconds: dict[str, float] = {}
+    types = {DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE}
+    for entry in instance.all_logs(run_id, of_type=types):
+        step = entry.dagster_event.step_key
+        if entry.dagster_event.event_type == DagsterEventType.STEP_START:
+            started[step] = entry.timestamp
+        else:
+            seconds[step] = entry.timestamp - started.get(step, entry.timestamp)
+    return seconds
 
 
 def run_pipeline(paths: OmniopsPaths | None = None, echo: Callable[[str], None] = print) -> PipelineResult:
@@ -56,15 +74,7 @@ def run_pipeline(paths: OmniopsPaths | None = None, echo: Callable[[str], None] 
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
-        step_seconds: dict[str, float] = {}
-        step_started: dict[str, float] = {}
-        for event in result.all_events:
-            if event.event_type == DagsterEventType.STEP_START:
-                step_started[event.step_key] = event.timestamp
-            elif event.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
-                step_seconds[event.step_key] = event.timestamp - step_started.get(
-                    event.step_key, event.timestamp
-                )
+        step_seconds = _step_seconds(instance, result.run_id)
         if not result.success:
             failures = [e for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE]
             if failures:

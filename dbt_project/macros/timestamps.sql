@@ -9,7 +9,7 @@
 {%- endmacro %}
 
 {% macro default__local_text_to_utc(expr, time_zone) -%}
-    timezone('UTC', timezone('{{ time_zone }}', {{ dbt.safe_cast(expr, api.Column.translate_type('timestamp')) }}))
+    timezone('UTC', timezone('{{ time_zone }}', {{ safe_cast(expr, 'timestamp') }}))
 {%- endmacro %}
 
 {#- ISO-8601 text with an offset ('2026-03-01T15:23:45+00:00') → UTC timestamp. -#}

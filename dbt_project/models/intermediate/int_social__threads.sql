@@ -66,8 +66,8 @@ select
     coalesce(currency, 'CNY') as currency,
     sales_rep,
     {{ json_text(json_array_item('items', 'item_index'), '$.sku') }} as channel_sku,
-    {{ dbt.safe_cast(json_text(json_array_item('items', 'item_index'), '$.qty'), 'integer') }} as quantity,
-    {{ dbt.safe_cast(json_text(json_array_item('items', 'item_index'), '$.unit_price'), 'decimal(18, 2)') }}
+    {{ safe_cast(json_text(json_array_item('items', 'item_index'), '$.qty'), 'integer') }} as quantity,
+    {{ safe_cast(json_text(json_array_item('items', 'item_index'), '$.unit_price'), 'decimal(18, 2)') }}
         as unit_price,
     events,
     source_file,

@@ -1,7 +1,7 @@
 select
     "Product" as sku,
     "Component" as component_sku,
-    {{ dbt.safe_cast('"Quantity"', 'decimal(18, 4)') }} as quantity_per_unit,
+    {{ safe_cast('"Quantity"', 'decimal(18, 4)') }} as quantity_per_unit,
     "Unit of Measure" as unit_of_measure,
     {{ lineage_columns() }}
 from {{ source('erp', 'bom') }}

@@ -8,6 +8,6 @@ select
     "Channel" as acquisition_channel,
     "City" as city,
     "Country" as country,
-    {{ dbt.safe_cast('"Created on"', 'date') }} as created_on,
+    {{ safe_cast('"Created on"', 'date') }} as created_on,
     {{ lineage_columns() }}
 from {{ source('erp', 'customers') }}

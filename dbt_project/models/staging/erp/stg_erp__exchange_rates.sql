@@ -1,6 +1,6 @@
 select
-    {{ dbt.safe_cast('"Date"', 'date') }} as rate_date,
+    {{ safe_cast('"Date"', 'date') }} as rate_date,
     "Currency" as currency,
-    {{ dbt.safe_cast('"Rate"', 'decimal(18, 6)') }} as cny_per_unit,
+    {{ safe_cast('"Rate"', 'decimal(18, 6)') }} as cny_per_unit,
     {{ lineage_columns() }}
 from {{ source('erp', 'exchange_rates') }}

@@ -1,9 +1,9 @@
 select
     "Product" as sku,
-    {{ dbt.safe_cast('"Sequence"', 'integer') }} as operation_seq,
+    {{ safe_cast('"Sequence"', 'integer') }} as operation_seq,
     "Operation" as operation_name,
     "Work Center" as work_center,
-    {{ dbt.safe_cast('"Setup Time (min)"', 'decimal(10, 2)') }} as setup_minutes,
-    {{ dbt.safe_cast('"Time per Unit (min)"', 'decimal(10, 4)') }} as run_minutes_per_unit,
+    {{ safe_cast('"Setup Time (min)"', 'decimal(10, 2)') }} as setup_minutes,
+    {{ safe_cast('"Time per Unit (min)"', 'decimal(10, 4)') }} as run_minutes_per_unit,
     {{ lineage_columns() }}
 from {{ source('erp', 'routings') }}

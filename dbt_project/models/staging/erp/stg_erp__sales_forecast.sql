@@ -1,8 +1,8 @@
 select
-    {{ dbt.safe_cast('"Month"', 'date') }} as forecast_month,
+    {{ safe_cast('"Month"', 'date') }} as forecast_month,
     "Internal Reference" as sku,
     lower("Channel") as channel,
-    {{ dbt.safe_cast('"Forecast Quantity"', 'decimal(18, 2)') }} as forecast_quantity,
+    {{ safe_cast('"Forecast Quantity"', 'decimal(18, 2)') }} as forecast_quantity,
     "Sales Team" as sales_team,
     "Version" as forecast_version,
     {{ lineage_columns() }}

@@ -1,11 +1,12 @@
--- Shifts are planned in plant local time; start and end become UTC, the local date stays the shift date.
+-- Shifts are planned in plant local time (Start and End are local timestamps; a night shift may end the
+-- next day); they become UTC, the local date stays the shift date.
 select
-    {{ dbt.safe_cast('"Date"', 'date') }} as shift_date,
+    {{ safe_cast('"Date"', 'date') }} as shift_date,
     "Machine" as machine_id,
     "Shift" as shift,
-    {{ local_text_to_utc('"Date" || \' \' || "Start"', 'Asia/Shanghai') }} as shift_start_utc,
-    {{ local_text_to_utc('"Date" || \' \' || "End"', 'Asia/Shanghai') }} as shift_end_utc,
-    {{ dbt.safe_cast('"Planned Break (min)"', 'decimal(10, 2)') }} as planned_break_minutes,
+    {{ local_text_to_utc('"Start"', 'Asia/Shanghai') }} as shift_start_utc,
+    {{ local_text_to_utc('"End"', 'Asia/Shanghai') }} as shift_end_utc,
+    {{ safe_cast('"Planned Break (min)"', 'decimal(10, 2)') }} as planned_break_minutes,
     'Asia/Shanghai' as source_time_zone,
     {{ lineage_columns() }}
 from {{ source('erp', 'shift_calendar') }}

@@ -14,10 +14,12 @@ select
     {{ json_text('record', '$.customer.phone') }} as customer_phone,
     {{ json_text('record', '$.customer.wechat_id') }} as customer_wechat_id,
     {{ json_text('record', '$.order_no') }} as order_no,
-    {{ dbt.safe_cast(json_text('record', '$.promised_date'), 'date') }} as promised_date,
+    {{ safe_cast(json_text('record', '$.promised_date'), 'date') }} as promised_date,
     {{ json_text('record', '$.currency') }} as currency,
     {{ json_text('record', '$.sales_rep') }} as sales_rep,
-    {{ json_value('record', '$.items') }} as items,
+    -- a JSON null ("items": null on paid / lost events) becomes SQL null
+    case when {{ json_text('record', '$.items') }} is not null then {{ json_value('record', '$.items') }} end
+        as items,
     'Asia/Shanghai' as source_time_zone,
     {{ lineage_columns() }}
 from source

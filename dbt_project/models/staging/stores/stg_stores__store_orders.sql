@@ -5,7 +5,7 @@ with source as (
 
 select
     order_no,
-    {{ dbt.safe_cast('line_no', 'integer') }} as line_number,
+    {{ safe_cast('line_no', 'integer') }} as line_number,
     store_code,
     sales_rep,
     customer_name,
@@ -13,10 +13,10 @@ select
     {{ normalise_email('customer_email') }} as customer_email,
     company,
     {{ local_text_to_utc('created_at', 'Asia/Shanghai') }} as created_at_utc,
-    {{ dbt.safe_cast('promised_date', 'date') }} as promised_date,
+    {{ safe_cast('promised_date', 'date') }} as promised_date,
     sku as channel_sku,
-    {{ dbt.safe_cast('qty', 'integer') }} as quantity,
-    {{ dbt.safe_cast('unit_price', 'decimal(18, 2)') }} as unit_price,
+    {{ safe_cast('qty', 'integer') }} as quantity,
+    {{ safe_cast('unit_price', 'decimal(18, 2)') }} as unit_price,
     {{ local_text_to_utc('stock_checked_at', 'Asia/Shanghai') }} as stock_checked_at_utc,
     invoice_no,
     {{ local_text_to_utc('invoiced_at', 'Asia/Shanghai') }} as invoiced_at_utc,

@@ -4,7 +4,7 @@ select
     warehouse_code,
     sku,
     movement_type,
-    {{ dbt.safe_cast('qty', 'integer') }} as quantity,
+    {{ safe_cast('qty', 'integer') }} as quantity,
     reference,
     'Asia/Shanghai' as source_time_zone,
     {{ lineage_columns() }}

@@ -9,7 +9,7 @@ select
     {{ local_text_to_utc('shipped_at', 'Asia/Shanghai') }} as shipped_at_utc,
     {{ local_text_to_utc('delivered_at', 'Asia/Shanghai') }} as delivered_at_utc,
     sku,
-    {{ dbt.safe_cast('qty', 'integer') }} as quantity,
+    {{ safe_cast('qty', 'integer') }} as quantity,
     'Asia/Shanghai' as source_time_zone,
     {{ lineage_columns() }}
 from {{ source('wms', 'shipments') }}

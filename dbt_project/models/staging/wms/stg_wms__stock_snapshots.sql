@@ -1,9 +1,9 @@
 select
-    {{ dbt.safe_cast('snapshot_date', 'date') }} as snapshot_date,
+    {{ safe_cast('snapshot_date', 'date') }} as snapshot_date,
     warehouse_code,
     sku,
-    {{ dbt.safe_cast('on_hand_qty', 'integer') }} as on_hand_qty,
-    {{ dbt.safe_cast('reserved_qty', 'integer') }} as reserved_qty,
-    {{ dbt.safe_cast('in_transit_qty', 'integer') }} as in_transit_qty,
+    {{ safe_cast('on_hand_qty', 'integer') }} as on_hand_qty,
+    {{ safe_cast('reserved_qty', 'integer') }} as reserved_qty,
+    {{ safe_cast('in_transit_qty', 'integer') }} as in_transit_qty,
     {{ lineage_columns() }}
 from {{ source('wms', 'stock_snapshots') }}
