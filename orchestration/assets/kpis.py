@@ -119,7 +119,7 @@ def kpi_monthly(context: AssetExecutionContext, warehouse: WarehouseResource) ->
             "from marts.fct_orders"
         ).df()
         order_lines = conn.sql(
-            "select order_date, order_status, quantity, line_cost_reporting from marts.fct_order_lines"
+            "select order_date, line_status, quantity, line_cost_reporting from marts.fct_order_lines"
         ).df()
         machine_shifts = conn.sql(
             "select shift_date, planned_production_minutes, availability, performance, quality, oee "

@@ -75,12 +75,12 @@ def oee_components(machine_shifts: pd.DataFrame, start: date, end: date) -> dict
 def cost_of_goods_sold(order_lines: pd.DataFrame, start: date, end: date) -> float:
     """COGS = standard cost of the units sold in the period, by order date (company zone).
 
-    Sold means the order is confirmed, shipped or delivered; store returns (negative lines) subtract.
-    Pending, cancelled and returned online orders carry no cost. Needs ``order_date``, ``order_status``,
-    ``quantity`` and ``line_cost_reporting`` of ``fct_order_lines``.
+    A line is sold when its channel status maps to confirmed, shipped or delivered; store returns
+    (negative lines) subtract. Pending, cancelled and refunded lines carry no cost. Needs ``order_date``,
+    ``line_status``, ``quantity`` and ``line_cost_reporting`` of ``fct_order_lines``.
     """
     rows = order_lines[_in_period(order_lines["order_date"], start, end)]
-    sold = rows["order_status"].isin(SOLD_STATUSES) | (rows["quantity"] < 0)
+    sold = rows["line_status"].isin(SOLD_STATUSES) | (rows["quantity"] < 0)
     return float(rows.loc[sold, "line_cost_reporting"].astype(float).sum())
 
 

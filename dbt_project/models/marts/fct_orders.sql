@@ -103,7 +103,7 @@ with_status as (
         end as order_status,
         case
             when fulfilment_type = 'counter' then ordered_at_utc
-            else last_delivered_at_utc
+            when is_fully_delivered then last_delivered_at_utc
         end as delivered_at_utc,
         case
             when fulfilment_type = 'counter' then null
