@@ -26,12 +26,9 @@ class PipelineResult:
 
 def prepare_dbt() -> None:
     """Parse the dbt project into its manifest (what the dbt assets are built from)."""
-    from dagster_dbt import DbtCliResource
+    from orchestration.resources import dbt_project
 
-    from orchestration.resources import dbt_executable, dbt_project
-
-    dbt = DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
-    dbt.cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+    dbt_project.preparer.prepare(dbt_project)
 
 
 def _step_seconds(instance, run_id: str) -> dict[str, float]:

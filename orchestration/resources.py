@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -14,6 +15,22 @@ from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.settings import DBT_PROJECT_DIR, OmniopsPaths, get_paths
 
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (a venv not on PATH still works), else the one on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def _put_dbt_on_path() -> None:
+    """dagster-dbt's preparer (used by ``dagster dev``) calls the ``dbt`` on PATH; a venv that is not
+    activated is not on PATH, so add the folder of this Python's scripts when dbt lives there."""
+    scripts = str(Path(sys.executable).parent)
+    if (Path(scripts) / "dbt").exists() and scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+
+
+_put_dbt_on_path()
 # Parsing dbt happens in `prepare_if_dev` (under `dagster dev`) or in `omniops run` before the
 # definitions load; never as a side effect of importing this module elsewhere.
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
@@ -38,12 +55,6 @@ class WarehouseResource(ConfigurableResource):
             yield conn
         finally:
             conn.close()
-
-
-def dbt_executable() -> str:
-    """The dbt installed beside this Python (a venv not on PATH still works), else the one on PATH."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
 def build_resources() -> dict:
