@@ -50,6 +50,10 @@ def run_pipeline(paths: OmniopsPaths | None = None, echo: Callable[[str], None] 
     """Materialise every asset: land → dbt build → KPIs → publish. Raises PipelineError on failure."""
     paths = export_environment(paths)
     paths.dagster_home.mkdir(parents=True, exist_ok=True)
+    instance_config = paths.dagster_home / "dagster.yaml"
+    if not instance_config.exists():
+        # Run history stays in $OMNIOPS_HOME/dagster; nothing is sent anywhere.
+        instance_config.write_text("telemetry:\n  enabled: false\n")
     paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
     if not paths.landing.is_dir():
         raise PipelineError(

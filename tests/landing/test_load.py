@@ -1,0 +1,91 @@
+"""Landing keeps every row and column of real export formats, with lineage, and names bad files."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from orchestration.landing.load import LandingError, load_table
+from orchestration.landing.sources import SOURCE_TABLES, SourceTable
+
+TMALL = next(t for t in SOURCE_TABLES if t.raw_table == "tmall__orders")
+AMAZON = next(t for t in SOURCE_TABLES if t.raw_table == "amazon__all_orders")
+SOCIAL = next(t for t in SOURCE_TABLES if t.raw_table == "social__events")
+
+
+@pytest.fixture()
+def conn():
+    with duckdb.connect() as connection:
+        yield connection
+
+
+def test_gbk_export_with_chinese_headers_lands_as_text(tmp_path, conn):
+    (tmp_path / "tmall").mkdir()
+    text = (
+        "订单编号,订单状态,实付金额\n"
+        '2000000000000000001,"买家已付款，等待卖家发货",199.00\n'
+        "2000000000000000002,交易成功,\n"
+    )
+    (tmp_path / "tmall" / "ExportOrderList202603.csv").write_bytes(text.encode("gbk"))
+    load = load_table(conn, tmp_path, TMALL)
+    assert load.rows == 2 and load.files == 1
+    rows = conn.execute(
+        'select "订单编号", "订单状态", "实付金额", _source_file, _record_number '
+        "from raw.tmall__orders order by 5"
+    ).fetchall()
+    assert rows == [
+        ("2000000000000000001", "买家已付款，等待卖家发货", "199.00", "tmall/ExportOrderList202603.csv", 1),
+        ("2000000000000000002", "交易成功", None, "tmall/ExportOrderList202603.csv", 2),
+    ]
+    (sha,) = conn.execute("select distinct _file_sha256 from raw.tmall__orders").fetchone()
+    assert len(sha) == 64
+
+
+def test_tab_separated_report_keeps_quotes_and_every_file(tmp_path, conn):
+    (tmp_path / "amazon").mkdir()
+    header = "amazon-order-id\tproduct-name\tquantity\n"
+    (tmp_path / "amazon" / "All-Orders-Report_a.txt").write_text(header + '111-1\tThe "Best" Tee\t2\n')
+    (tmp_path / "amazon" / "All-Orders-Report_b.txt").write_text(
+        header + "111-1\tThe Tee\t2\n111-2\tCable\t1\n"
+    )
+    load = load_table(conn, tmp_path, AMAZON)
+    assert load.rows_by_file == {"amazon/All-Orders-Report_a.txt": 1, "amazon/All-Orders-Report_b.txt": 2}
+    names = conn.execute(
+        'select "product-name" from raw.amazon__all_orders order by _source_file, _record_number'
+    )
+    assert [n for (n,) in names.fetchall()] == ['The "Best" Tee', "The Tee", "Cable"]
+
+
+def test_json_lines_keep_the_whole_record(tmp_path, conn):
+    (tmp_path / "social").mkdir()
+    (tmp_path / "social" / "events_2026-03.jsonl").write_text(
+        '{"event_id": "EV-1", "items": [{"sku": "A", "qty": 2}], "new_key": "kept"}\n'
+        '{"event_id": "EV-2", "items": null}\n'
+    )
+    load_table(conn, tmp_path, SOCIAL)
+    rows = conn.execute(
+        "select json_extract_string(record, '$.new_key'), json_extract_string(record, '$.items[0].sku') "
+        "from raw.social__events order by _record_number"
+    ).fetchall()
+    assert rows == [("kept", "A"), (None, None)]
+
+
+def test_reloading_replaces_instead_of_appending(tmp_path, conn):
+    (tmp_path / "amazon").mkdir()
+    (tmp_path / "amazon" / "All-Orders-Report_a.txt").write_text("amazon-order-id\tquantity\n111-1\t1\n")
+    load_table(conn, tmp_path, AMAZON)
+    load_table(conn, tmp_path, AMAZON)
+    assert conn.execute("select count(*) from raw.amazon__all_orders").fetchone() == (1,)
+
+
+def test_a_file_in_the_wrong_encoding_is_named_in_the_error(tmp_path, conn):
+    (tmp_path / "tmall").mkdir()
+    (tmp_path / "tmall" / "ExportOrderList202603.csv").write_bytes(b"\x81\x30\xff\xfe broken")
+    with pytest.raises(LandingError, match="ExportOrderList202603.csv: not valid gb18030"):
+        load_table(conn, tmp_path, TMALL)
+
+
+def test_a_missing_source_says_where_it_looked(tmp_path, conn):
+    spec = SourceTable("erp", "products", "products.csv", "")
+    with pytest.raises(LandingError, match=r"no files for erp__products: expected .*erp/products.csv"):
+        load_table(conn, tmp_path, spec)
