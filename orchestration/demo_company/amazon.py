@@ -1,0 +1,268 @@
+"""Amazon.com: Seller Central "All Orders Report" flat files (tab-separated, UTC, no buyer contact).
+
+Monthly report windows overlap by three days. An order in the overlap appears in both reports: the
+earlier report shows the status it had when that report was pulled (right after its window closed), the
+later one the status at the snapshot, with a newer `last-updated-date`. Seller SKUs (`AMZ-AP0001`) always
+need the alias table; `item-price` is empty while an order is Pending, as Amazon does.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pandas as pd
+
+from .catalog import Catalog
+from .customers import People, pick_buyers
+from .demand import (
+    SERVICE_LEVEL_DAYS,
+    Carrier,
+    ChannelOrders,
+    Fulfilment,
+    money,
+    sample_lines,
+    sample_order_times,
+    sample_qty,
+    simulate_lifecycle,
+    sku_weights,
+    tracking_numbers,
+)
+from .output import Output, fmt_iso, fmt_money
+from .window import Window
+
+ORDERS_PER_YEAR = 5000
+OVERLAP_DAYS = 3
+COLUMNS = [
+    "amazon-order-id",
+    "merchant-order-id",
+    "purchase-date",
+    "last-updated-date",
+    "order-status",
+    "fulfillment-channel",
+    "sales-channel",
+    "order-channel",
+    "url",
+    "ship-service-level",
+    "product-name",
+    "sku",
+    "asin",
+    "item-status",
+    "quantity",
+    "currency",
+    "item-price",
+    "item-tax",
+    "shipping-price",
+    "shipping-tax",
+    "gift-wrap-price",
+    "gift-wrap-tax",
+    "item-promotion-discount",
+    "ship-promotion-discount",
+    "ship-city",
+    "ship-state",
+    "ship-postal-code",
+    "ship-country",
+    "promotion-ids",
+    "is-business-order",
+    "purchase-order-number",
+    "price-designation",
+]
+FULFILMENT = Fulfilment(
+    carriers=(
+        Carrier("DHL Express", 0.3, 0.8, 2),
+        Carrier("UPS", 0.3, 1.0, 3),
+        Carrier("FedEx", 0.25, 1.0, 3),
+        Carrier("USPS", 0.15, 2.2, 3),
+    ),
+    warehouses=(("WH-SH", 0.85), ("WH-GZ", 0.15)),
+    late_base=0.036,
+    cancel_rate=0.028,
+    cancel_unpaid_share=0.3,
+    return_rate=0.0,
+    pay_minutes=4.0,
+    late_pay_share=0.03,
+    overseas=True,
+)
+_TAX = {
+    "NY": 0.08875,
+    "CA": 0.0725,
+    "WA": 0.101,
+    "TX": 0.0825,
+    "IL": 0.1025,
+    "MA": 0.0625,
+    "CO": 0.0881,
+    "FL": 0.07,
+    "OR": 0.0,
+    "GA": 0.089,
+}
+
+
+def status_at(
+    at: np.datetime64, ev: dict[str, np.ndarray], says_delivered: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """Amazon order-status, item-status and last-updated-date of each order at a moment."""
+
+    def done(key: str) -> np.ndarray:
+        return ~np.isnat(ev[key]) & (ev[key] <= at)
+
+    n = len(ev["ordered_at"])
+    status = np.full(n, "Pending", dtype=object)
+    updated = ev["ordered_at"].copy()
+    for key, label in (
+        ("paid_at", "Unshipped"),
+        ("shipped_at", "Shipped"),
+        ("delivered_at", "Shipped - Delivered to Buyer"),
+        ("cancelled_at", "Cancelled"),
+    ):
+        m = done(key)
+        if key == "delivered_at":
+            m &= says_delivered
+        status[m] = label
+        updated = np.where(m, np.maximum(updated, ev[key]), updated)
+    item = np.where(
+        status == "Cancelled",
+        "Cancelled",
+        np.where(np.isin(status, ["Pending", "Unshipped"]), "Unshipped", "Shipped"),
+    )
+    return status, item, updated
+
+
+def generate(
+    rng: np.random.Generator, window: Window, catalog: Catalog, people: People, scale: float, out: Output
+) -> tuple[ChannelOrders, dict]:
+    """Simulate Amazon.com orders and write the overlapping monthly reports."""
+    p = catalog.products
+    n = max(int(round(ORDERS_PER_YEAR * scale)), 5)
+    ordered_at = sample_order_times(rng, window, "amazon", n)
+    w = sku_weights(catalog, "amazon", rng, assortment=p["on_amazon"].to_numpy(), tilt={"Electronics": 1.8})
+    lines = sample_lines(rng, catalog, ordered_at, w, (0.7, 0.2, 0.07, 0.03))
+    lines["qty"] = sample_qty(rng, len(lines), (0.85, 0.11, 0.03, 0.01))
+    lines["unit_price"] = p["amazon_usd"].to_numpy()[lines["sku"]]
+
+    us_pool = np.flatnonzero(people.us["country"].to_numpy() == "US")
+    buyer = pick_buyers(rng, us_pool, n)
+    addr = people.us.iloc[buyer].reset_index(drop=True)
+
+    od = window.day_index(ordered_at)
+    promised = od + SERVICE_LEVEL_DAYS["amazon"]
+    life = simulate_lifecycle(rng, window, ordered_at, promised, FULFILMENT)
+    ev = dict(life.planned, ordered_at=ordered_at)
+    says_delivered = rng.random(n) < 0.9  # some carriers never confirm delivery to Amazon
+    expedited = rng.random(n) < 0.15
+    order_ids = _order_ids(rng, n)
+
+    # One row per line, with everything but the status columns (those depend on the report).
+    o = lines["order"].to_numpy()
+    qty = lines["qty"].to_numpy()
+    price = money(qty * lines["unit_price"].to_numpy())
+    tax_rate = np.array([_TAX.get(s, 0.0) for s in addr["state"]])[o]
+    first = lines["line_no"].to_numpy() == 1
+    ship_price = np.where(first & expedited[o], 9.99, 0.0)
+    promo = np.where(rng.random(len(lines)) < 0.06, money(price * 0.1), 0.0)
+    base = pd.DataFrame(
+        {
+            "amazon-order-id": order_ids[o],
+            "merchant-order-id": "",
+            "purchase-date": fmt_iso(ordered_at)[o],
+            "fulfillment-channel": "Merchant",
+            "sales-channel": "Amazon.com",
+            "order-channel": "",
+            "url": "",
+            "ship-service-level": np.where(expedited, "Expedited", "Standard")[o],
+            "product-name": ("Lumen & Loom " + p["name"]).to_numpy()[lines["sku"]],
+            "sku": p["amazon_sku"].to_numpy()[lines["sku"]],
+            "asin": p["asin"].to_numpy()[lines["sku"]],
+            "quantity": qty,
+            "currency": "USD",
+            "item-price": fmt_money(price),
+            "item-tax": fmt_money(money(price * tax_rate)),
+            "shipping-price": fmt_money(ship_price),
+            "shipping-tax": fmt_money(np.zeros(len(lines))),
+            "gift-wrap-price": fmt_money(np.zeros(len(lines))),
+            "gift-wrap-tax": fmt_money(np.zeros(len(lines))),
+            "item-promotion-discount": fmt_money(promo),
+            "ship-promotion-discount": fmt_money(np.zeros(len(lines))),
+            "ship-city": addr["city"].to_numpy()[o],
+            "ship-state": addr["state"].to_numpy()[o],
+            "ship-postal-code": addr["zip"].to_numpy()[o],
+            "ship-country": addr["country"].to_numpy()[o],
+            "promotion-ids": np.where(promo > 0, "Lumen10", ""),
+            "is-business-order": "false",
+            "purchase-order-number": "",
+            "price-designation": "",
+        }
+    )
+
+    # Monthly windows on the UTC purchase date, each starting OVERLAP_DAYS before the previous one ended.
+    utc_day = ordered_at.astype("datetime64[D]")[o]
+    months = np.unique(utc_day.astype("datetime64[M]"))
+    final_status = status_at(window.snapshot_utc, ev, says_delivered)
+    files, duplicates, empty_price = [], 0, 0
+    first_day, last_day = utc_day.min(), utc_day.max()
+    for k, m in enumerate(months):
+        frm = max(m.astype("datetime64[D]") - (OVERLAP_DAYS if k else 0), first_day)
+        to = min((m + 1).astype("datetime64[D]") - 1, last_day)
+        take = np.flatnonzero((utc_day >= frm) & (utc_day <= to))
+        pulled = (to + 1).astype("datetime64[s]")
+        early = status_at(pulled, ev, says_delivered)
+        # Rows that the next report shows again carry the status at this report's pull time.
+        use_early = (k + 1 < len(months)) & (utc_day[take] > to - OVERLAP_DAYS)
+        ot = o[take]
+        status = np.where(use_early, early[0][ot], final_status[0][ot])
+        item = np.where(use_early, early[1][ot], final_status[1][ot])
+        upd = np.where(use_early, early[2][ot], final_status[2][ot])
+        frame = base.iloc[take].copy()
+        frame.insert(3, "last-updated-date", fmt_iso(upd))
+        frame.insert(4, "order-status", status)
+        frame.insert(13, "item-status", item)
+        frame.loc[status == "Pending", "item-price"] = ""
+        frame = frame[COLUMNS]
+        name = f"All-Orders-Report_{frm}_{to}.txt"
+        out.csv("amazon", name, frame, sep="\t", quoting=csv.QUOTE_NONE)
+        files.append(name)
+        if k:
+            duplicates += int((utc_day[take] < m.astype("datetime64[D]")).sum())
+        empty_price += int((frame["item-price"] == "").sum())
+    out.say(f"amazon: {n:,} orders, {len(lines):,} lines in {len(files)} reports")
+
+    counts = dict(
+        orders=n, lines=len(lines), duplicates=duplicates, alias=len(lines), price_empty=empty_price
+    )
+    unified = pd.DataFrame(
+        {
+            "order_id": order_ids,
+            "ordered_at": ordered_at,
+            "paid_at": life.paid_at,
+            "shipped_at": life.shipped_at,
+            "delivered_at": life.delivered_at,
+            "cancelled_at": life.cancelled_at,
+            "returned_at": life.returned_at,
+            "promised": window.start_day + promised.astype("timedelta64[D]"),
+            "warehouse": life.warehouse,
+            "carrier": life.carrier,
+            "tracking_no": tracking_numbers(rng, life.carrier),
+            "contact_email": [f"{x.split('-')[2]}@marketplace.amazon.com" for x in order_ids],
+            "contact_phone": "",
+            "customer": addr["name"].to_numpy(),
+            "tier": "",
+            "b2b": False,
+        }
+    )
+    return ChannelOrders("amazon", unified, lines[["order", "line_no", "sku", "qty", "unit_price"]]), counts
+
+
+def _order_ids(rng: np.random.Generator, n: int) -> np.ndarray:
+    """`113-1234567-1234567`-shaped ids, unique."""
+    ids: list[str] = []
+    seen: set[str] = set()
+    while len(ids) < n:
+        k = n - len(ids)
+        a = rng.integers(111, 115, k)
+        b = rng.integers(0, 10**7, k)
+        c = rng.integers(0, 10**7, k)
+        for x, y, z in zip(a, b, c, strict=True):
+            s = f"{x}-{y:07d}-{z:07d}"
+            if s not in seen:
+                seen.add(s)
+                ids.append(s)
+    return np.array(ids, dtype=object)

@@ -1,0 +1,150 @@
+"""Entry point: generate the whole demo company (Lumen & Loom) into a landing folder.
+
+Order of work: catalogue and customers → each sales channel simulates its year and writes its exports →
+the WMS ships what the channels shipped → the stock policy plans production, the plant runs it (MES),
+stock is replayed with the plant's actual output → ERP, WMS, MES and CS extracts → `_manifest.json`.
+Output is byte-for-byte deterministic for a given (seed, scale, as_of); every source draws from its own
+random stream, so a change in one source does not reshuffle the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from . import amazon, cs, erp, inventory, mes, shopify, social, stores, tmall, wms
+from .catalog import build_catalog
+from .customers import build_people
+from .output import Output
+from .production import plan_and_run
+from .window import Window, rng_for
+
+DEFAULT_AS_OF = date(2026, 11, 23)
+SOURCES = ("shopify", "amazon", "tmall", "social", "stores", "erp", "wms", "mes", "cs")
+# The file patterns of docs/data_sources.md; stale files matching them are removed before writing.
+PATTERNS = {
+    "shopify": ["orders_export_*.csv"],
+    "amazon": ["All-Orders-Report_*.txt"],
+    "tmall": ["ExportOrderList*.csv"],
+    "social": ["events_*.jsonl"],
+    "stores": ["pos_receipts_*.csv", "store_orders_*.csv"],
+    "erp": [
+        "products.csv",
+        "customers.csv",
+        "sku_aliases.csv",
+        "sales_forecast.csv",
+        "production_orders.csv",
+        "routings.csv",
+        "work_centers.csv",
+        "machines.csv",
+        "shift_calendar.csv",
+        "bom.csv",
+        "exchange_rates.csv",
+    ],
+    "wms": ["stock_snapshots_*.csv", "movements_*.csv", "shipments_*.csv"],
+    "mes": ["machine_events_*.csv", "production_counts_*.csv"],
+    "cs": ["tickets_*.csv"],
+}
+
+
+def generate_demo_company(
+    out_dir: Path,
+    *,
+    scale: float = 1.0,
+    seed: int = 42,
+    as_of: date = DEFAULT_AS_OF,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
+    """Writes every source's files under out_dir/<source>/ and out_dir/_manifest.json; returns the manifest.
+
+    `scale` multiplies order volume linearly; `as_of` is the snapshot day (history = the 365 days before).
+    """
+    if scale <= 0:
+        raise ValueError("scale must be positive")
+    out_dir = Path(out_dir)
+    _clear(out_dir)
+    out = Output(out_dir, progress)
+    window = Window(as_of)
+    catalog = build_catalog(seed)
+    people = build_people(seed, scale, window)
+
+    shop, shop_n = shopify.generate(rng_for(seed, "shopify"), window, catalog, people, scale, out)
+    amz, amz_n = amazon.generate(rng_for(seed, "amazon"), window, catalog, people, scale, out)
+    tm, tm_n = tmall.generate(rng_for(seed, "tmall"), window, catalog, people, scale, out)
+    soc, soc_n = social.generate(rng_for(seed, "social"), window, catalog, people, scale, out)
+    pos, pos_n = stores.generate_pos(rng_for(seed, "stores-pos"), window, catalog, people, scale, out)
+    so, so_n = stores.generate_orders(rng_for(seed, "stores-orders"), window, catalog, people, scale, out)
+    channels = [shop, amz, tm, soc, so]
+
+    shipments = wms.build_shipments(channels)
+    flows = wms.build_flows(window, catalog, channels, shipments, pos)
+    policy = inventory.build_policy(seed, catalog)
+    plant = plan_and_run(seed, window, catalog, policy, flows.outflow, flows.inflow, channels, scale)
+
+    erp.write_master_data(out, catalog, people)
+    erp.write_plant(out, window, catalog, plant)
+    erp.write_forecast(out, seed, window, catalog, channels, pos)
+    erp.write_exchange_rates(out, seed, window)
+    wms.write_shipments(out, catalog, shipments)
+    stock = wms.write_stock(out, seed, window, catalog, plant.stock, flows, plant.production)
+    out.say(
+        f"wms: {shipments['shipment_id'].nunique():,} shipments, {stock['movements']:,} movements, "
+        f"{stock['snapshots']:,} stock snapshot rows"
+    )
+    mes.write(out, plant.mes, plant.mos["ref"].tolist(), window)
+    cs.generate(rng_for(seed, "cs"), window, channels, out)
+
+    manifest = {
+        "seed": seed,
+        "scale": scale,
+        "as_of": as_of.isoformat(),
+        "history_start": window.start.isoformat(),
+        "history_end": window.end.isoformat(),
+        "orders": {
+            "shopify": shop_n["orders"],
+            "amazon": amz_n["orders"],
+            "tmall": tm_n["orders"],
+            "social": soc_n["orders"],
+            "stores_pos": pos_n["orders"],
+            "stores_orders": so_n["orders"],
+        },
+        "order_lines": {
+            "shopify": shop_n["lines"],
+            "amazon": amz_n["lines"],
+            "tmall": tm_n["lines"],
+            "social": soc_n["lines"],
+            "stores_pos": pos_n["lines"],
+            "stores_orders": so_n["lines"],
+        },
+        "duplicate_lines": {"shopify": shop_n["duplicates"], "amazon": amz_n["duplicates"]},
+        "alias_lines": {
+            "shopify": shop_n["alias"],
+            "amazon": amz_n["alias"],
+            "tmall": tm_n["alias"],
+            "stores": pos_n["alias"],
+        },
+        "return_lines": pos_n["returns"],
+        "malformed": {
+            "shopify_price_na": shop_n["price_na"],
+            "amazon_price_empty": amz_n["price_empty"],
+            "tmall_phone_empty": tm_n["phone_empty"],
+        },
+        "files": {s: sorted(out.files.get(s, [])) for s in SOURCES},
+        "rows": {k: out.rows[k] for k in sorted(out.rows)},
+    }
+    out.json("_manifest.json", manifest)
+    total = sum(manifest["rows"].values())
+    out.say(f"done: {sum(len(v) for v in manifest['files'].values())} files, {total:,} rows")
+    return manifest
+
+
+def _clear(out_dir: Path) -> None:
+    """Remove files a previous run left that match the landing patterns (e.g. months of another as_of)."""
+    for source, patterns in PATTERNS.items():
+        folder = out_dir / source
+        if not folder.is_dir():
+            continue
+        for pattern in patterns:
+            for path in sorted(folder.glob(pattern)):
+                path.unlink()

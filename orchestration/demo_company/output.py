@@ -1,0 +1,124 @@
+"""Writing the landing files and formatting values the way each source system prints them.
+
+All formatting is vectorised (numpy datetime strings, pandas CSV writer) so a large `scale` stays fast.
+Every file written goes through `Output`, which keeps the file list and row counts for the manifest.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .window import SHANGHAI_OFFSET
+
+
+def _blank_nat(values: np.ndarray, strings: np.ndarray) -> np.ndarray:
+    return np.where(np.isnat(values), "", strings).astype(object)
+
+
+def fmt_local(utc: np.ndarray, offset: np.timedelta64 = SHANGHAI_OFFSET) -> np.ndarray:
+    """`2026-03-01 12:34:56` in a fixed-offset local zone; empty where NaT."""
+    utc = np.asarray(utc, dtype="datetime64[s]")
+    s = np.char.replace(np.datetime_as_string(utc + offset, unit="s"), "T", " ")
+    return _blank_nat(utc, s)
+
+
+def fmt_iso(utc: np.ndarray, suffix: str = "+00:00", offset: np.timedelta64 | None = None) -> np.ndarray:
+    """ISO-8601 with an explicit zone suffix (`2026-03-01T15:23:45+00:00`); empty where NaT."""
+    utc = np.asarray(utc, dtype="datetime64[s]")
+    local = utc if offset is None else utc + offset
+    s = np.char.add(np.datetime_as_string(local, unit="s"), suffix)
+    return _blank_nat(utc, s)
+
+
+def fmt_with_zone(utc: np.ndarray, zone: str) -> np.ndarray:
+    """`2026-03-01 10:23:45 -0500` in a zone with daylight saving time (Shopify's format)."""
+    utc = np.asarray(utc, dtype="datetime64[s]")
+    missing = np.isnat(utc)
+    utc = np.where(missing, np.datetime64(0, "s"), utc)
+    idx = pd.DatetimeIndex(utc).tz_localize("UTC").tz_convert(zone)
+    local = idx.tz_localize(None).to_numpy().astype("datetime64[s]")
+    minutes = ((local - utc) // np.timedelta64(1, "m")).astype(np.int64)
+    sign = np.where(minutes < 0, "-", "+")
+    hhmm = np.char.zfill((np.abs(minutes) // 60 * 100 + np.abs(minutes) % 60).astype(str), 4)
+    s = np.char.replace(np.datetime_as_string(local, unit="s"), "T", " ")
+    s = np.char.add(np.char.add(s, " "), np.char.add(sign, hhmm))
+    return np.where(missing, "", s).astype(object)
+
+
+def fmt_date(days: np.ndarray) -> np.ndarray:
+    days = np.asarray(days, dtype="datetime64[D]")
+    return _blank_nat(days, np.datetime_as_string(days, unit="D"))
+
+
+def fmt_money(values: np.ndarray) -> np.ndarray:
+    """Two decimals, empty where NaN."""
+    values = np.asarray(values, dtype=float)
+    s = np.char.mod("%.2f", np.round(np.nan_to_num(values), 2) + 0.0)  # + 0.0 turns -0.00 into 0.00
+    return np.where(np.isnan(values), "", s).astype(object)
+
+
+class Output:
+    """Writes files under `root/<source>/` and records them for the manifest."""
+
+    def __init__(self, root: Path, progress: Callable[[str], None] | None = None) -> None:
+        self.root = Path(root)
+        self.files: dict[str, list[str]] = {}
+        self.rows: dict[str, int] = {}
+        self._progress = progress
+
+    def say(self, message: str) -> None:
+        if self._progress is not None:
+            self._progress(message)
+
+    def _path(self, source: str, name: str, rows: int) -> Path:
+        folder = self.root / source
+        folder.mkdir(parents=True, exist_ok=True)
+        self.files.setdefault(source, []).append(name)
+        self.rows[f"{source}/{name}"] = rows
+        return folder / name
+
+    def csv(
+        self,
+        source: str,
+        name: str,
+        frame: pd.DataFrame,
+        *,
+        encoding: str = "utf-8",
+        sep: str = ",",
+        quoting: int = csv.QUOTE_MINIMAL,
+    ) -> None:
+        path = self._path(source, name, len(frame))
+        frame.to_csv(path, index=False, sep=sep, encoding=encoding, lineterminator="\n", quoting=quoting)
+
+    def jsonl(self, source: str, name: str, records: Iterable[dict]) -> None:
+        lines = [json.dumps(r, ensure_ascii=False) for r in records]
+        path = self._path(source, name, len(lines))
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+    def json(self, name: str, payload: dict) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False)
+        (self.root / name).write_text(text + "\n", encoding="utf-8")
+
+    def monthly_csv(
+        self,
+        source: str,
+        pattern: str,
+        frame: pd.DataFrame,
+        month: np.ndarray,
+        **kwargs,
+    ) -> list[str]:
+        """One file per month (`pattern.format(month)`), rows keeping their order."""
+        names: list[str] = []
+        month = np.asarray(month)
+        for m in sorted(set(month.tolist())):
+            name = pattern.format(m)
+            self.csv(source, name, frame.loc[month == m], **kwargs)
+            names.append(name)
+        return names

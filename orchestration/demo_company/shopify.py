@@ -1,0 +1,277 @@
+"""The web shop: Shopify "Export orders" CSVs, one per month, overlapping by one day.
+
+Shopify writes one row per line item and fills the order-level columns only on an order's first row.
+Store zone America/New_York (timestamps with their UTC offset), currency USD. Defects on purpose: about
+5 % of lines carry an old SKU that only `erp/sku_aliases.csv` resolves, a handful of `Lineitem price`
+cells read `N/A`, and the last day of each month is exported again at the top of the next month's file.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .catalog import Catalog
+from .customers import People, cn_phone, pick_buyers, us_phone
+from .demand import (
+    SERVICE_LEVEL_DAYS,
+    Carrier,
+    ChannelOrders,
+    Fulfilment,
+    money,
+    sample_lines,
+    sample_order_times,
+    sample_qty,
+    simulate_lifecycle,
+    sku_weights,
+    tracking_numbers,
+)
+from .output import Output, fmt_money, fmt_with_zone
+from .window import Window
+
+ZONE = "America/New_York"
+ORDERS_PER_YEAR = 4500
+COLUMNS = [
+    "Name",
+    "Email",
+    "Financial Status",
+    "Paid at",
+    "Fulfillment Status",
+    "Fulfilled at",
+    "Currency",
+    "Subtotal",
+    "Shipping",
+    "Taxes",
+    "Total",
+    "Discount Code",
+    "Discount Amount",
+    "Shipping Method",
+    "Created at",
+    "Lineitem quantity",
+    "Lineitem name",
+    "Lineitem price",
+    "Lineitem sku",
+    "Lineitem fulfillment status",
+    "Billing Name",
+    "Shipping Name",
+    "Shipping City",
+    "Shipping Zip",
+    "Shipping Country",
+    "Shipping Phone",
+    "Cancelled at",
+    "Refunded Amount",
+    "Id",
+    "Tags",
+    "Source",
+]
+# Columns Shopify repeats on every row of an order; all other order-level columns only on the first row.
+REPEATED = {"Name", "Email", "Created at"}
+LINE_COLUMNS = {c for c in COLUMNS if c.startswith("Lineitem")}
+
+FULFILMENT = Fulfilment(
+    carriers=(
+        Carrier("DHL Express", 0.35, 0.7, 3),
+        Carrier("FedEx", 0.3, 1.0, 3),
+        Carrier("UPS", 0.2, 1.0, 4),
+        Carrier("YunExpress", 0.15, 2.4, 5),
+    ),
+    warehouses=(("WH-SH", 0.9), ("WH-GZ", 0.1)),
+    late_base=0.036,
+    cancel_rate=0.03,
+    cancel_unpaid_share=0.6,
+    return_rate=0.022,
+    pay_minutes=0.3,
+    late_pay_share=0.02,
+    overseas=True,
+)
+_TAX = {
+    "NY": 0.08875,
+    "CA": 0.0725,
+    "WA": 0.101,
+    "TX": 0.0825,
+    "IL": 0.1025,
+    "MA": 0.0625,
+    "CO": 0.0881,
+    "FL": 0.07,
+    "OR": 0.0,
+    "GA": 0.089,
+    "ON": 0.13,
+    "NSW": 0.1,
+}
+
+
+def generate(
+    rng: np.random.Generator, window: Window, catalog: Catalog, people: People, scale: float, out: Output
+) -> tuple[ChannelOrders, dict]:
+    """Simulate the web shop's year and write its monthly exports; returns orders and manifest counts."""
+    p = catalog.products
+    n = max(int(round(ORDERS_PER_YEAR * scale)), 5)
+    ordered_at = sample_order_times(rng, window, "shopify", n)
+    lines = sample_lines(
+        rng,
+        catalog,
+        ordered_at,
+        sku_weights(catalog, "shopify", rng, tilt={"Apparel": 1.2}),
+        (0.58, 0.27, 0.11, 0.04),
+    )
+    lines["qty"] = sample_qty(rng, len(lines), (0.82, 0.13, 0.04, 0.01))
+    lines["unit_price"] = p["price_usd"].to_numpy()[lines["sku"]]
+
+    # Buyers: overseas pool, plus some overseas Chinese who also shop on Tmall / WeChat.
+    buyer = pick_buyers(rng, np.arange(len(people.us)), n)
+    cn_buyer = rng.random(n) < 0.06
+    cn_pick = pick_buyers(rng, people.slice(0.5, 0.62), n)
+    us = people.us.iloc[buyer].reset_index(drop=True)
+    cn = people.cn.iloc[cn_pick].reset_index(drop=True)
+    name = np.where(cn_buyer, cn["name_en"], us["name"])
+    email = np.where(cn_buyer, cn["email"], us["email"]).astype(object)
+    email = np.where(rng.random(n) < 0.04, "", email)
+    capital = rng.random(n) < 0.05
+    email = np.array(
+        [e[:1].upper() + e[1:] if c else e for e, c in zip(email, capital, strict=True)], dtype=object
+    )
+    phone = us_phone(
+        people.us, buyer, rng.choice(["paren", "dash", "plain", "dots"], n, p=[0.4, 0.3, 0.2, 0.1])
+    )
+    phone = np.where(cn_buyer, cn_phone(cn["phone"], "intl"), phone)
+    phone = np.where(rng.random(n) < 0.15, "", phone)
+    state = us["state"].to_numpy()
+
+    od = window.day_index(ordered_at)
+    promised = od + SERVICE_LEVEL_DAYS["shopify"]
+    life = simulate_lifecycle(rng, window, ordered_at, promised, FULFILMENT)
+
+    # Money.
+    gross = (lines["qty"] * lines["unit_price"]).groupby(lines["order"]).sum().reindex(range(n)).to_numpy()
+    created_day = window.start_day + od.astype("timedelta64[D]")
+    code, pct = _discounts(rng, created_day)
+    discount = money(gross * pct)
+    subtotal = money(gross - discount)
+    express = rng.random(n) < 0.18
+    shipping = np.where(express, 14.90, np.where(subtotal >= 75, 0.0, 6.90))
+    taxes = money(subtotal * np.array([_TAX.get(s, 0.0) for s in state]))
+    total = money(subtotal + shipping + taxes)
+
+    paid = life.paid_at
+    cancelled = ~np.isnat(life.cancelled_at)
+    returned = ~np.isnat(life.returned_at)
+    fulfilled = ~np.isnat(life.shipped_at)
+    authorized = (rng.random(n) < 0.12) & ~np.isnat(paid) & ~fulfilled & ~cancelled
+    fin = np.where(np.isnat(paid), "pending", "paid").astype(object)
+    fin[authorized] = "authorized"
+    fin[returned] = "refunded"
+    fin[cancelled] = np.where(np.isnat(paid[cancelled]), "voided", "refunded")
+    fstat = np.where(fulfilled, "fulfilled", "unfulfilled")
+    refunded = np.where(returned | (cancelled & ~np.isnat(paid)), total, 0.0)
+    paid_shown = np.where(authorized | (cancelled & np.isnat(paid)), np.datetime64("NaT", "s"), paid)
+
+    first_id = 5012345678901
+    ids = first_id + np.cumsum(rng.integers(40_000, 2_500_000, n))
+    vip = rng.random(n) < 0.05
+    tags = np.where(vip, "VIP", np.where(rng.random(n) < 0.08, "newsletter", ""))
+    orders = pd.DataFrame(
+        {
+            "Name": [f"#{1001 + i}" for i in range(n)],
+            "Email": email,
+            "Financial Status": fin,
+            "Paid at": fmt_with_zone(paid_shown, ZONE),
+            "Fulfillment Status": fstat,
+            "Fulfilled at": fmt_with_zone(life.shipped_at, ZONE),
+            "Currency": "USD",
+            "Subtotal": fmt_money(subtotal),
+            "Shipping": fmt_money(shipping),
+            "Taxes": fmt_money(taxes),
+            "Total": fmt_money(total),
+            "Discount Code": code,
+            "Discount Amount": fmt_money(discount),
+            "Shipping Method": np.where(express, "Express", "Standard"),
+            "Created at": fmt_with_zone(ordered_at, ZONE),
+            "Billing Name": name,
+            "Shipping Name": name,
+            "Shipping City": us["city"].to_numpy(),
+            "Shipping Zip": us["zip"].to_numpy(),
+            "Shipping Country": us["country"].to_numpy(),
+            "Shipping Phone": phone,
+            "Cancelled at": fmt_with_zone(life.cancelled_at, ZONE),
+            "Refunded Amount": fmt_money(refunded),
+            "Id": ids.astype(str),
+            "Tags": tags,
+            "Source": "web",
+        }
+    )
+
+    # Line rows: alias SKUs and N/A prices are the deliberate defects.
+    old = rng.random(len(lines)) < 0.05
+    sku_text = np.where(old, p["old_sku"].to_numpy()[lines["sku"]], p["sku"].to_numpy()[lines["sku"]])
+    price_text = fmt_money(lines["unit_price"].to_numpy())
+    n_na = max(2, int(round(len(lines) * 0.0015)))
+    na_rows = rng.choice(len(lines), min(n_na, len(lines)), replace=False)
+    price_text[na_rows] = "N/A"
+    rows = orders.iloc[lines["order"].to_numpy()].reset_index(drop=True)
+    rows["Lineitem quantity"] = lines["qty"].to_numpy()
+    rows["Lineitem name"] = p["name"].to_numpy()[lines["sku"]]
+    rows["Lineitem price"] = price_text
+    rows["Lineitem sku"] = sku_text
+    rows["Lineitem fulfillment status"] = np.where(fulfilled[lines["order"]], "fulfilled", "pending")
+    later = lines["line_no"].to_numpy() > 1
+    for col in COLUMNS:
+        if col not in REPEATED and col not in LINE_COLUMNS:
+            rows.loc[later, col] = ""
+    rows = rows[COLUMNS]
+
+    # Monthly files by store-local creation date; the last day of a month opens the next month's file.
+    local_day = np.array(rows["Created at"].str[:10].to_numpy(), dtype="datetime64[D]")
+    month = local_day.astype("datetime64[M]")
+    last_day = (month + 1).astype("datetime64[D]") - 1
+    files, duplicates, na_in_files = [], 0, 0
+    is_na = (rows["Lineitem price"] == "N/A").to_numpy()
+    for m in np.unique(month):
+        own = month == m
+        prev = (month == m - 1) & (local_day == last_day)
+        take = np.flatnonzero(prev | own)
+        file_name = f"orders_export_{str(m)}.csv"
+        out.csv("shopify", file_name, rows.iloc[take])
+        files.append(file_name)
+        duplicates += int(prev.sum())
+        na_in_files += int(is_na[take].sum())
+    out.say(f"shopify: {n:,} orders, {len(lines):,} lines in {len(files)} files")
+
+    counts = dict(
+        orders=n, lines=len(lines), duplicates=duplicates, alias=int(old.sum()), price_na=na_in_files
+    )
+    unified = pd.DataFrame(
+        {
+            "order_id": orders["Name"],
+            "ordered_at": ordered_at,
+            "paid_at": paid,
+            "shipped_at": life.shipped_at,
+            "delivered_at": life.delivered_at,
+            "cancelled_at": life.cancelled_at,
+            "returned_at": life.returned_at,
+            "promised": window.start_day + promised.astype("timedelta64[D]"),
+            "warehouse": life.warehouse,
+            "carrier": life.carrier,
+            "tracking_no": tracking_numbers(rng, life.carrier),
+            "contact_email": email,
+            "contact_phone": phone,
+            "customer": name,
+            "tier": "",
+            "b2b": False,
+        }
+    )
+    return ChannelOrders("shopify", unified, lines[["order", "line_no", "sku", "qty", "unit_price"]]), counts
+
+
+def _discounts(rng: np.random.Generator, created_day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Discount codes: a welcome code all year, a Black-Friday code in late November/December."""
+    n = len(created_day)
+    month = created_day.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    code = np.full(n, "", dtype=object)
+    pct = np.zeros(n)
+    welcome = rng.random(n) < 0.08
+    code[welcome], pct[welcome] = "WELCOME10", 0.10
+    holiday = ((month == 11) | (month == 12)) & (rng.random(n) < 0.25)
+    code[holiday], pct[holiday] = "BFCM25", 0.25
+    spring = ((month == 3) | (month == 4)) & (rng.random(n) < 0.1)
+    code[spring], pct[spring] = "SPRING15", 0.15
+    return code, pct

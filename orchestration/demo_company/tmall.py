@@ -1,0 +1,196 @@
+"""Tmall flagship store: 千牛 order exports (GBK, Chinese headers, Shanghai local time, CNY).
+
+One row per sub-order (line). Double 11 and 618 bring the year's peaks (with festival discounts in the
+paid amount). Merchant codes (`TM-AP-0001`) need the alias table; `联系手机` is written in whatever format
+the buyer typed, and is empty on some orders. Status vocabulary: unpaid orders close (`交易关闭`, no
+payment), returned orders close with `退款成功`, delivered orders wait for the buyer's confirmation
+(`卖家已发货，等待买家确认`) until `交易成功`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .catalog import Catalog
+from .customers import People, cn_phone, pick_buyers
+from .demand import (
+    SERVICE_LEVEL_DAYS,
+    Carrier,
+    ChannelOrders,
+    Fulfilment,
+    money,
+    sample_lines,
+    sample_order_times,
+    sample_qty,
+    simulate_lifecycle,
+    sku_weights,
+    tracking_numbers,
+)
+from .output import Output, fmt_local, fmt_money
+from .window import DAY_S, Window, month_day
+
+ORDERS_PER_YEAR = 6000
+SHOP = "流明织造官方旗舰店"
+COLUMNS = [
+    "订单编号",
+    "子订单编号",
+    "买家会员名",
+    "收货人姓名",
+    "联系手机",
+    "订单状态",
+    "订单创建时间",
+    "订单付款时间",
+    "发货时间",
+    "确认收货时间",
+    "商家编码",
+    "宝贝标题",
+    "单价",
+    "购买数量",
+    "实付金额",
+    "退款状态",
+    "物流公司",
+    "物流单号",
+    "店铺名称",
+]
+CARRIER_ZH = {
+    "SF Express": "顺丰速运",
+    "ZTO": "中通快递",
+    "YTO": "圆通速递",
+    "Yunda": "韵达快递",
+    "JD Logistics": "京东物流",
+}
+FULFILMENT = Fulfilment(
+    carriers=(
+        Carrier("SF Express", 0.3, 0.6, 1),
+        Carrier("ZTO", 0.3, 1.0, 1),
+        Carrier("YTO", 0.2, 2.0, 2),
+        Carrier("Yunda", 0.1, 1.2, 1),
+        Carrier("JD Logistics", 0.1, 0.7, 1),
+    ),
+    warehouses=(("WH-SH", 0.55), ("WH-GZ", 0.45)),
+    late_base=0.036,
+    cancel_rate=0.035,
+    cancel_unpaid_share=1.0,
+    return_rate=0.02,
+    pay_minutes=2.0,
+    late_pay_share=0.03,
+)
+
+
+def _festival_discount(local_day: np.ndarray) -> np.ndarray:
+    """Discount in the paid amount during Double 11, 618 and Double 12."""
+    month, dom = month_day(local_day)
+    disc = np.zeros(len(month))
+    disc[(month == 11) & (dom <= 11)] = 0.2
+    disc[(month == 6) & (dom <= 18)] = 0.15
+    disc[(month == 12) & (dom == 12)] = 0.1
+    return disc
+
+
+def generate(
+    rng: np.random.Generator, window: Window, catalog: Catalog, people: People, scale: float, out: Output
+) -> tuple[ChannelOrders, dict]:
+    """Simulate the Tmall store's year and write the monthly GBK exports."""
+    p = catalog.products
+    n = max(int(round(ORDERS_PER_YEAR * scale)), 5)
+    ordered_at = sample_order_times(rng, window, "tmall", n)
+    w = sku_weights(catalog, "tmall", rng, assortment=p["on_tmall"].to_numpy(), tilt={"Apparel": 1.3})
+    lines = sample_lines(rng, catalog, ordered_at, w, (0.6, 0.25, 0.11, 0.04))
+    lines["qty"] = sample_qty(rng, len(lines), (0.8, 0.14, 0.04, 0.02))
+    lines["unit_price"] = p["price_cny"].to_numpy()[lines["sku"]]
+
+    buyer = pick_buyers(rng, people.slice(0.0, 0.62), n)
+    cn = people.cn.iloc[buyer].reset_index(drop=True)
+    phone = cn_phone(cn["phone"], rng.choice(["plain", "dash", "intl"], n, p=[0.55, 0.25, 0.2]))
+    no_phone = rng.random(n) < 0.015
+    phone = np.where(no_phone, "", phone)
+    consignee = np.where(
+        rng.random(n) < 0.08,
+        people.cn["name"].to_numpy()[rng.integers(0, len(people.cn), n)],
+        cn["name"].to_numpy(),
+    )
+
+    od = window.day_index(ordered_at)
+    promised = od + SERVICE_LEVEL_DAYS["tmall"]
+    life = simulate_lifecycle(rng, window, ordered_at, promised, FULFILMENT)
+    snap = window.snapshot_utc
+    confirm = life.delivered_at + rng.lognormal(np.log(1.5 * DAY_S), 0.9, n).clip(600, 7 * DAY_S).astype(
+        "timedelta64[s]"
+    )
+    confirm = np.where(~np.isnat(life.returned_at) | (confirm >= snap), np.datetime64("NaT", "s"), confirm)
+    status = np.full(n, "等待买家付款", dtype=object)
+    status[~np.isnat(life.paid_at)] = "买家已付款，等待卖家发货"
+    status[~np.isnat(life.shipped_at)] = "卖家已发货，等待买家确认"
+    status[~np.isnat(confirm)] = "交易成功"
+    closed = ~np.isnat(life.cancelled_at) | ~np.isnat(life.returned_at)
+    status[closed] = "交易关闭"
+    refund = np.where(~np.isnat(life.returned_at), "退款成功", "没有申请退款")
+
+    order_no = _order_numbers(rng, n)
+    o = lines["order"].to_numpy()
+    local_day = (ordered_at + np.timedelta64(8, "h")).astype("datetime64[D]")
+    disc = _festival_discount(local_day)[o]
+    paid_amount = money(lines["qty"].to_numpy() * lines["unit_price"].to_numpy() * (1 - disc))
+    tracking = tracking_numbers(rng, life.carrier)
+    shipped = ~np.isnat(life.shipped_at)
+    rows = pd.DataFrame(
+        {
+            "订单编号": order_no[o].astype(str),
+            "子订单编号": (order_no[o] + lines["line_no"].to_numpy()).astype(str),
+            "买家会员名": cn["nick"].to_numpy()[o],
+            "收货人姓名": consignee[o],
+            "联系手机": phone[o],
+            "订单状态": status[o],
+            "订单创建时间": fmt_local(ordered_at)[o],
+            "订单付款时间": fmt_local(life.paid_at)[o],
+            "发货时间": fmt_local(life.shipped_at)[o],
+            "确认收货时间": fmt_local(confirm)[o],
+            "商家编码": p["tmall_code"].to_numpy()[lines["sku"]],
+            "宝贝标题": ("流明织造 " + p["name_zh"]).to_numpy()[lines["sku"]],
+            "单价": fmt_money(lines["unit_price"].to_numpy()),
+            "购买数量": lines["qty"].to_numpy(),
+            "实付金额": fmt_money(paid_amount),
+            "退款状态": refund[o],
+            "物流公司": np.where(shipped, [CARRIER_ZH[c] for c in life.carrier], "")[o],
+            "物流单号": np.where(shipped, tracking, "")[o],
+            "店铺名称": SHOP,
+        }
+    )[COLUMNS]
+    month = local_day.astype("datetime64[M]").astype(str)[o]
+    files = out.monthly_csv(
+        "tmall", "ExportOrderList{}.csv", rows, np.char.replace(month, "-", ""), encoding="gbk"
+    )
+    out.say(f"tmall: {n:,} orders, {len(lines):,} lines in {len(files)} files")
+
+    counts = dict(
+        orders=n, lines=len(lines), alias=len(lines), phone_empty=int((rows["联系手机"] == "").sum())
+    )
+    unified = pd.DataFrame(
+        {
+            "order_id": order_no.astype(str),
+            "ordered_at": ordered_at,
+            "paid_at": life.paid_at,
+            "shipped_at": life.shipped_at,
+            "delivered_at": life.delivered_at,
+            "cancelled_at": life.cancelled_at,
+            "returned_at": life.returned_at,
+            "promised": window.start_day + promised.astype("timedelta64[D]"),
+            "warehouse": life.warehouse,
+            "carrier": life.carrier,
+            "tracking_no": tracking,
+            "contact_email": "",
+            "contact_phone": phone,
+            "customer": cn["name"].to_numpy(),
+            "tier": "",
+            "b2b": False,
+        }
+    )
+    return ChannelOrders("tmall", unified, lines[["order", "line_no", "sku", "qty", "unit_price"]]), counts
+
+
+def _order_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Distinct 19-digit order numbers, spaced so `order + line_no` gives distinct sub-order numbers."""
+    nums = np.unique(rng.integers(2 * 10**17, 5 * 10**17, int(n * 1.2) + 10)) * 10
+    nums = rng.permutation(nums)[:n]
+    return np.sort(nums).astype(np.int64)

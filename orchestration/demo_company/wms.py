@@ -1,0 +1,315 @@
+"""Warehouse extracts: shipments per shipped order line, stock movements and daily stock snapshots.
+
+Shipments are derived from the channels' own orders (same order ids, master SKUs, line quantities), so
+every order a channel reports as shipped has its rows here and nothing else does. Movements are the
+ledger behind the snapshots: for every SKU x warehouse, each day's snapshot equals the previous one plus
+that day's movements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .catalog import Catalog
+from .demand import ChannelOrders
+from .inventory import WAREHOUSES, StockRun
+from .output import Output, fmt_date, fmt_local
+from .window import HOUR_S, Window, rng_for
+
+SHIPMENT_COLUMNS = [
+    "shipment_id",
+    "channel",
+    "channel_order_id",
+    "warehouse_code",
+    "carrier",
+    "tracking_no",
+    "shipped_at",
+    "delivered_at",
+    "sku",
+    "qty",
+]
+MOVEMENT_COLUMNS = ["movement_id", "moved_at", "warehouse_code", "sku", "movement_type", "qty", "reference"]
+
+
+@dataclass
+class Flows:
+    """Customer-driven stock flows, as (day, sku, warehouse) arrays and as movement rows."""
+
+    outflow: np.ndarray  # (D, S, W) units issued to customers
+    inflow: np.ndarray  # (D, S, W) units returned by customers
+    reserved: np.ndarray  # (D, S, W) units of confirmed, unshipped orders at end of day
+    movements: pd.DataFrame  # at (UTC), wh, sku, kind, qty (signed), reference
+
+
+def build_shipments(channels: list[ChannelOrders]) -> pd.DataFrame:
+    """One row per shipped line of every shipped order, with one shipment id per order."""
+    parts = []
+    for co in channels:
+        o = co.orders
+        shipped = ~np.isnat(o["shipped_at"].to_numpy(dtype="datetime64[s]"))
+        lines = co.lines.loc[shipped[co.lines["order"].to_numpy()]]
+        sel = o.iloc[lines["order"].to_numpy()]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "channel": co.channel,
+                    "channel_order_id": sel["order_id"].to_numpy(),
+                    "warehouse": sel["warehouse"].to_numpy(),
+                    "carrier": sel["carrier"].to_numpy(),
+                    "tracking_no": sel["tracking_no"].to_numpy(),
+                    "shipped_at": sel["shipped_at"].to_numpy(dtype="datetime64[s]"),
+                    "delivered_at": sel["delivered_at"].to_numpy(dtype="datetime64[s]"),
+                    "sku": lines["sku"].to_numpy(),
+                    "qty": lines["qty"].to_numpy(),
+                    "line_no": lines["line_no"].to_numpy(),
+                }
+            )
+        )
+    ship = pd.concat(parts, ignore_index=True)
+    ship = ship.sort_values(["shipped_at", "channel", "channel_order_id", "line_no"], kind="stable")
+    ship = ship.reset_index(drop=True)
+    key = ship["channel"] + "|" + ship["channel_order_id"].astype(str)
+    ship["shipment_no"] = pd.factorize(key)[0] + 1
+    ship["shipment_id"] = ship["shipment_no"].map("SHP-{:07d}".format)
+    return ship
+
+
+def build_flows(
+    window: Window,
+    catalog: Catalog,
+    channels: list[ChannelOrders],
+    shipments: pd.DataFrame,
+    pos: pd.DataFrame,
+) -> Flows:
+    n_d, n_s, n_w = window.n_days, catalog.n, len(WAREHOUSES)
+    wh_index = {w: i for i, w in enumerate(WAREHOUSES)}
+    out = np.zeros((n_d, n_s, n_w), np.int64)
+    inn = np.zeros((n_d, n_s, n_w), np.int64)
+    reserved_delta = np.zeros((n_d + 1, n_s, n_w), np.int64)
+
+    d = window.day_index(shipments["shipped_at"].to_numpy())
+    w = shipments["warehouse"].map(wh_index).to_numpy()
+    np.add.at(out, (d, shipments["sku"].to_numpy(), w), shipments["qty"].to_numpy())
+    moves = [
+        pd.DataFrame(
+            {
+                "at": shipments["shipped_at"].to_numpy(),
+                "wh": w,
+                "sku": shipments["sku"].to_numpy(),
+                "kind": "shipment",
+                "qty": -shipments["qty"].to_numpy(),
+                "reference": shipments["shipment_id"].to_numpy(),
+            }
+        )
+    ]
+
+    pd_ = window.day_index(pos["at"].to_numpy())
+    sold = pos["qty"].to_numpy() > 0
+    np.add.at(out, (pd_[sold], pos["sku"].to_numpy()[sold], 2), pos["qty"].to_numpy()[sold])
+    np.add.at(inn, (pd_[~sold], pos["sku"].to_numpy()[~sold], 2), -pos["qty"].to_numpy()[~sold])
+    moves.append(
+        pd.DataFrame(
+            {
+                "at": pos["at"].to_numpy(),
+                "wh": 2,
+                "sku": pos["sku"].to_numpy(),
+                "kind": pos["kind"].to_numpy(),
+                "qty": -pos["qty"].to_numpy(),
+                "reference": pos["reference"].to_numpy(),
+            }
+        )
+    )
+
+    for co in channels:
+        o = co.orders
+        li = co.lines
+        oo = li["order"].to_numpy()
+        wh = o["warehouse"].map(wh_index).to_numpy()[oo]
+        ret = o["returned_at"].to_numpy(dtype="datetime64[s]")[oo]
+        r = ~np.isnat(ret)
+        if r.any():
+            np.add.at(
+                inn, (window.day_index(ret[r]), li["sku"].to_numpy()[r], wh[r]), li["qty"].to_numpy()[r]
+            )
+            moves.append(
+                pd.DataFrame(
+                    {
+                        "at": ret[r],
+                        "wh": wh[r],
+                        "sku": li["sku"].to_numpy()[r],
+                        "kind": "return",
+                        "qty": li["qty"].to_numpy()[r],
+                        "reference": o["order_id"].to_numpy()[oo][r],
+                    }
+                )
+            )
+        # Reserved: from confirmation until shipped or cancelled.
+        paid = o["paid_at"].to_numpy(dtype="datetime64[s]")[oo]
+        end = np.fmin(
+            o["shipped_at"].to_numpy(dtype="datetime64[s]"), o["cancelled_at"].to_numpy(dtype="datetime64[s]")
+        )[oo]
+        has = ~np.isnat(paid)
+        a = window.day_index(paid[has])
+        b = np.where(
+            np.isnat(end[has]), n_d, window.day_index(np.where(np.isnat(end[has]), paid[has], end[has]))
+        )
+        keep = b > a
+        np.add.at(
+            reserved_delta,
+            (a[keep], li["sku"].to_numpy()[has][keep], wh[has][keep]),
+            li["qty"].to_numpy()[has][keep],
+        )
+        np.add.at(
+            reserved_delta,
+            (b[keep], li["sku"].to_numpy()[has][keep], wh[has][keep]),
+            -li["qty"].to_numpy()[has][keep],
+        )
+    reserved = np.cumsum(reserved_delta, axis=0)[:n_d]
+    return Flows(outflow=out, inflow=inn, reserved=reserved, movements=pd.concat(moves, ignore_index=True))
+
+
+def write_shipments(out: Output, catalog: Catalog, shipments: pd.DataFrame) -> list[str]:
+    sku = catalog.products["sku"].to_numpy()
+    frame = pd.DataFrame(
+        {
+            "shipment_id": shipments["shipment_id"].to_numpy(),
+            "channel": shipments["channel"].to_numpy(),
+            "channel_order_id": shipments["channel_order_id"].to_numpy(),
+            "warehouse_code": shipments["warehouse"].to_numpy(),
+            "carrier": shipments["carrier"].to_numpy(),
+            "tracking_no": shipments["tracking_no"].to_numpy(),
+            "shipped_at": fmt_local(shipments["shipped_at"].to_numpy()),
+            "delivered_at": fmt_local(shipments["delivered_at"].to_numpy()),
+            "sku": sku[shipments["sku"].to_numpy()],
+            "qty": shipments["qty"].to_numpy(),
+        }
+    )
+    return out.monthly_csv("wms", "shipments_{}.csv", frame, frame["shipped_at"].str[:7].to_numpy())
+
+
+def write_stock(
+    out: Output,
+    seed: int,
+    window: Window,
+    catalog: Catalog,
+    run: StockRun,
+    flows: Flows,
+    production: pd.DataFrame,
+) -> dict:
+    """Movements (customer flows + replenishment + production) and the daily snapshots."""
+    rng = rng_for(seed, "wms-times")
+
+    def at(day: np.ndarray, lo_h: float, hi_h: float) -> np.ndarray:
+        return window.utc_at(
+            np.asarray(day, np.int64), rng.integers(int(lo_h * HOUR_S), int(hi_h * HOUR_S), len(day))
+        )
+
+    parts = [flows.movements]
+    if run.receipts:
+        r = np.array([x[:4] for x in run.receipts], dtype=np.int64)
+        kind = np.array([x[4] for x in run.receipts])
+        when = np.where(kind == "expedited", at(r[:, 0], 18, 21), at(r[:, 0], 9, 16))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "at": when,
+                    "wh": r[:, 2],
+                    "sku": r[:, 1],
+                    "kind": "receipt",
+                    "qty": r[:, 3],
+                    "reference": [f"PO/{i + 1:06d}" for i in range(len(r))],
+                }
+            )
+        )
+    if run.transfers:
+        t = np.array(run.transfers, dtype=np.int64)
+        ref = np.array([f"TR/{i + 1:06d}" for i in range(len(t))], dtype=object)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "at": at(t[:, 0], 7, 9),
+                    "wh": 0,
+                    "sku": t[:, 2],
+                    "kind": "transfer_out",
+                    "qty": -t[:, 4],
+                    "reference": ref,
+                }
+            )
+        )
+        parts.append(
+            pd.DataFrame(
+                {
+                    "at": at(t[:, 1], 13, 17),
+                    "wh": t[:, 3],
+                    "sku": t[:, 2],
+                    "kind": "transfer_in",
+                    "qty": t[:, 4],
+                    "reference": ref,
+                }
+            )
+        )
+    if run.adjustments:
+        a = np.array(run.adjustments, dtype=np.int64)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "at": at(a[:, 0], 20, 21.5),
+                    "wh": a[:, 2],
+                    "sku": a[:, 1],
+                    "kind": "adjustment",
+                    "qty": a[:, 3],
+                    "reference": [f"ADJ/{i + 1:05d}" for i in range(len(a))],
+                }
+            )
+        )
+    if len(production):
+        parts.append(
+            pd.DataFrame(
+                {
+                    "at": production["at"].to_numpy(),
+                    "wh": 0,
+                    "sku": production["sku"].to_numpy(),
+                    "kind": "production_receipt",
+                    "qty": production["qty"].to_numpy(),
+                    "reference": production["reference"].to_numpy(),
+                }
+            )
+        )
+    mv = pd.concat(parts, ignore_index=True)
+    mv["at"] = mv["at"].to_numpy(dtype="datetime64[s]")
+    mv = mv.sort_values(["at", "wh", "sku", "kind"], kind="stable").reset_index(drop=True)
+    sku = catalog.products["sku"].to_numpy()
+    wh = np.array(WAREHOUSES)
+    moved = fmt_local(mv["at"].to_numpy())
+    frame = pd.DataFrame(
+        {
+            "movement_id": [f"MV-{i + 1:07d}" for i in range(len(mv))],
+            "moved_at": moved,
+            "warehouse_code": wh[mv["wh"].to_numpy().astype(np.int64)],
+            "sku": sku[mv["sku"].to_numpy().astype(np.int64)],
+            "movement_type": mv["kind"].to_numpy(),
+            "qty": mv["qty"].to_numpy().astype(np.int64),
+            "reference": mv["reference"].to_numpy(),
+        }
+    )
+    files = out.monthly_csv("wms", "movements_{}.csv", frame, np.asarray(moved, dtype="U7"))
+
+    n_d, n_s, n_w = run.on_hand.shape
+    days = np.repeat(window.days, n_s * n_w)
+    snap = pd.DataFrame(
+        {
+            "snapshot_date": fmt_date(days),
+            "warehouse_code": np.tile(np.repeat(wh, n_s), n_d),
+            "sku": np.tile(np.tile(sku, n_w), n_d),
+            "on_hand_qty": run.on_hand.transpose(0, 2, 1).reshape(-1),
+            "reserved_qty": flows.reserved.transpose(0, 2, 1).reshape(-1),
+            "in_transit_qty": run.in_transit.transpose(0, 2, 1).reshape(-1),
+        }
+    )
+    files += out.monthly_csv(
+        "wms", "stock_snapshots_{}.csv", snap, np.asarray(snap["snapshot_date"], dtype="U7")
+    )
+    return {"movements": len(frame), "snapshots": len(snap), "files": files}
