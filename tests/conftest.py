@@ -37,7 +37,6 @@ class BuiltInstance:
 def built_instance(tmp_path_factory: pytest.TempPathFactory) -> BuiltInstance:
     """Generate a small demo company and materialise the whole asset graph on it, once."""
     from orchestration.demo_company.generate import generate_demo_company
-
     from orchestration.pipeline import run_pipeline
     from orchestration.settings import OmniopsPaths
 
