@@ -53,11 +53,8 @@ def _card(column, kpi: str, fmt, target_text: str, detail: str) -> None:
     previous = _previous(kpi)
     delta = None
     if not is_missing(previous) and not is_missing(row["value"]):
-        delta = (
-            fmt(row["value"] - previous)
-            if kpi != "inventory_days"
-            else f"{row['value'] - previous:+.0f} days"
-        )
+        change = row["value"] - previous
+        delta = f"{change:+.0f} days" if kpi == "inventory_days" else f"{100 * change:+.1f} pts"
     with column:
         st.metric(
             KPI_LABELS[kpi],
@@ -100,6 +97,9 @@ _card(
 
 st.subheader("Trend")
 monthly = kpis[(kpis["period_type"] == "month") & kpis["kpi"].isin(KPI_LABELS)]
+# A first month with only a few days of history would distort the trend; the current month stays.
+if len(months) > 1 and not kpis[kpis["period"] == months[0]]["is_complete"].iloc[0]:
+    monthly = monthly[monthly["period"] != months[0]]
 trend_columns = st.columns(3)
 for column, (kpi, label) in zip(trend_columns, KPI_LABELS.items(), strict=True):
     rows = monthly[monthly["kpi"] == kpi]
@@ -129,26 +129,26 @@ channel_months = query(
     "from marts.fct_orders o join marts.dim_channels c using (channel) "
     "where order_status <> 'cancelled' group by all order by month"
 )
-left, right = st.columns([2, 1])
-with left:
-    figure = px.bar(channel_months, x="month", y="orders", color="channel", height=360)
-    figure.update_layout(margin=dict(l=10, r=10, t=10, b=10), legend_title_text="")
-    st.plotly_chart(figure, use_container_width=True)
-with right:
-    totals = query(
-        "select c.channel_name as channel, count(*) as orders, "
-        "sum(order_amount_reporting) as revenue_cny, "
-        "avg(cast(is_delivered_on_time as int)) as on_time "
-        "from marts.fct_orders o join marts.dim_channels c using (channel) "
-        "where order_status <> 'cancelled' group by all order by orders desc"
-    )
-    st.dataframe(
-        totals,
-        hide_index=True,
-        column_config={
-            "orders": st.column_config.NumberColumn("Orders", format="%d"),
-            "revenue_cny": st.column_config.NumberColumn("Revenue (CNY)", format="%.0f"),
-            "on_time": st.column_config.ProgressColumn("On time", format="percent", min_value=0, max_value=1),
-        },
-        use_container_width=True,
-    )
+figure = px.bar(channel_months, x="month", y="orders", color="channel", height=340)
+figure.update_layout(margin=dict(l=10, r=10, t=10, b=10), legend_title_text="")
+st.plotly_chart(figure, use_container_width=True)
+totals = query(
+    "select c.channel_name as channel, count(*) as orders, "
+    "sum(order_amount_reporting) as revenue_cny, "
+    "avg(cast(is_delivered_on_time as int)) as on_time "
+    "from marts.fct_orders o join marts.dim_channels c using (channel) "
+    "where order_status <> 'cancelled' group by all order by orders desc"
+)
+st.dataframe(
+    totals,
+    hide_index=True,
+    column_config={
+        "channel": st.column_config.TextColumn("Channel"),
+        "orders": st.column_config.NumberColumn("Orders", format="%d"),
+        "revenue_cny": st.column_config.NumberColumn("Revenue (CNY)", format="%.0f"),
+        "on_time": st.column_config.ProgressColumn(
+            "On-time delivery (whole history)", format="percent", min_value=0, max_value=1
+        ),
+    },
+    use_container_width=True,
+)
