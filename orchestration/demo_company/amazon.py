@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import Catalog
-from .customers import People, pick_buyers
+from .customers import SALES_TAX_BY_STATE, People, pick_buyers
 from .demand import (
     SERVICE_LEVEL_DAYS,
     Carrier,
@@ -83,18 +83,6 @@ FULFILMENT = Fulfilment(
     late_pay_share=0.03,
     overseas=True,
 )
-_TAX = {
-    "NY": 0.08875,
-    "CA": 0.0725,
-    "WA": 0.101,
-    "TX": 0.0825,
-    "IL": 0.1025,
-    "MA": 0.0625,
-    "CO": 0.0881,
-    "FL": 0.07,
-    "OR": 0.0,
-    "GA": 0.089,
-}
 
 
 def status_at(
@@ -155,7 +143,7 @@ def generate(
     o = lines["order"].to_numpy()
     qty = lines["qty"].to_numpy()
     price = money(qty * lines["unit_price"].to_numpy())
-    tax_rate = np.array([_TAX.get(s, 0.0) for s in addr["state"]])[o]
+    tax_rate = np.array([SALES_TAX_BY_STATE.get(s, 0.0) for s in addr["state"]])[o]
     first = lines["line_no"].to_numpy() == 1
     ship_price = np.where(first & expedited[o], 9.99, 0.0)
     promo = np.where(rng.random(len(lines)) < 0.06, money(price * 0.1), 0.0)

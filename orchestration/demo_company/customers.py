@@ -160,6 +160,22 @@ _COMPANY_B = [
     "科技有限公司",
     "百货有限公司",
 ]
+# Sales tax by the buyer's state or province, for the tax columns of the web shop and Amazon.
+SALES_TAX_BY_STATE = {
+    "NY": 0.08875,
+    "CA": 0.0725,
+    "WA": 0.101,
+    "TX": 0.0825,
+    "IL": 0.1025,
+    "MA": 0.0625,
+    "CO": 0.0881,
+    "FL": 0.07,
+    "OR": 0.0,
+    "GA": 0.089,
+    "ON": 0.13,
+    "NSW": 0.1,
+}
+
 EMAIL_DOMAINS_CN = ["example.cn", "mail.example.cn", "example.com"]
 EMAIL_DOMAINS_US = ["example.com", "example.net", "example.org"]
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import Catalog
-from .customers import People, cn_phone, pick_buyers, us_phone
+from .customers import SALES_TAX_BY_STATE, People, cn_phone, pick_buyers, us_phone
 from .demand import (
     SERVICE_LEVEL_DAYS,
     Carrier,
@@ -84,20 +84,6 @@ FULFILMENT = Fulfilment(
     late_pay_share=0.02,
     overseas=True,
 )
-_TAX = {
-    "NY": 0.08875,
-    "CA": 0.0725,
-    "WA": 0.101,
-    "TX": 0.0825,
-    "IL": 0.1025,
-    "MA": 0.0625,
-    "CO": 0.0881,
-    "FL": 0.07,
-    "OR": 0.0,
-    "GA": 0.089,
-    "ON": 0.13,
-    "NSW": 0.1,
-}
 
 
 def generate(
@@ -149,7 +135,7 @@ def generate(
     subtotal = money(gross - discount)
     express = rng.random(n) < 0.18
     shipping = np.where(express, 14.90, np.where(subtotal >= 75, 0.0, 6.90))
-    taxes = money(subtotal * np.array([_TAX.get(s, 0.0) for s in state]))
+    taxes = money(subtotal * np.array([SALES_TAX_BY_STATE.get(s, 0.0) for s in state]))
     total = money(subtotal + shipping + taxes)
 
     paid = life.paid_at
