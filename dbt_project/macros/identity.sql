@@ -1,15 +1,53 @@
-{#- Normalised contact keys so the same person matches across channels (issue 3 extends the rules). -#}
+{#- Normalised contact keys so the same person matches across channels. -#}
 
 {#- E-mail: trimmed, lower case; empty → null. -#}
 {% macro normalise_email(expr) -%}
     nullif(lower(trim({{ expr }})), '')
 {%- endmacro %}
 
-{#- Phone: digits only, a leading China country code 86 dropped from 13-digit numbers; empty → null. -#}
+{#-
+  Phone → E.164 ('+8613812345678', '+14155550182'); null when empty or not a plausible number.
+  Rules, in order: a leading 00 is an international prefix; '+86…' / 13 digits starting 86 is China;
+  '+1…', or a US-style '(415) …', or 10 digits is North America; 11 digits starting 1[3-9] is a
+  Chinese mobile; anything else keeps its digits with a '+' if it had one (other countries).
+-#}
 {% macro normalise_phone(expr) -%}
     {{ return(adapter.dispatch('normalise_phone', 'omniops')(expr)) }}
 {%- endmacro %}
 
 {% macro default__normalise_phone(expr) -%}
-    nullif(regexp_replace(regexp_replace({{ expr }}, '[^0-9]', '', 'g'), '^86(1[0-9]{10})$', '\1'), '')
+    case
+        when {{ expr }} is null or regexp_replace({{ expr }}, '[^0-9]', '', 'g') = '' then null
+        when regexp_replace(trim({{ expr }}), '^00', '+') like '+86%'
+            or regexp_replace({{ expr }}, '[^0-9]', '', 'g') similar to '86[0-9]{11}'
+            then '+86' || right(regexp_replace({{ expr }}, '[^0-9]', '', 'g'), 11)
+        when regexp_replace(trim({{ expr }}), '^00', '+') like '+1%'
+            or ({{ expr }} like '%(%' and length(regexp_replace({{ expr }}, '[^0-9]', '', 'g')) = 10)
+            or length(regexp_replace({{ expr }}, '[^0-9]', '', 'g')) = 10
+            then '+1' || right(regexp_replace({{ expr }}, '[^0-9]', '', 'g'), 10)
+        when regexp_replace({{ expr }}, '[^0-9]', '', 'g') similar to '1[3-9][0-9]{9}'
+            then '+86' || regexp_replace({{ expr }}, '[^0-9]', '', 'g')
+        when trim({{ expr }}) like '+%' then '+' || regexp_replace({{ expr }}, '[^0-9]', '', 'g')
+        else regexp_replace({{ expr }}, '[^0-9]', '', 'g')
+    end
+{%- endmacro %}
+
+{#- A one-way hash for personal data the marts need only for matching, never in clear. -#}
+{% macro hash_pii(expr) -%}
+    {{ return(adapter.dispatch('hash_pii', 'omniops')(expr)) }}
+{%- endmacro %}
+
+{% macro default__hash_pii(expr) -%}
+    sha256({{ expr }})
+{%- endmacro %}
+
+{#- 'ann.lee@example.com' → 'a***@example.com'; '+8613812345678' → '+86138****5678'. -#}
+{% macro mask_email(expr) -%}
+    case when {{ expr }} is not null then left({{ expr }}, 1) || '***@' || split_part({{ expr }}, '@', 2) end
+{%- endmacro %}
+
+{% macro mask_phone(expr) -%}
+    case when {{ expr }} is not null
+        then left({{ expr }}, length({{ expr }}) - 8) || '****' || right({{ expr }}, 4)
+    end
 {%- endmacro %}

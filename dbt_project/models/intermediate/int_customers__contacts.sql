@@ -1,31 +1,39 @@
--- One row per order with the contact details it carries and the customer key they give.
--- The key is the first of: normalised e-mail, normalised phone, the channel's buyer handle, so the
--- same e-mail or phone is one customer across channels. Cross-linking records that share only an
--- e-mail with one that shares only a phone is left to the identity-resolution model (issue 3).
+-- One row per contact record: every unified order with the contact details it carries, plus every ERP
+-- customer. E-mails and phones are normalised (int_customers__identity links records sharing either).
 with orders as (
     select
+        order_key as contact_record_id,
         order_key,
-        channel,
+        channel as record_source,
         max(customer_name) as customer_name,
         max(customer_email) as customer_email,
         max({{ normalise_phone('customer_phone') }}) as customer_phone,
-        max(customer_handle) as customer_handle,
-        min(ordered_at_utc) as ordered_at_utc
+        max(case when customer_handle is not null then channel || ':' || customer_handle end)
+            as customer_handle,
+        min(ordered_at_utc) as ordered_at_utc,
+        cast(null as varchar) as erp_customer_id,
+        cast(null as varchar) as customer_tier,
+        cast(null as varchar) as company
     from {{ ref('int_order_lines__enriched') }}
     group by order_key, channel
+),
+
+erp as (
+    select
+        'erp:' || erp_customer_id as contact_record_id,
+        cast(null as varchar) as order_key,
+        'erp' as record_source,
+        customer_name,
+        customer_email,
+        {{ normalise_phone('customer_phone') }} as customer_phone,
+        cast(null as varchar) as customer_handle,
+        cast(null as timestamp) as ordered_at_utc,
+        erp_customer_id,
+        customer_tier,
+        company
+    from {{ ref('stg_erp__customers') }}
 )
 
-select
-    *,
-    case
-        when customer_email is not null then 'email:' || customer_email
-        when customer_phone is not null then 'phone:' || customer_phone
-        when customer_handle is not null then channel || ':' || customer_handle
-    end as customer_identity,
-    case
-        when customer_email is not null then 'email'
-        when customer_phone is not null then 'phone'
-        when customer_handle is not null then 'channel_handle'
-        else 'anonymous'
-    end as identity_rule
-from orders
+select * from orders
+union all
+select * from erp

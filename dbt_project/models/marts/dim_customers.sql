@@ -1,62 +1,39 @@
--- One row per customer identity (normalised e-mail, else phone, else the channel's buyer handle),
--- with the ERP tier where the ERP knows the e-mail or phone. Orders without any contact (Amazon,
--- anonymous counter sales) have no customer.
-with contacts as (
+-- One row per customer: every contact record (orders of any channel, ERP customers) linked by a shared
+-- e-mail, phone or channel handle (int_customers__identity). E-mails and phones are kept only hashed
+-- (for matching a lookup) and masked (for display); the clear values stay in the intermediate layer.
+with identity as (
+    select * from {{ ref('int_customers__identity') }}
+),
+
+contacts as (
     select * from {{ ref('int_customers__contacts') }}
-    where customer_identity is not null
 ),
 
-erp as (
-    select
-        erp_customer_id,
-        customer_name,
-        customer_email,
-        {{ normalise_phone('customer_phone') }} as customer_phone,
-        customer_tier,
-        company
-    from {{ ref('stg_erp__customers') }}
-),
-
-identities as (
-    select
-        customer_identity,
-        max(identity_rule) as identity_rule,
-        max(customer_name) as customer_name,
-        max(customer_email) as customer_email,
-        max(customer_phone) as customer_phone,
-        min(ordered_at_utc) as first_ordered_at_utc,
-        max(ordered_at_utc) as last_ordered_at_utc,
-        count(*) as orders,
-        count(distinct channel) as channels
-    from contacts
-    group by customer_identity
-),
-
-erp_by_email as (
-    select customer_email, max(erp_customer_id) as erp_customer_id, max(customer_tier) as customer_tier,
-        max(company) as company
-    from erp where customer_email is not null group by customer_email
-),
-
-erp_by_phone as (
-    select customer_phone, max(erp_customer_id) as erp_customer_id, max(customer_tier) as customer_tier,
-        max(company) as company
-    from erp where customer_phone is not null group by customer_phone
+members as (
+    select contacts.*, identity.customer_key, identity.match_rule, identity.match_confidence
+    from identity
+    inner join contacts on contacts.contact_record_id = identity.contact_record_id
 )
 
 select
-    {{ dbt.hash('identities.customer_identity') }} as customer_key,
-    identities.identity_rule,
-    identities.customer_name,
-    identities.customer_email,
-    identities.customer_phone,
-    coalesce(erp_by_email.erp_customer_id, erp_by_phone.erp_customer_id) as erp_customer_id,
-    coalesce(erp_by_email.customer_tier, erp_by_phone.customer_tier, 'C') as customer_tier,
-    coalesce(erp_by_email.company, erp_by_phone.company) as company,
-    identities.first_ordered_at_utc,
-    identities.last_ordered_at_utc,
-    identities.orders,
-    identities.channels
-from identities
-left join erp_by_email on erp_by_email.customer_email = identities.customer_email
-left join erp_by_phone on erp_by_phone.customer_phone = identities.customer_phone
+    customer_key,
+    coalesce(max(case when record_source = 'erp' then customer_name end), max(customer_name)) as customer_name,
+    max(erp_customer_id) as erp_customer_id,
+    max(company) as company,
+    -- tiers sort A < B < C, so min is the best tier the ERP gives any linked record
+    coalesce(min(customer_tier), 'C') as customer_tier,
+    {{ hash_pii('min(customer_email)') }} as email_hash,
+    {{ mask_email('min(customer_email)') }} as email_masked,
+    {{ hash_pii('min(customer_phone)') }} as phone_hash,
+    {{ mask_phone('min(customer_phone)') }} as phone_masked,
+    count(distinct customer_email) as emails,
+    count(distinct customer_phone) as phones,
+    count(*) as contact_records,
+    count(order_key) as orders,
+    count(distinct case when record_source <> 'erp' then record_source end) as channels,
+    min(ordered_at_utc) as first_ordered_at_utc,
+    max(ordered_at_utc) as last_ordered_at_utc,
+    min(match_confidence) as match_confidence,
+    {{ dbt.listagg('distinct match_rule', "', '", "order by match_rule") }} as match_rules
+from members
+group by customer_key

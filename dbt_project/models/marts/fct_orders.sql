@@ -10,8 +10,8 @@ delivery as (
     select * from {{ ref('int_shipments__order_delivery') }}
 ),
 
-contacts as (
-    select order_key, customer_identity from {{ ref('int_customers__contacts') }}
+identity as (
+    select contact_record_id as order_key, customer_key from {{ ref('int_customers__identity') }}
 ),
 
 service_levels as (
@@ -70,7 +70,7 @@ joined as (
             when 10 then 'cancelled'
             else active_status.unified_status
         end as any_line_status,
-        contacts.customer_identity,
+        identity.customer_key,
         delivery.shipments,
         delivery.first_shipped_at_utc,
         delivery.last_delivered_at_utc,
@@ -83,7 +83,7 @@ joined as (
         production_due.due_date as production_due_date
     from orders
     left join statuses as active_status on active_status.status_rank = orders.line_status_code
-    left join contacts on contacts.order_key = orders.order_key
+    left join identity on identity.order_key = orders.order_key
     left join delivery
         on delivery.channel = orders.channel and delivery.fulfilment_ref = orders.fulfilment_ref
     left join service_levels on service_levels.channel = orders.channel
@@ -128,7 +128,7 @@ select
     with_status.fulfilment_ref,
     with_status.sub_channel,
     with_status.fulfilment_type,
-    {{ dbt.hash('with_status.customer_identity') }} as customer_key,
+    with_status.customer_key,
     with_status.channel_status,
     with_status.order_status,
     statuses.status_rank,
