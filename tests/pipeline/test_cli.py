@@ -19,5 +19,5 @@ def test_an_unmapped_channel_status_stops_the_run_with_a_message_naming_it(tmp_p
     assert main(["run"]) == 1
     out = capsys.readouterr().out
     assert "FAILED: step omniops_dbt_models failed" in out
-    assert "channel=amazon, status=\"Lost in Transit\"" in out
+    assert 'channel=amazon, status="Lost in Transit"' in out
     assert not (tmp_path / "warehouse" / "omniops.duckdb").exists(), "a failed build must not be published"
