@@ -494,10 +494,11 @@ def _reject_file(landing_dir: Path, path: Path, error_text: str) -> None:
 
 
 def _current_files(conn: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, str]:
-    """path → checksum of every file whose rows are in the raw table now (latest loaded/replaced)."""
+    """path → checksum of every file whose rows are in the raw table now: its latest loaded/replaced
+    event (the ledger is append-only, so rowid is the event order)."""
     rows = _sql(
         conn,
-        f"select file_path, arg_max(sha256, landed_at) from {LEDGER_TABLE} "
+        f"select file_path, arg_max(sha256, rowid) from {LEDGER_TABLE} "
         f"where raw_table = ? and status in {CURRENT_STATUSES} group by file_path",
         [raw_table],
     )
@@ -636,7 +637,8 @@ def load_table(
     now: datetime | None = None,
 ) -> TableLoad:
     """Land every new or changed file of the spec into ``raw.<source>__<table>`` and record each file
-    in the ledger. Raises LandingError only when the table has no files and never had rows."""
+    in the ledger. Raises LandingError only when the table has no rows at all: no files and never
+    landed, or every file of a first delivery rejected (dbt could not read a table that is absent)."""
     ensure_landing_tables(conn)
     landed_at = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
     exists = _table_exists(conn, RAW_SCHEMA, spec.raw_table)
@@ -660,4 +662,9 @@ def load_table(
             if event.status == "rejected":
                 _reject_file(landing_dir, path, event.error_text or "rejected")
             result.events.append(event)
+    if not _table_exists(conn, RAW_SCHEMA, spec.raw_table):
+        raise LandingError(
+            f"raw.{spec.raw_table} has no rows: every file was rejected "
+            f"(moved to {spec.source}/{REJECTED_FOLDER}/, reasons in landing.file_ledger)"
+        )
     return result

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from orchestration.landing.load import load_table
+from orchestration.landing.load import LandingError, load_table
 from orchestration.landing.sources import SOURCE_TABLES
 
 SPECS = {t.raw_table: t for t in SOURCE_TABLES}
@@ -44,6 +44,10 @@ class Landing:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
         return path
+
+    def seed_shopify(self):
+        """An earlier good export, so the raw table exists and a rejected file is not the only one."""
+        self.drop("shopify/orders_export_2026-01.csv", lines(SHOPIFY_HEADER, shopify_row("#1000")))
 
     def land(self, raw_table: str):
         return load_table(self.conn, self.root, SPECS[raw_table], run_id="test", now=NOW)
@@ -100,6 +104,7 @@ def test_unterminated_quote_is_a_duckdb_reject_of_that_line(landing):
 
 
 def test_wrong_delimiter_rejects_the_file_and_moves_it_aside(landing):
+    landing.seed_shopify()
     path = landing.drop(
         "shopify/orders_export_2026-03.csv",
         lines(SHOPIFY_HEADER.replace(",", ";"), shopify_row().replace(",", ";")),
@@ -156,6 +161,7 @@ def test_quoted_newlines_keep_physical_line_numbers(landing):
 
 
 def test_duplicate_header_rejects_the_file(landing):
+    landing.seed_shopify()
     landing.drop("shopify/orders_export_2026-03.csv", lines(SHOPIFY_HEADER + ",Name", shopify_row() + ",#9"))
     landing.land("shopify__orders")
     ((status, _, _, _, error, _, _),) = landing.ledger("shopify/orders_export_2026-03.csv")
@@ -163,6 +169,7 @@ def test_duplicate_header_rejects_the_file(landing):
 
 
 def test_missing_required_column_rejects_the_file_naming_it(landing):
+    landing.seed_shopify()
     header = SHOPIFY_HEADER.replace(",Lineitem sku", "")
     row = shopify_row().rsplit(",", 1)[0]
     landing.drop("shopify/orders_export_2026-03.csv", lines(header, row))
@@ -358,3 +365,10 @@ def test_json_lines_that_are_not_json_are_quarantined_with_their_line(landing):
     assert landing.raw("select json_extract_string(record, '$.event_time') from raw.social__events") == [
         ("2026-03-01T12:00:00+08:00",)
     ]
+
+
+def test_a_first_delivery_with_every_file_rejected_is_a_clear_error(landing):
+    landing.drop("erp/products.csv", b"")
+    with pytest.raises(LandingError, match=r"raw.erp__products has no rows: every file was rejected"):
+        landing.land("erp__products")
+    assert landing.ledger("erp/products.csv")[0][:2] == ("rejected", 0)

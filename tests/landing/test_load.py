@@ -89,9 +89,11 @@ def test_reloading_replaces_instead_of_appending(tmp_path, conn):
 def test_a_file_in_no_known_encoding_is_rejected_naming_it(tmp_path, conn):
     (tmp_path / "tmall").mkdir()
     (tmp_path / "tmall" / "ExportOrderList202603.csv").write_bytes(b"\x81\x30\xff\xfe broken")
-    (event,) = load_table(conn, tmp_path, TMALL).events
-    assert event.status == "rejected"
-    assert event.error_text.startswith("tmall/ExportOrderList202603.csv: not text: neither UTF-8 nor GB18030")
+    with pytest.raises(LandingError, match="raw.tmall__orders has no rows: every file was rejected"):
+        load_table(conn, tmp_path, TMALL)
+    ((status, error),) = conn.execute("select status, error_text from landing.file_ledger").fetchall()
+    assert status == "rejected"
+    assert error.startswith("tmall/ExportOrderList202603.csv: not text: neither UTF-8 nor GB18030")
 
 
 def test_a_missing_source_says_where_it_looked(tmp_path, conn):
