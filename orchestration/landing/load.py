@@ -193,9 +193,13 @@ def _columns(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[s
 # --- reading: bytes → text → records -------------------------------------------------------------
 
 
-def decode_text(data: bytes) -> str:
-    """The file's text: strict UTF-8 (BOM stripped), else strict GB18030; anything else is rejected."""
-    if not data.strip():
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The file's text and its encoding: strict UTF-8 (a BOM is stripped: ``utf-8-sig``), else strict
+    GB18030; anything else is rejected."""
+    if not data.removeprefix(UTF8_BOM).strip():
         raise FileRejected("empty file")
     if b"\x00" in data:
         raise FileRejected("binary file (NUL byte), not text")
@@ -203,12 +207,14 @@ def decode_text(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         try:
-            text = data.decode("gb18030")
+            return data.decode("gb18030"), "gb18030"
         except UnicodeDecodeError as exc:
             raise FileRejected(
                 f"not text: neither UTF-8 nor GB18030 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
             ) from exc
-    return text.removeprefix("\ufeff")
+    if text.startswith("\ufeff"):
+        return text[1:], "utf-8-sig"
+    return text, "utf-8"
 
 
 @dataclass
@@ -336,8 +342,9 @@ class _Quarantined:
 
 
 class _FileLoader:
-    """Reads one file into the temp table ``_omniops_file`` (``_k`` = row order, ``_record_number``,
-    ``_line``, the file's columns, ``_reason``) and collects structural rejects."""
+    """Reads one file into the temp table ``_omniops_file``: ``_k`` (row order), the file's columns,
+    ``_record_number``, ``_first``/``_last`` (physical lines) and ``_reason`` (NULL = the row lands);
+    structural rejects and failed rows are collected in ``quarantined``."""
 
     def __init__(self, conn: duckdb.DuckDBPyConnection, spec: SourceTable, now: datetime, workdir: Path):
         self.conn, self.spec, self.now, self.workdir = conn, spec, now, workdir
@@ -350,13 +357,14 @@ class _FileLoader:
         return "\n".join(line.rstrip("\r") for line in self.lines[first - 1 : last])
 
     def read(self, path: Path) -> None:
-        text = decode_text(path.read_bytes())
+        text, encoding = decode_text(path.read_bytes())
         self.lines = text.split("\n")
         _sql(self.conn, "drop table if exists _omniops_file")
         if self.spec.file_format == "jsonl":
-            self._read_jsonl(text)
+            self._read_jsonl()
         else:
-            self._read_csv(text)
+            # DuckDB reads the file itself when it is plain UTF-8; otherwise a UTF-8 copy without BOM.
+            self._read_csv(text, path if encoding == "utf-8" else self._utf8_file(text, "file.csv"))
         reason = _reason_sql(
             self.spec, None if self.spec.file_format == "jsonl" else set(self.columns), self.now
         )
@@ -367,7 +375,7 @@ class _FileLoader:
         _sql(self.conn, "drop table _omniops_read")
         for line, first, last, why in _sql(
             self.conn,
-            "select _line, _first, _last, _reason from _omniops_file where _reason is not null order by _k",
+            "select _first, _first, _last, _reason from _omniops_file where _reason is not null order by _k",
         ):
             self.quarantined.append(_Quarantined(line, self._text_of(first, last), why))
 
@@ -376,11 +384,10 @@ class _FileLoader:
         target.write_text(text, encoding="utf-8", newline="")
         return target
 
-    def _read_csv(self, text: str) -> None:
+    def _read_csv(self, text: str, readable: Path) -> None:
         header, records = _csv_records(text, self.spec)
         _check_header(header, self.spec)
         self.columns = header
-        readable = self._utf8_file(text, "file.csv")
         columns = "{" + ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in header) + "}"
         _sql(self.conn, "drop table if exists _omniops_rejects")
         _sql(self.conn, "drop table if exists _omniops_rejects_scan")
@@ -425,7 +432,7 @@ class _FileLoader:
         self._register_positions(kept)
         _sql(
             self.conn,
-            "create or replace temp table _omniops_read as select r.*, p._record_number, p._line, "
+            "create or replace temp table _omniops_read as select r.*, p._record_number, "
             "p._first, p._last from _omniops_raw r join _omniops_positions p using (_k)",
         )
         _sql(self.conn, "drop table _omniops_raw")
@@ -436,7 +443,6 @@ class _FileLoader:
             {
                 "_k": range(1, len(kept) + 1),
                 "_record_number": [r.number for r in kept],
-                "_line": [r.first_line for r in kept],
                 "_first": [r.first_line for r in kept],
                 "_last": [r.last_line for r in kept],
             },
@@ -444,7 +450,7 @@ class _FileLoader:
         )
         self.conn.register("_omniops_positions", positions)
 
-    def _read_jsonl(self, text: str) -> None:
+    def _read_jsonl(self) -> None:
         valid: list[str] = []
         kept: list[_Record] = []
         number = 0
@@ -473,7 +479,7 @@ class _FileLoader:
             _sql(
                 self.conn,
                 "create or replace temp table _omniops_read as select p._k, cast(l.line as json) as record, "
-                "p._record_number, p._line, p._first, p._last "
+                "p._record_number, p._first, p._last "
                 "from _omniops_lines l join _omniops_positions p using (_k)",
             )
         except duckdb.Error as exc:
