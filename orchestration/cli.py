@@ -34,6 +34,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+# Exit codes of `omniops run`: 1 = the pipeline failed; 2 = it completed, but files were rejected.
+EXIT_FAILED = 1
+EXIT_FILES_REJECTED = 2
+
+
+def _report_rejected(rejected: list[str]) -> None:
+    for text in rejected:
+        print(f"REJECTED {text}", flush=True)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.pipeline import PipelineError, run_pipeline
 
@@ -43,11 +53,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = run_pipeline(paths, echo=_echo)
     except PipelineError as exc:
         _echo(f"FAILED: {exc}")
-        return 1
+        _report_rejected(exc.rejected_files)
+        return EXIT_FAILED
     slowest = ", ".join(
         f"{k} {v:.0f}s" for k, v in sorted(result.step_seconds.items(), key=lambda kv: -kv[1])
     )
     _echo(f"done in {result.seconds:.0f} s ({slowest}); published {paths.published_db}")
+    if result.rejected_files:
+        _echo(f"{len(result.rejected_files)} file(s) rejected, moved to landing/<source>/_rejected/:")
+        _report_rejected(result.rejected_files)
+        return EXIT_FILES_REJECTED
     return 0
 
 
@@ -84,7 +99,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return 1
     else:
         _echo(f"using the demo company already in {paths.landing}")
-    if cmd_run(args):
+    if cmd_run(args) == EXIT_FAILED:
         return 1
     return cmd_serve(args)
 

@@ -10,11 +10,13 @@ from orchestration.assets.landing import landing_assets
 from orchestration.assets.publish import published_warehouse
 from orchestration.resources import build_resources
 from orchestration.schedules import daily_schedule, everything_job
+from orchestration.sensors import landing_file_sensor
 
 defs = Definitions(
     assets=[*landing_assets, omniops_dbt_models, kpi_monthly, published_warehouse],
     jobs=[everything_job],
     schedules=[daily_schedule],
+    sensors=[landing_file_sensor],
     resources=build_resources(),
     # DuckDB takes one writer at a time: steps run one after another in the run's process.
     executor=in_process_executor,

@@ -10,11 +10,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import duckdb
+
 from orchestration.settings import OmniopsPaths, export_environment
 
 
 class PipelineError(RuntimeError):
     """The run failed; the message names the step and the first line of its error."""
+
+    def __init__(self, message: str, rejected_files: list[str] | None = None):
+        super().__init__(message)
+        self.rejected_files = rejected_files or []
 
 
 @dataclass
@@ -22,6 +28,27 @@ class PipelineResult:
     run_id: str
     seconds: float
     step_seconds: dict[str, float] = field(default_factory=dict)
+    # "<file>: <reason>" for every file this run rejected (moved to landing/<source>/_rejected/).
+    rejected_files: list[str] = field(default_factory=list)
+
+
+def rejected_files(paths: OmniopsPaths, run_id: str) -> list[str]:
+    """The ledger's error text of every file the run rejected, in path order."""
+    if not paths.build_db.exists():
+        return []
+    with duckdb.connect(str(paths.build_db), read_only=True) as conn:
+        known = conn.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'landing' and table_name = 'file_ledger'"
+        ).fetchall()[0][0]
+        if not known:
+            return []
+        rows = conn.execute(
+            "select coalesce(error_text, file_path) from landing.file_ledger "
+            "where run_id = ? and status = 'rejected' order by file_path",
+            [run_id],
+        ).fetchall()
+    return [text for (text,) in rows]
 
 
 def prepare_dbt() -> None:
@@ -81,6 +108,10 @@ def run_pipeline(paths: OmniopsPaths | None = None, echo: Callable[[str], None] 
             if failures:
                 error = failures[0].step_failure_data.error
                 message = (error.message if error else "unknown error").strip()
-                raise PipelineError(f"step {failures[0].step_key} failed: {message}")
-            raise PipelineError(f"run {result.run_id} failed")
-    return PipelineResult(result.run_id, time.monotonic() - started, step_seconds)
+                raise PipelineError(
+                    f"step {failures[0].step_key} failed: {message}", rejected_files(paths, result.run_id)
+                )
+            raise PipelineError(f"run {result.run_id} failed", rejected_files(paths, result.run_id))
+    return PipelineResult(
+        result.run_id, time.monotonic() - started, step_seconds, rejected_files(paths, result.run_id)
+    )

@@ -2,8 +2,14 @@
 
 Asset keys are ``<source>/<table>``, the keys dagster-dbt gives the matching dbt sources, so the
 lineage runs from each raw table to the staging model that reads it.
+
+A rejected file does not fail the asset: it is moved to ``_rejected/`` and recorded in
+``landing.file_ledger``, the other files and sources go on, and ``omniops run`` lists it at the end.
+Only a table that has no rows at all (never landed, and nothing landable now) fails, after the
+source's other tables have been landed.
 """
 
+from collections import Counter
 
 from dagster import (
     AssetExecutionContext,
@@ -14,7 +20,7 @@ from dagster import (
     multi_asset,
 )
 
-from orchestration.landing.load import load_table
+from orchestration.landing.load import LandingError, load_table
 from orchestration.landing.sources import SourceTable, source_systems, tables_of
 from orchestration.resources import WarehouseResource
 
@@ -44,14 +50,34 @@ def build_landing_asset(source: str) -> AssetsDefinition:
     )
     def _land(context: AssetExecutionContext, warehouse: WarehouseResource):
         landing_dir = warehouse.paths.landing
+        errors: list[str] = []
         with warehouse.get_connection() as conn:
             for spec in specs:
-                load = load_table(conn, landing_dir, spec)
-                context.log.info(f"raw.{load.raw_table}: {load.rows:,} rows from {load.files} file(s)")
+                try:
+                    load = load_table(conn, landing_dir, spec, run_id=context.run_id)
+                except LandingError as exc:
+                    errors.append(str(exc))
+                    continue
+                statuses = Counter(e.status for e in load.events)
+                context.log.info(
+                    f"raw.{load.raw_table}: {load.rows:,} rows from {load.files} file(s); "
+                    + ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
+                )
+                for event in load.rejected:
+                    context.log.warning(f"REJECTED {event.error_text}")
                 yield MaterializeResult(
                     asset_key=raw_asset_key(spec),
-                    metadata={"rows": load.rows, "files": load.files, "rows_by_file": load.rows_by_file},
+                    metadata={
+                        "rows": load.rows,
+                        "files": load.files,
+                        "rows_by_file": load.rows_by_file,
+                        "files_by_status": dict(statuses),
+                        "rows_quarantined": sum(e.rows_rejected for e in load.events),
+                        "rejected_files": [e.error_text or e.file_path for e in load.rejected],
+                    },
                 )
+        if errors:
+            raise LandingError("; ".join(errors))
 
     return _land
 

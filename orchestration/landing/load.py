@@ -1,43 +1,127 @@
-"""Load the files of one source table into ``raw.<source>__<table>``, unchanged in meaning.
+"""Land the files of one source table into ``raw.<source>__<table>``, file by file, losing nothing.
 
 Every column is kept as text under its original header; lineage columns say where each row came from:
-``_source_file`` (path below the landing folder), ``_record_number`` (1-based record in that file),
-``_file_sha256`` and ``_loaded_at`` (UTC). Parsing, typing and time zones are staging's job in dbt.
+``_source_file`` (path below the landing folder), ``_record_number`` (1-based record in that file, counting
+rejected records too), ``_file_sha256`` and ``_loaded_at`` (UTC). Parsing, typing and time zones are
+staging's job in dbt.
 
-A table is rebuilt from all of its files on every load, so a load is idempotent. Files in another
-encoding than UTF-8 (Chinese marketplace exports in GBK) are transcoded to a temporary UTF-8 copy,
-since DuckDB reads UTF-8 natively and its encodings extension would need a download.
+Landing is incremental by file, and every file event is a row of ``landing.file_ledger``:
+
+- ``loaded``: a file not seen before; its rows are appended.
+- ``replaced``: a known path with a new checksum (a corrected re-export); its old rows (and old
+  quarantined rows) are deleted first.
+- ``unchanged``: a checksum already loaded; nothing is read, the raw table is untouched (row counts 0).
+- ``rejected``: the file is unusable as a whole; it is moved to ``<source>/_rejected/`` with a
+  ``.reason.txt`` beside it, and the raw table keeps whatever it had.
+
+A file that disappears from the landing folder keeps its rows: exports are archives, and a folder
+cleaned up by hand must not erase history. Running twice on the same files changes nothing.
+
+Which problems reject a whole file, which only a line: a file is rejected when none of its rows can be
+trusted as rows of this table: empty, binary (a NUL byte) or not text (neither UTF-8 nor GB18030), a
+required column missing (a wrong delimiter shows up this way) or a column named twice. Anything else is
+decided line by line: DuckDB's own structural rejects (wrong number of fields, an unterminated quote,
+such as the cut last line of a truncated file) and rows failing the table's validation rules
+(``sources.py``) go to ``landing.quarantine`` with their physical line number (header = line 1); every
+other row lands. So for every file rows_read = rows_loaded + rows_rejected.
+
+Encodings: UTF-8 (a BOM is stripped), else GB18030 (a superset of GBK, what Chinese marketplaces export
+without saying so). A GB18030 file is transcoded to a temporary UTF-8 copy, since DuckDB reads UTF-8
+natively and its encodings extension would need a download.
 """
 
 from __future__ import annotations
 
-import codecs
+import csv
 import hashlib
-import shutil
+import io
+import json
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from orchestration.landing.sources import SourceTable
 
 RAW_SCHEMA = "raw"
+LANDING_SCHEMA = "landing"
+LEDGER_TABLE = f"{LANDING_SCHEMA}.file_ledger"
+QUARANTINE_TABLE = f"{LANDING_SCHEMA}.quarantine"
+REJECTED_FOLDER = "_rejected"
+CURRENT_STATUSES = ("loaded", "replaced")
+
+_LEDGER_DDL = f"""
+create table if not exists {LEDGER_TABLE} (
+    file_path varchar not null,
+    source varchar not null,
+    raw_table varchar not null,
+    size_bytes bigint,
+    sha256 varchar,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_rejected bigint not null,
+    status varchar not null,
+    error_text varchar,
+    notes varchar,
+    overlapping_orders bigint,
+    landed_at timestamp not null,
+    run_id varchar not null
+)
+"""
+
+_QUARANTINE_DDL = f"""
+create table if not exists {QUARANTINE_TABLE} (
+    file_path varchar not null,
+    source varchar not null,
+    raw_table varchar not null,
+    file_sha256 varchar not null,
+    line_number bigint,
+    raw_text varchar,
+    reason varchar not null,
+    landed_at timestamp not null,
+    run_id varchar not null
+)
+"""
 
 
 class LandingError(RuntimeError):
-    """A source file could not be landed; the message names the file and the reason."""
+    """A table cannot be landed at all; the message names the table or file and the reason."""
+
+
+class FileRejected(Exception):
+    """The file is unusable as a whole; the message is the reason (without the file name)."""
+
+
+@dataclass
+class FileEvent:
+    """One row of the file ledger."""
+
+    file_path: str
+    status: str
+    size_bytes: int
+    sha256: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    error_text: str | None = None
+    notes: str | None = None
+    overlapping_orders: int | None = None
 
 
 @dataclass
 class TableLoad:
-    """What one raw table load did: files read and rows landed per file."""
+    """What one landing of a raw table did, file by file."""
 
     raw_table: str
-    rows_by_file: dict[str, int] = field(default_factory=dict)
+    events: list[FileEvent] = field(default_factory=list)
+
+    @property
+    def rows_by_file(self) -> dict[str, int]:
+        """Rows landed in this load, per file read (unchanged and rejected files not included)."""
+        return {e.file_path: e.rows_loaded for e in self.events if e.status in CURRENT_STATUSES}
 
     @property
     def files(self) -> int:
@@ -46,6 +130,10 @@ class TableLoad:
     @property
     def rows(self) -> int:
         return sum(self.rows_by_file.values())
+
+    @property
+    def rejected(self) -> list[FileEvent]:
+        return [e for e in self.events if e.status == "rejected"]
 
 
 def file_sha256(path: Path) -> str:
@@ -57,80 +145,532 @@ def file_sha256(path: Path) -> str:
 
 
 def find_files(landing_dir: Path, spec: SourceTable) -> list[Path]:
-    """The files of a source table, in name order (exports are named by period, so oldest first)."""
+    """The files of a source table, in name order (exports are named by period, so oldest first).
+    ``_rejected/`` is a subfolder, so the (non-recursive) pattern never picks up a rejected file."""
     return sorted(p for p in (landing_dir / spec.source).glob(spec.pattern) if p.is_file())
 
 
-@contextmanager
-def _utf8_copy(path: Path, encoding: str, workdir: Path) -> Iterator[Path]:
-    if encoding.replace("-", "").lower() in ("utf8", "utf8sig"):
-        yield path
-        return
-    target = workdir / (path.name + ".utf8")
-    try:
-        with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
-            reader = codecs.getreader(encoding)(src, errors="strict")
-            shutil.copyfileobj(reader, dst, 1 << 20)
-    except UnicodeDecodeError as exc:
-        raise LandingError(f"{path}: not valid {encoding} text ({exc.reason} at byte {exc.start})") from exc
-    yield target
-    target.unlink(missing_ok=True)
+def ensure_landing_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    _sql(conn, f"create schema if not exists {RAW_SCHEMA}")
+    _sql(conn, f"create schema if not exists {LANDING_SCHEMA}")
+    _sql(conn, _LEDGER_DDL)
+    _sql(conn, _QUARANTINE_DDL)
+
+
+def _sql(conn: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> list[tuple]:
+    """Run a statement and fetch everything: DuckDB refuses new work while a result is unfinished."""
+    return conn.execute(query, params or []).fetchall()
 
 
 def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _reader_sql(spec: SourceTable, path: Path) -> str:
-    if spec.file_format == "jsonl":
-        # The whole record stays one JSON value, so keys a channel adds later are never lost.
-        return (
-            f"select to_json(json) as record from read_json({_sql_str(str(path))}, "
-            "format='newline_delimited', records=false)"
-        )
-    return (
-        f"select * from read_csv({_sql_str(str(path))}, header=true, all_varchar=true, "
-        f"delim={_sql_str(spec.delimiter)}, quote={_sql_str(spec.quote)}, "
-        f"escape={_sql_str(spec.quote)}, normalize_names=false, auto_detect=true)"
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        _sql(
+            conn,
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        )[0][0]
     )
 
 
-def load_table(conn: duckdb.DuckDBPyConnection, landing_dir: Path, spec: SourceTable) -> TableLoad:
-    """(Re)build ``raw.<source>__<table>`` from every file matching the spec."""
+def _columns(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    rows = _sql(
+        conn,
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [schema, table],
+    )
+    return [name for (name,) in rows]
+
+
+# --- reading: bytes → text → records -------------------------------------------------------------
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The file's text and its encoding: strict UTF-8 (a BOM is stripped: ``utf-8-sig``), else strict
+    GB18030; anything else is rejected."""
+    if not data.removeprefix(UTF8_BOM).strip():
+        raise FileRejected("empty file")
+    if b"\x00" in data:
+        raise FileRejected("binary file (NUL byte), not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError as exc:
+            raise FileRejected(
+                f"not text: neither UTF-8 nor GB18030 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            ) from exc
+    if text.startswith("\ufeff"):
+        return text[1:], "utf-8-sig"
+    return text, "utf-8"
+
+
+@dataclass
+class _Record:
+    number: int  # 1-based data record in the file
+    first_line: int  # physical line, header = 1
+    last_line: int
+
+
+def _csv_records(text: str, spec: SourceTable) -> tuple[list[str], list[_Record]]:
+    """Header and the physical line span of every data record, as Python's csv reads them; used for
+    line numbers and the text of quarantined rows (DuckDB counts records, not physical lines)."""
+    quoting = {"quotechar": spec.quote} if spec.quote else {"quoting": csv.QUOTE_NONE}
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter, **quoting)
+    header: list[str] | None = None
+    records: list[_Record] = []
+    previous = 0
+    total_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    try:
+        for row in reader:
+            first, previous = previous + 1, reader.line_num
+            if not row:
+                continue
+            if header is None:
+                header = row
+            else:
+                records.append(_Record(len(records) + 1, first, previous))
+    except csv.Error:
+        # An unterminated quote runs to the end of the file: one (broken) record.
+        records.append(_Record(len(records) + 1, previous + 1, total_lines))
+    return header or [], records
+
+
+def _check_header(header: list[str], spec: SourceTable) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise FileRejected(f"column '{name}' appears twice in the header")
+        seen.add(name)
+    missing = [c for c in spec.required if c not in seen]
+    if missing:
+        names = ", ".join(f"'{c}'" for c in missing)
+        reason = f"missing required column{'s' if len(missing) > 1 else ''} {names}"
+        if len(header) == 1:
+            reason += f" (the header has one column when split on {spec.delimiter!r}: wrong delimiter?)"
+        raise FileRejected(reason)
+
+
+# --- validation ------------------------------------------------------------------------------------
+
+
+def _value_sql(spec: SourceTable, column: str) -> str:
+    if spec.file_format == "jsonl":
+        return f"json_extract_string(record, {_sql_str('$.' + json.dumps(column))})"
+    return _ident(column)
+
+
+def _reason_sql(spec: SourceTable, present: set[str] | None, now: datetime) -> str:
+    """One SQL expression per row: the reasons it fails validation joined by '; ', or NULL."""
+
+    def has(column: str) -> bool:
+        return present is None or column in present
+
+    checks: list[str] = []
+    for column in spec.not_null:
+        if has(column):
+            v = _value_sql(spec, column)
+            checks.append(
+                f"case when nullif(trim({v}), '') is null then {_sql_str(f'column {column!r} is empty')} end"
+            )
+    for rule in spec.whole_numbers:
+        if not has(rule.column):
+            continue
+        v = _value_sql(spec, rule.column)
+        label = _sql_str(f"column {rule.column!r}: '")
+        number = f"try_cast(trim({v}) as bigint)"
+        cases = [f"when {number} is null then {label} || {v} || ''' is not a whole number'"]
+        if rule.minimum is not None:
+            cases.append(
+                f"when {number} < {rule.minimum} then {label} || {v} || ''' is below {rule.minimum}'"
+            )
+        if rule.maximum is not None:
+            cases.append(
+                f"when {number} > {rule.maximum} then {label} || {v} || ''' is above {rule.maximum}'"
+            )
+        checks.append(f"case when nullif(trim({v}), '') is null then null {' '.join(cases)} end")
+    for column in spec.amounts:
+        if has(column):
+            v = _value_sql(spec, column)
+            label = _sql_str(f"column {column!r}: '")
+            checks.append(
+                f"case when nullif(trim({v}), '') is not null and try_cast(trim({v}) as double) is null "
+                f"then {label} || {v} || ''' is not a number' end"
+            )
+    limit = (now + timedelta(days=1)).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+    for rule in spec.timestamps:
+        if not has(rule.column):
+            continue
+        v = _value_sql(spec, rule.column)
+        label = _sql_str(f"column {rule.column!r}: '")
+        parsed = (
+            "coalesce(" + ", ".join(f"try_strptime(trim({v}), {_sql_str(f)})" for f in rule.formats) + ")"
+        )
+        with_zone = any("%z" in f for f in rule.formats)
+        bound = f"timestamptz '{limit}+00'" if with_zone else f"timestamp '{limit}'"
+        formats = " or ".join(rule.formats)
+        not_parsed = _sql_str(f"' does not parse as {formats}")
+        cases = [f"when {parsed} is null then {label} || {v} || {not_parsed}"]
+        if rule.not_future:
+            cases.append(f"when {parsed} > {bound} then {label} || {v} || ''' is in the future'")
+        checks.append(f"case when nullif(trim({v}), '') is null then null {' '.join(cases)} end")
+    if not checks:
+        return "cast(null as varchar)"
+    return f"nullif(concat_ws('; ', {', '.join(checks)}), '')"
+
+
+# --- one file --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Quarantined:
+    line_number: int | None
+    raw_text: str
+    reason: str
+
+
+class _FileLoader:
+    """Reads one file into the temp table ``_omniops_file``: ``_k`` (row order), the file's columns,
+    ``_record_number``, ``_first``/``_last`` (physical lines) and ``_reason`` (NULL = the row lands);
+    structural rejects and failed rows are collected in ``quarantined``."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection, spec: SourceTable, now: datetime, workdir: Path):
+        self.conn, self.spec, self.now, self.workdir = conn, spec, now, workdir
+        self.quarantined: list[_Quarantined] = []
+        self.rows_read = 0
+        self.columns: list[str] = []
+        self.lines: list[str] = []
+
+    def _text_of(self, first: int, last: int) -> str:
+        return "\n".join(line.rstrip("\r") for line in self.lines[first - 1 : last])
+
+    def read(self, path: Path) -> None:
+        text, encoding = decode_text(path.read_bytes())
+        self.lines = text.split("\n")
+        _sql(self.conn, "drop table if exists _omniops_file")
+        if self.spec.file_format == "jsonl":
+            self._read_jsonl()
+        else:
+            # DuckDB reads the file itself when it is plain UTF-8; otherwise a UTF-8 copy without BOM.
+            self._read_csv(text, path if encoding == "utf-8" else self._utf8_file(text, "file.csv"))
+        reason = _reason_sql(
+            self.spec, None if self.spec.file_format == "jsonl" else set(self.columns), self.now
+        )
+        _sql(
+            self.conn,
+            f"create or replace temp table _omniops_file as select *, {reason} as _reason from _omniops_read",
+        )
+        _sql(self.conn, "drop table _omniops_read")
+        for line, first, last, why in _sql(
+            self.conn,
+            "select _first, _first, _last, _reason from _omniops_file where _reason is not null order by _k",
+        ):
+            self.quarantined.append(_Quarantined(line, self._text_of(first, last), why))
+
+    def _utf8_file(self, text: str, name: str) -> Path:
+        target = self.workdir / name
+        target.write_text(text, encoding="utf-8", newline="")
+        return target
+
+    def _read_csv(self, text: str, readable: Path) -> None:
+        header, records = _csv_records(text, self.spec)
+        _check_header(header, self.spec)
+        self.columns = header
+        columns = "{" + ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in header) + "}"
+        _sql(self.conn, "drop table if exists _omniops_rejects")
+        _sql(self.conn, "drop table if exists _omniops_rejects_scan")
+        try:
+            _sql(
+                self.conn,
+                "create or replace temp table _omniops_raw as select row_number() over () as _k, * from "
+                f"read_csv({_sql_str(str(readable))}, header=true, auto_detect=false, columns={columns}, "
+                f"delim={_sql_str(self.spec.delimiter)}, quote={_sql_str(self.spec.quote)}, "
+                f"escape={_sql_str(self.spec.quote)}, strict_mode=true, null_padding=false, "
+                "ignore_errors=true, store_rejects=true, rejects_table='_omniops_rejects', "
+                "rejects_scan='_omniops_rejects_scan')",
+            )
+        except duckdb.Error as exc:
+            raise FileRejected(f"DuckDB cannot read it: {str(exc).strip().splitlines()[0]}") from exc
+        rejects = _sql(
+            self.conn,
+            "select line, min(csv_line), string_agg(error_message, '; ' order by column_idx) "
+            "from _omniops_rejects group by line order by line",
+        )
+        (accepted,) = _sql(self.conn, "select count(*) from _omniops_raw")[0]
+        # DuckDB numbers records (header = 1); Python's csv gives each record's physical lines.
+        by_record = {r.number: r for r in records}
+        aligned = accepted + len(rejects) == len(records)
+        rejected_numbers = set()
+        for line, csv_line, message in rejects:
+            record = by_record.get(line - 1) if aligned else None
+            rejected_numbers.add(line - 1)
+            if record:
+                self.quarantined.append(
+                    _Quarantined(
+                        record.first_line, self._text_of(record.first_line, record.last_line), message
+                    )
+                )
+            else:
+                self.quarantined.append(_Quarantined(line, csv_line, message))
+        if aligned:
+            kept = [r for r in records if r.number not in rejected_numbers]
+        else:  # parsers disagree on record boundaries: fall back to DuckDB's record count
+            kept = [_Record(k, k + 1, k + 1) for k in range(1, accepted + 1)]
+        self.rows_read = accepted + len(rejects)
+        self._register_positions(kept)
+        _sql(
+            self.conn,
+            "create or replace temp table _omniops_read as select r.*, p._record_number, "
+            "p._first, p._last from _omniops_raw r join _omniops_positions p using (_k)",
+        )
+        _sql(self.conn, "drop table _omniops_raw")
+        self.conn.unregister("_omniops_positions")
+
+    def _register_positions(self, kept: list[_Record]) -> None:
+        positions = pd.DataFrame(
+            {
+                "_k": range(1, len(kept) + 1),
+                "_record_number": [r.number for r in kept],
+                "_first": [r.first_line for r in kept],
+                "_last": [r.last_line for r in kept],
+            },
+            dtype="int64",
+        )
+        self.conn.register("_omniops_positions", positions)
+
+    def _read_jsonl(self) -> None:
+        valid: list[str] = []
+        kept: list[_Record] = []
+        number = 0
+        for line_number, line in enumerate(self.lines, start=1):
+            if not line.strip():
+                continue
+            number += 1
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                reason = f"not valid JSON: {exc.msg} at column {exc.colno}"
+                self.quarantined.append(_Quarantined(line_number, line.rstrip("\r"), reason))
+                continue
+            if not isinstance(value, dict):
+                self.quarantined.append(_Quarantined(line_number, line.rstrip("\r"), "not a JSON object"))
+                continue
+            valid.append(line.rstrip("\r"))
+            kept.append(_Record(number, line_number, line_number))
+        self.rows_read = number
+        self.columns = ["record"]
+        self._register_positions(kept)
+        # The whole record stays one JSON value, exactly as written (offsets kept), so keys a channel
+        # adds later are never lost.
+        self.conn.register("_omniops_lines", pd.DataFrame({"_k": range(1, len(valid) + 1), "line": valid}))
+        try:
+            _sql(
+                self.conn,
+                "create or replace temp table _omniops_read as select p._k, cast(l.line as json) as record, "
+                "p._record_number, p._first, p._last "
+                "from _omniops_lines l join _omniops_positions p using (_k)",
+            )
+        except duckdb.Error as exc:
+            raise FileRejected(f"DuckDB cannot read it: {str(exc).strip().splitlines()[0]}") from exc
+        finally:
+            self.conn.unregister("_omniops_positions")
+            self.conn.unregister("_omniops_lines")
+
+
+def _reject_file(landing_dir: Path, path: Path, error_text: str) -> None:
+    """Move an unusable file out of the way, with the reason beside it, so the next run does not retry
+    it and whoever fixes it finds why."""
+    target_dir = path.parent / REJECTED_FOLDER
+    target_dir.mkdir(exist_ok=True)
+    target = target_dir / path.name
+    path.replace(target)
+    (target_dir / f"{path.name}.reason.txt").write_text(error_text + "\n", encoding="utf-8")
+
+
+def _current_files(conn: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, str]:
+    """path → checksum of every file whose rows are in the raw table now: its latest loaded/replaced
+    event (the ledger is append-only, so rowid is the event order)."""
+    rows = _sql(
+        conn,
+        f"select file_path, arg_max(sha256, rowid) from {LEDGER_TABLE} "
+        f"where raw_table = ? and status in {CURRENT_STATUSES} group by file_path",
+        [raw_table],
+    )
+    return dict(rows)
+
+
+def _land_file(
+    conn: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    spec: SourceTable,
+    path: Path,
+    current: dict[str, str],
+    landed_at: datetime,
+    run_id: str,
+    workdir: Path,
+) -> FileEvent:
+    relative = path.relative_to(landing_dir).as_posix()
+    sha = file_sha256(path)
+    event = FileEvent(relative, "loaded", path.stat().st_size, sha)
+    if sha in current.values():
+        event.status = "unchanged"
+        return event
+    target = f"{RAW_SCHEMA}.{spec.raw_table}"
+    loader = _FileLoader(conn, spec, landed_at.replace(tzinfo=UTC), workdir)
+    try:
+        loader.read(path)
+    except FileRejected as exc:
+        event.status, event.error_text = "rejected", f"{relative}: {exc}"
+        return event
+
+    _sql(conn, "begin transaction")
+    try:
+        exists = _table_exists(conn, RAW_SCHEMA, spec.raw_table)
+        if relative in current and exists:
+            event.status = "replaced"
+            _sql(conn, f"delete from {target} where _source_file = ?", [relative])
+            _sql(
+                conn,
+                f"delete from {QUARANTINE_TABLE} where file_path = ? and raw_table = ?",
+                [relative, spec.raw_table],
+            )
+        notes: list[str] = []
+        if exists:
+            existing = _columns(conn, RAW_SCHEMA, spec.raw_table)
+            for column in loader.columns:
+                if column not in existing:
+                    _sql(conn, f"alter table {target} add column {_ident(column)} varchar")
+                    notes.append(f"extra column {column!r} kept")
+            notes += [
+                f"column {c!r} absent (left empty)"
+                for c in existing
+                if not c.startswith("_") and c not in loader.columns
+            ]
+            if spec.order_id and spec.order_id in loader.columns:
+                order_id = _value_sql(spec, spec.order_id)
+                (event.overlapping_orders,) = _sql(
+                    conn,
+                    f"select count(distinct {order_id}) from _omniops_file where _reason is null and "
+                    f"{order_id} in (select {order_id} from {target} where _source_file <> ?)",
+                    [relative],
+                )[0]
+        elif spec.order_id:
+            event.overlapping_orders = 0
+        columns = ", ".join(_ident(c) for c in loader.columns)
+        select = (
+            f"select {columns}, {_sql_str(relative)} as _source_file, _record_number, "
+            f"{_sql_str(sha)} as _file_sha256, timestamp '{landed_at.isoformat(sep=' ')}' as _loaded_at "
+            "from _omniops_file where _reason is null order by _k"
+        )
+        if exists:
+            _sql(conn, f"insert into {target} by name {select}")
+        else:
+            _sql(conn, f"create table {target} as {select}")
+        (event.rows_loaded,) = _sql(conn, "select count(*) from _omniops_file where _reason is null")[0]
+        event.rows_read = loader.rows_read
+        event.rows_rejected = len(loader.quarantined)
+        event.notes = "; ".join(notes) or None
+        if loader.quarantined:
+            conn.executemany(
+                f"insert into {QUARANTINE_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [
+                        relative,
+                        spec.source,
+                        spec.raw_table,
+                        sha,
+                        q.line_number,
+                        q.raw_text,
+                        q.reason,
+                        landed_at,
+                        run_id,
+                    ]
+                    for q in sorted(loader.quarantined, key=lambda q: q.line_number or 0)
+                ],
+            )
+        _record(conn, spec, event, landed_at, run_id)
+        _sql(conn, "commit")
+    except BaseException:
+        _sql(conn, "rollback")
+        raise
+    finally:
+        _sql(conn, "drop table if exists _omniops_file")
+    return event
+
+
+def _record(
+    conn: duckdb.DuckDBPyConnection, spec: SourceTable, event: FileEvent, landed_at: datetime, run_id: str
+) -> None:
+    _sql(
+        conn,
+        f"insert into {LEDGER_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            event.file_path,
+            spec.source,
+            spec.raw_table,
+            event.size_bytes,
+            event.sha256,
+            event.rows_read,
+            event.rows_loaded,
+            event.rows_rejected,
+            event.status,
+            event.error_text,
+            event.notes,
+            event.overlapping_orders,
+            landed_at,
+            run_id,
+        ],
+    )
+
+
+def load_table(
+    conn: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    spec: SourceTable,
+    run_id: str = "cli",
+    now: datetime | None = None,
+) -> TableLoad:
+    """Land every new or changed file of the spec into ``raw.<source>__<table>`` and record each file
+    in the ledger. Raises LandingError only when the table has no rows at all: no files and never
+    landed, or every file of a first delivery rejected (dbt could not read a table that is absent)."""
+    ensure_landing_tables(conn)
+    landed_at = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    exists = _table_exists(conn, RAW_SCHEMA, spec.raw_table)
+    (events,) = _sql(conn, f"select count(*) from {LEDGER_TABLE} where raw_table = ?", [spec.raw_table])[0]
+    if exists and not events:
+        # Built by the loader that rebuilt everything each run: land again from the files, once.
+        _sql(conn, f"drop table {RAW_SCHEMA}.{spec.raw_table}")
+        exists = False
     files = find_files(landing_dir, spec)
-    if not files:
+    if not files and not exists:
         raise LandingError(
             f"no files for {spec.raw_table}: expected {landing_dir / spec.source / spec.pattern}"
         )
-    loaded_at = datetime.now(UTC).replace(tzinfo=None)
     result = TableLoad(spec.raw_table)
-    staging = f"{RAW_SCHEMA}._loading_{spec.raw_table}"
-    conn.execute(f"create schema if not exists {RAW_SCHEMA}")
-    conn.execute(f"drop table if exists {staging}")
     with tempfile.TemporaryDirectory(prefix="omniops-landing-") as tmp:
         for path in files:
-            relative = str(path.relative_to(landing_dir))
-            with _utf8_copy(path, spec.encoding, Path(tmp)) as readable:
-                select = (
-                    f"select src.*, {_sql_str(relative)} as _source_file, "
-                    f"cast(row_number() over () as bigint) as _record_number, "
-                    f"{_sql_str(file_sha256(path))} as _file_sha256, "
-                    f"timestamp '{loaded_at.isoformat(sep=' ')}' as _loaded_at "
-                    f"from ({_reader_sql(spec, readable)}) as src"
-                )
-                try:
-                    if result.files == 0:
-                        conn.execute(f"create table {staging} as {select}")
-                    else:
-                        conn.execute(f"insert into {staging} by name {select}")
-                except duckdb.Error as exc:
-                    conn.execute(f"drop table if exists {staging}")
-                    first_line = str(exc).strip().splitlines()[0]
-                    raise LandingError(f"{path}: cannot be read as {spec.file_format}: {first_line}") from exc
-            rows = conn.execute(
-                f"select count(*) from {staging} where _source_file = ?", [relative]
-            ).fetchone()[0]
-            result.rows_by_file[relative] = rows
-    conn.execute(f"create or replace table {RAW_SCHEMA}.{spec.raw_table} as select * from {staging}")
-    conn.execute(f"drop table {staging}")
+            current = _current_files(conn, spec.raw_table)
+            event = _land_file(conn, landing_dir, spec, path, current, landed_at, run_id, Path(tmp))
+            if event.status in ("unchanged", "rejected"):
+                _record(conn, spec, event, landed_at, run_id)
+            if event.status == "rejected":
+                _reject_file(landing_dir, path, event.error_text or "rejected")
+            result.events.append(event)
+    if not _table_exists(conn, RAW_SCHEMA, spec.raw_table):
+        raise LandingError(
+            f"raw.{spec.raw_table} has no rows: every file was rejected "
+            f"(moved to {spec.source}/{REJECTED_FOLDER}/, reasons in landing.file_ledger)"
+        )
     return result

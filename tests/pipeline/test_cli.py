@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import duckdb
+
 from orchestration.cli import main
 
 
@@ -21,3 +23,65 @@ def test_an_unmapped_channel_status_stops_the_run_with_a_message_naming_it(tmp_p
     assert "FAILED: step omniops_dbt_models failed" in out
     assert 'channel=amazon, status="Lost in Transit"' in out
     assert not (tmp_path / "warehouse" / "omniops.duckdb").exists(), "a failed build must not be published"
+
+
+def checksums(db, schema: str) -> dict[str, str]:
+    """An order-independent checksum of every table of a schema, load timestamps left out."""
+    with duckdb.connect(str(db), read_only=True) as conn:
+        tables = [
+            t
+            for (t,) in conn.execute(
+                "select table_name from information_schema.tables where table_schema = ? order by 1", [schema]
+            ).fetchall()
+        ]
+        result = {}
+        for table in tables:
+            # Doubles are compared to 9 decimals: a float sum may differ in its last bit with the order
+            # pandas adds rows in, which is not a change of data.
+            columns = [
+                f'round("{c}", 9)' if kind in ("DOUBLE", "FLOAT") else f'"{c}"'
+                for (c, kind) in conn.execute(
+                    "select column_name, data_type from information_schema.columns "
+                    "where table_schema = ? and table_name = ? order by ordinal_position",
+                    [schema, table],
+                ).fetchall()
+                if not c.endswith("loaded_at")
+            ]
+            (value,) = conn.execute(
+                "select md5(coalesce(string_agg(cast(t as varchar), chr(10) "
+                "order by cast(t as varchar)), '')) "
+                f"from (select {', '.join(columns)} from {schema}.{table}) t"
+            ).fetchall()[0]
+            result[table] = value
+    return result
+
+
+def test_a_rejected_file_exits_2_naming_it_and_a_second_run_changes_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("OMNIOPS_HOME", str(tmp_path))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    assert main(["generate", "--scale", "0.01", "--seed", "5"]) == 0
+    bad = tmp_path / "landing" / "shopify" / "orders_export_x.csv"
+    bad.write_text(
+        "Order,Email,Financial Status,Created at,Lineitem quantity,Lineitem sku\n"
+        "#9,a@example.com,paid,2026-03-01 10:00:00 -0500,1,LL-AP-0001\n"
+    )
+
+    assert main(["run"]) == 2
+    out = capsys.readouterr().out
+    assert "REJECTED shopify/orders_export_x.csv: missing required column 'Name'\n" in out
+    assert not bad.exists()
+    assert (bad.parent / "_rejected" / "orders_export_x.csv.reason.txt").exists()
+    published = tmp_path / "warehouse" / "omniops.duckdb"
+    marts, raw = checksums(published, "marts"), checksums(published, "raw")
+    assert len(marts) >= 10 and len(raw) == 23
+
+    assert main(["run"]) == 0
+    assert "REJECTED" not in capsys.readouterr().out
+    assert checksums(published, "marts") == marts
+    assert checksums(published, "raw") == raw
+    with duckdb.connect(str(published), read_only=True) as conn:
+        statuses = conn.execute(
+            "select status, count(*) from landing.file_ledger where run_id = "
+            "(select arg_max(run_id, landed_at) from landing.file_ledger) group by 1"
+        ).fetchall()
+    assert [status for status, _ in statuses] == ["unchanged"]

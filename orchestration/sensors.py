@@ -1,0 +1,51 @@
+"""Run the pipeline when exports arrive, not only at 06:00: a sensor on the landing folder.
+
+The cursor is the set of file fingerprints (path, size, mtime) seen at the last evaluation. New or
+changed files yield one run of ``omniops_daily``; the run key is a hash of those fingerprints, so the
+same drop never starts two runs. ``_rejected/`` (files landing refused) and ``_manifest.json`` are
+ignored; landing itself skips files whose checksum it already loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
+
+from orchestration.landing.load import REJECTED_FOLDER
+from orchestration.schedules import everything_job
+from orchestration.settings import get_paths
+
+IGNORED_NAMES = {"_manifest.json"}
+
+
+def landing_fingerprints(landing_dir: Path) -> dict[str, list[int]]:
+    """``{path below landing: [size, mtime_ns]}`` of every file in ``landing/<source>/``."""
+    fingerprints: dict[str, list[int]] = {}
+    if not landing_dir.is_dir():
+        return fingerprints
+    for source_dir in sorted(p for p in landing_dir.iterdir() if p.is_dir() and p.name != REJECTED_FOLDER):
+        for path in sorted(source_dir.iterdir()):
+            if path.is_file() and path.name not in IGNORED_NAMES and not path.name.startswith("."):
+                stat = path.stat()
+                fingerprints[path.relative_to(landing_dir).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return fingerprints
+
+
+@sensor(
+    job=everything_job,
+    minimum_interval_seconds=30,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Runs omniops_daily when files in $OMNIOPS_HOME/landing/<source>/ are new or changed.",
+)
+def landing_file_sensor(context: SensorEvaluationContext):
+    current = landing_fingerprints(get_paths().landing)
+    seen: dict[str, list[int]] = json.loads(context.cursor) if context.cursor else {}
+    changed = {path: fp for path, fp in current.items() if seen.get(path) != fp}
+    context.update_cursor(json.dumps(current, sort_keys=True))
+    if not changed:
+        return SkipReason("no new or changed files in the landing folder")
+    run_key = hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:32]
+    return RunRequest(run_key=run_key, tags={"omniops/new_files": str(len(changed))})
