@@ -114,19 +114,22 @@ def compute_kpis(
 )
 def kpi_monthly(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.get_connection() as conn:
+        # fixed row order: floating-point sums then come out identical on every run
         orders = conn.sql(
             "select order_date, delivered_date, promised_date, order_status, fulfilment_type "
-            "from marts.fct_orders"
+            "from marts.fct_orders order by order_key"
         ).df()
         order_lines = conn.sql(
-            "select order_date, line_status, quantity, line_cost_reporting from marts.fct_order_lines"
+            "select order_date, line_status, quantity, line_cost_reporting from marts.fct_order_lines "
+            "order by order_line_key"
         ).df()
         machine_shifts = conn.sql(
             "select shift_date, planned_production_minutes, availability, performance, quality, oee "
-            "from marts.fct_machine_shifts"
+            "from marts.fct_machine_shifts order by machine_shift_key"
         ).df()
         inventory = conn.sql(
-            "select snapshot_date, inventory_value_reporting from marts.fct_inventory_daily"
+            "select snapshot_date, inventory_value_reporting from marts.fct_inventory_daily "
+            "order by inventory_day_key"
         ).df()
         targets = conn.sql("select kpi, target from seeds.kpi_targets where target is not null").df()
         benchmark = (
