@@ -4,7 +4,6 @@ The maths is in ``orchestration.kpis.formulas``; this module only reads the mart
 formulas per period and writes ``marts.kpi_monthly`` for the dashboards.
 """
 
-
 import pandas as pd
 from dagster import AssetExecutionContext, MaterializeResult, asset
 from dagster_dbt import get_asset_key_for_model
