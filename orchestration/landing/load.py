@@ -145,9 +145,12 @@ def file_sha256(path: Path) -> str:
 
 
 def find_files(landing_dir: Path, spec: SourceTable) -> list[Path]:
-    """The files of a source table, in name order (exports are named by period, so oldest first).
+    """The files of a source table in arrival order: modification time, then name. Landing them in this
+    order (each with a later ``_loaded_at``) lets a corrected re-export win over the export it corrects,
+    and a rebuild from the same folder land them in the same order as the days they arrived.
     ``_rejected/`` is a subfolder, so the (non-recursive) pattern never picks up a rejected file."""
-    return sorted(p for p in (landing_dir / spec.source).glob(spec.pattern) if p.is_file())
+    files = [p for p in (landing_dir / spec.source).glob(spec.pattern) if p.is_file()]
+    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
 def ensure_landing_tables(conn: duckdb.DuckDBPyConnection) -> None:
@@ -660,11 +663,13 @@ def load_table(
         )
     result = TableLoad(spec.raw_table)
     with tempfile.TemporaryDirectory(prefix="omniops-landing-") as tmp:
-        for path in files:
+        for position, path in enumerate(files):
             current = _current_files(conn, spec.raw_table)
-            event = _land_file(conn, landing_dir, spec, path, current, landed_at, run_id, Path(tmp))
+            # one microsecond apart, so _loaded_at orders the files of one run by arrival
+            file_landed_at = landed_at + timedelta(microseconds=position)
+            event = _land_file(conn, landing_dir, spec, path, current, file_landed_at, run_id, Path(tmp))
             if event.status in ("unchanged", "rejected"):
-                _record(conn, spec, event, landed_at, run_id)
+                _record(conn, spec, event, file_landed_at, run_id)
             if event.status == "rejected":
                 _reject_file(landing_dir, path, event.error_text or "rejected")
             result.events.append(event)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import duckdb
 import pytest
 
@@ -100,3 +102,23 @@ def test_a_missing_source_says_where_it_looked(tmp_path, conn):
     spec = SourceTable("erp", "products", "products.csv", "")
     with pytest.raises(LandingError, match=r"no files for erp__products: expected .*erp/products.csv"):
         load_table(conn, tmp_path, spec)
+
+
+def test_files_land_in_arrival_order_so_a_later_correction_lands_last(tmp_path, conn):
+    (tmp_path / "amazon").mkdir()
+    header = "amazon-order-id\tpurchase-date\tlast-updated-date\torder-status\tsku\tproduct-name\tquantity\n"
+    fields = "2026-03-01T10:00:00+00:00\t2026-03-01T10:00:00+00:00\tShipped\tAMZ-1\tTee\t1"
+    original = tmp_path / "amazon" / "All-Orders-Report_z.txt"
+    correction = tmp_path / "amazon" / "All-Orders-Report_a-corrected.txt"
+    original.write_text(header + f"111-1\t{fields}\n")
+    correction.write_text(header + f"111-1\t{fields}\n111-2\t{fields}\n")
+    os.utime(original, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    os.utime(correction, ns=(1_700_000_100_000_000_000, 1_700_000_100_000_000_000))
+    load_table(conn, tmp_path, AMAZON)
+    order = conn.execute(
+        "select _source_file from raw.amazon__all_orders group by _source_file order by max(_loaded_at)"
+    ).fetchall()
+    assert [f for (f,) in order] == [
+        "amazon/All-Orders-Report_z.txt",
+        "amazon/All-Orders-Report_a-corrected.txt",
+    ]

@@ -1,6 +1,7 @@
 -- One row per (channel, channel order id, line). Overlapping export windows deliver the same line in
--- two files; the copy with the newest record_updated_at_utc wins, then the later file (by name, since
--- exports are named by period), then the later record. `source_copies` says how many copies there were.
+-- two files; the copy with the newest record_updated_at_utc wins, then the copy landed last (a corrected
+-- re-export arrives after the export it corrects), then the later file name and record.
+-- `source_copies` says how many copies there were.
 with lines as (
     select * from {{ ref('int_order_lines__unioned') }}
 ),
@@ -10,7 +11,11 @@ ranked as (
         *,
         row_number() over (
             partition by channel, channel_order_id, channel_line_id
-            order by record_updated_at_utc desc nulls last, source_file desc, source_record_number desc
+            order by
+                record_updated_at_utc desc nulls last,
+                loaded_at desc nulls last,
+                source_file desc,
+                source_record_number desc
         ) as copy_rank,
         count(*) over (partition by channel, channel_order_id, channel_line_id) as source_copies
     from lines

@@ -33,7 +33,8 @@ with shopify as (
         unit_price is null as has_data_issue,
         source_time_zone,
         source_file,
-        source_record_number
+        source_record_number,
+        loaded_at
     from {{ ref('stg_shopify__orders') }}
 ),
 
@@ -66,7 +67,8 @@ amazon as (
         item_price is null and channel_status <> 'Pending' as has_data_issue,
         source_time_zone,
         source_file,
-        source_record_number
+        source_record_number,
+        loaded_at
     from {{ ref('stg_amazon__all_orders') }}
 ),
 
@@ -104,7 +106,8 @@ tmall as (
         false as has_data_issue,
         source_time_zone,
         source_file,
-        source_record_number
+        source_record_number,
+        loaded_at
     from {{ ref('stg_tmall__orders') }}
 ),
 
@@ -135,7 +138,8 @@ social as (
         false as has_data_issue,
         'Asia/Shanghai' as source_time_zone,
         source_file,
-        source_record_number
+        source_record_number,
+        loaded_at
     from {{ ref('int_social__threads') }}
 ),
 
@@ -168,7 +172,8 @@ pos as (
         false as has_data_issue,
         source_time_zone,
         source_file,
-        source_record_number
+        source_record_number,
+        loaded_at
     from {{ ref('stg_stores__pos_receipts') }}
 ),
 
@@ -203,7 +208,8 @@ store_orders as (
         false as has_data_issue,
         source_time_zone,
         source_file,
-        source_record_number
+        source_record_number,
+        loaded_at
     from {{ ref('stg_stores__store_orders') }}
 )
 

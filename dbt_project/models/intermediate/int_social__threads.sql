@@ -37,6 +37,7 @@ threads as (
         max(case when item_recency = 1 then items end) as items,
         max(case when item_recency = 1 then source_file end) as source_file,
         max(case when item_recency = 1 then source_record_number end) as source_record_number,
+        max(case when item_recency = 1 then loaded_at end) as loaded_at,
         count(*) as events
     from ranked
     group by thread_id
@@ -71,5 +72,6 @@ select
         as unit_price,
     events,
     source_file,
-    source_record_number
+    source_record_number,
+    loaded_at
 from thread_items
