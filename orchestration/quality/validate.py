@@ -9,6 +9,7 @@ range and future checks compare values, not strings.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -94,6 +95,10 @@ def parse_times(text: pd.Series, fmt: TimeFormat) -> pd.Series:
 def prepare_frame(frame: pd.DataFrame, rules: TableRules) -> pd.DataFrame:
     """Add the derived, number and time columns the expectations read; absent sources are skipped."""
     frame = frame.copy()
+    for column in (*rules.keys, *rules.not_null):
+        if column in frame and frame[column].dtype == object:
+            # A quoted empty field lands as '' rather than NULL; for a key both mean "missing".
+            frame[column] = frame[column].where(frame[column].str.strip().ne(""), None)
     for name, derive in rules.derived.items():
         try:
             frame[name] = derive(frame)
@@ -108,8 +113,16 @@ def prepare_frame(frame: pd.DataFrame, rules: TableRules) -> pd.DataFrame:
     return frame
 
 
-def build_suite(rules: TableRules, now: datetime) -> gx.ExpectationSuite:
-    """The GX suite of one raw table; ``meta`` says whether an expectation is critical and its column."""
+def build_suite(
+    rules: TableRules, now: datetime, columns: Iterable[str] | None = None
+) -> gx.ExpectationSuite:
+    """The GX suite of one raw table; ``meta`` says whether an expectation is critical and its column.
+
+    Rules on an optional column that the table lacks (``columns``) are left out; rules on a missing
+    required column stay in and fail with the required-columns expectation.
+    """
+    present = set(rules.required) | (set(columns) if columns is not None else set(_ruled_columns(rules)))
+
     _context()
     suite = gx.ExpectationSuite(name=rules.raw_table)
 
@@ -124,6 +137,8 @@ def build_suite(rules: TableRules, now: datetime) -> gx.ExpectationSuite:
     key = [*rules.keys, "_source_file"]
     add(gxe.ExpectCompoundColumnsToBeUnique(column_list=key), True, ", ".join(rules.keys))
     for column, number in rules.numbers.items():
+        if column not in present:
+            continue
         add(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=NUMBER_REGEX), False, column)
         add(
             gxe.ExpectColumnValuesToBeBetween(
@@ -134,6 +149,8 @@ def build_suite(rules: TableRules, now: datetime) -> gx.ExpectationSuite:
         )
     future_limit = now.astimezone(UTC).replace(tzinfo=None)
     for column, timestamp in rules.timestamps.items():
+        if column not in present:
+            continue
         add(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=timestamp.format.regex), False, column)
         if not timestamp.may_be_future:
             add(
@@ -142,8 +159,14 @@ def build_suite(rules: TableRules, now: datetime) -> gx.ExpectationSuite:
                 time_column(column),
             )
     for column, values in rules.known_values.items():
+        if column not in present and column not in rules.derived:
+            continue
         add(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=sorted(values)), False, column)
     return suite
+
+
+def _ruled_columns(rules: TableRules) -> list[str]:
+    return [*rules.numbers, *rules.timestamps, *rules.known_values]
 
 
 def _examples(result: dict) -> str | None:
@@ -164,7 +187,7 @@ def validate_frame(
     """Validate one raw table's rows (all of them) and return one outcome per expectation."""
     now = now or datetime.now(UTC)
     prepared = prepare_frame(frame, rules)
-    suite = build_suite(rules, now)
+    suite = build_suite(rules, now, frame.columns)
     batch = _batch_definition(rules.raw_table).get_batch(batch_parameters={"dataframe": prepared})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
