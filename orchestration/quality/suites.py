@@ -46,7 +46,7 @@ def _shopify_status(frame: pd.DataFrame) -> pd.Series:
 
 def _tmall_status(frame: pd.DataFrame) -> pd.Series:
     """`订单状态`, with `/退款成功` appended after a refund, as staging builds the channel status."""
-    refunded = frame["退款状态"].eq("退款成功")
+    refunded = frame["退款状态"].eq("退款成功").fillna(False).astype(bool)
     return frame["订单状态"].where(~refunded, frame["订单状态"] + "/退款成功")
 
 

@@ -96,7 +96,7 @@ def prepare_frame(frame: pd.DataFrame, rules: TableRules) -> pd.DataFrame:
     """Add the derived, number and time columns the expectations read; absent sources are skipped."""
     frame = frame.copy()
     for column in (*rules.keys, *rules.not_null):
-        if column in frame and frame[column].dtype == object:
+        if column in frame and pd.api.types.is_string_dtype(frame[column]):
             # A quoted empty field lands as '' rather than NULL; for a key both mean "missing".
             frame[column] = frame[column].where(frame[column].str.strip().ne(""), None)
     for name, derive in rules.derived.items():
@@ -169,6 +169,11 @@ def _ruled_columns(rules: TableRules) -> list[str]:
     return [*rules.numbers, *rules.timestamps, *rules.known_values]
 
 
+def _used_columns(rules: TableRules) -> set[str]:
+    """Columns a table's expectations read; derived columns must be computed from required ones."""
+    return {*rules.required, *rules.keys, *rules.not_null, *_ruled_columns(rules), "_source_file"}
+
+
 def _examples(result: dict) -> str | None:
     if "details" in result and "mismatched" in result["details"]:
         missing = (result["details"]["mismatched"] or {}).get("missing") or []
@@ -186,7 +191,11 @@ def validate_frame(
 ) -> list[ExpectationOutcome]:
     """Validate one raw table's rows (all of them) and return one outcome per expectation."""
     now = now or datetime.now(UTC)
-    prepared = prepare_frame(frame, rules)
+    # Only the columns the rules read: GX copies the frame per metric, so fewer columns is faster.
+    used = [c for c in frame.columns if c in _used_columns(rules)]
+    # Arrow-backed strings: GX copies the frame per metric, and these copy ~4x faster than objects.
+    text = frame[used].astype({c: "string[pyarrow]" for c in used if frame[c].dtype == object})
+    prepared = prepare_frame(text, rules)
     suite = build_suite(rules, now, frame.columns)
     batch = _batch_definition(rules.raw_table).get_batch(batch_parameters={"dataframe": prepared})
     with warnings.catch_warnings():
