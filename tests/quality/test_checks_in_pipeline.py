@@ -1,5 +1,5 @@
 """The GX checks inside the real asset graph: results stored, critical ones green on the demo company,
-and a broken key stops the run before dbt."""
+and a duplicated key stops the run before dbt."""
 
 from __future__ import annotations
 
@@ -48,7 +48,10 @@ def test_the_deliberate_shopify_price_defect_is_a_warning_with_its_count(built_i
 
 @pytest.fixture()
 def broken_tmall_home(tmp_path, monkeypatch):
-    """A tiny demo company whose first Tmall line has lost its 子订单编号."""
+    """A tiny demo company whose first Tmall file has its first line twice (same 子订单编号).
+
+    A duplicate key inside one file is what only these checks catch: landing keeps every parseable
+    line, and staging would silently collapse the copies."""
     from orchestration.demo_company.generate import generate_demo_company
     from orchestration.settings import OmniopsPaths
 
@@ -58,14 +61,14 @@ def broken_tmall_home(tmp_path, monkeypatch):
     generate_demo_company(paths.landing, scale=0.01, seed=3)
     path = sorted((paths.landing / "tmall").glob("ExportOrderList*.csv"))[0]
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="gb18030"))))
-    rows[1][rows[0].index("子订单编号")] = ""
+    rows.insert(2, rows[1])
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="gb18030")
     return paths
 
 
-def test_a_missing_tmall_line_number_fails_the_blocking_check_and_dbt_does_not_run(broken_tmall_home):
+def test_a_tmall_line_twice_in_one_file_fails_the_blocking_check_and_dbt_does_not_run(broken_tmall_home):
     from dagster import AssetCheckSeverity, AssetKey, DagsterInstance
 
     from orchestration.assets.dbt import omniops_dbt_models
@@ -91,6 +94,7 @@ def test_a_missing_tmall_line_number_fails_the_blocking_check_and_dbt_does_not_r
 
     with duckdb.connect(str(broken_tmall_home.build_db), read_only=True) as conn:
         stored = conn.execute(
-            'select "column", unexpected_count from landing.dq_results where critical and not success'
+            'select expectation, "column", unexpected_count from landing.dq_results '
+            "where critical and not success"
         ).fetchall()
-    assert stored == [("子订单编号", 1)]
+    assert stored == [("expect_compound_columns_to_be_unique", "子订单编号", 2)]
