@@ -20,5 +20,10 @@ if warehouse_version() is None:
     )
     st.stop()
 
-navigation = st.navigation([st.Page(PAGES / "overview.py", title="KPI overview", icon="📊", default=True)])
+navigation = st.navigation(
+    [
+        st.Page(PAGES / "overview.py", title="KPI overview", icon="📊", default=True),
+        st.Page(PAGES / "data_quality.py", title="Data quality", icon="🧪"),
+    ]
+)
 navigation.run()

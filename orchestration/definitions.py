@@ -8,12 +8,14 @@ from orchestration.assets.dbt import omniops_dbt_models
 from orchestration.assets.kpis import kpi_monthly
 from orchestration.assets.landing import landing_assets
 from orchestration.assets.publish import published_warehouse
+from orchestration.assets.quality_checks import quality_checks
 from orchestration.resources import build_resources
 from orchestration.schedules import daily_schedule, everything_job
 from orchestration.sensors import landing_file_sensor
 
 defs = Definitions(
     assets=[*landing_assets, omniops_dbt_models, kpi_monthly, published_warehouse],
+    asset_checks=quality_checks,
     jobs=[everything_job],
     schedules=[daily_schedule],
     sensors=[landing_file_sensor],

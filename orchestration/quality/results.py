@@ -1,0 +1,64 @@
+"""Store validation outcomes in the warehouse: ``landing.dq_results``, appended on every run.
+
+The table travels with the build into the published warehouse, so the data-quality page can show
+the latest results and their history without talking to Dagster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from orchestration.quality.validate import ExpectationOutcome
+
+DQ_RESULTS = "landing.dq_results"
+
+_CREATE = f"""
+create table if not exists {DQ_RESULTS} (
+    run_id varchar,
+    checked_at timestamp,  -- UTC
+    source varchar,
+    raw_table varchar,
+    expectation varchar,
+    "column" varchar,
+    critical boolean,
+    success boolean,
+    unexpected_count bigint,
+    element_count bigint,
+    example_values varchar
+)
+"""
+
+
+def store_outcomes(
+    conn: duckdb.DuckDBPyConnection, outcomes: Sequence[ExpectationOutcome], run_id: str, checked_at: datetime
+) -> int:
+    """Append the outcomes of one validation (``checked_at`` in UTC); returns the rows written."""
+    conn.execute("create schema if not exists landing")
+    conn.execute(_CREATE)
+    if not outcomes:
+        return 0
+    rows = pd.DataFrame(
+        {
+            "run_id": run_id,
+            "checked_at": pd.Timestamp(checked_at).tz_convert("UTC").tz_localize(None),
+            "source": [o.source for o in outcomes],
+            "raw_table": [o.raw_table for o in outcomes],
+            "expectation": [o.expectation for o in outcomes],
+            "column": [o.column for o in outcomes],
+            "critical": [o.critical for o in outcomes],
+            "success": [o.success for o in outcomes],
+            "unexpected_count": pd.array([o.unexpected_count for o in outcomes], dtype="Int64"),
+            "element_count": pd.array([o.element_count for o in outcomes], dtype="Int64"),
+            "example_values": [o.example_values for o in outcomes],
+        }
+    )
+    conn.register("dq_rows", rows)
+    try:
+        conn.execute(f"insert into {DQ_RESULTS} by name select * from dq_rows")
+    finally:
+        conn.unregister("dq_rows")
+    return len(rows)
