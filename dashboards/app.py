@@ -8,7 +8,8 @@ import streamlit as st
 
 from dashboards.warehouse import published_db_path, warehouse_version
 
-PAGES = Path(__file__).parent / "pages"
+# Not "pages/": Streamlit would also list that folder as pages of its own, beside st.navigation.
+PAGES = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="OmniOps", page_icon="📦", layout="wide")
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from orchestration.landing.sources import source_systems
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
-PAGE = "pages/data_quality.py"
+PAGE = "views/data_quality.py"
 
 
 def open_page(home: Path, monkeypatch) -> AppTest:
