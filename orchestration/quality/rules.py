@@ -26,7 +26,8 @@ class TimeFormat:
 SHOPIFY_TIME = TimeFormat(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{4}$", "%Y-%m-%d %H:%M:%S %z")
 ISO_OFFSET = TimeFormat(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z)$", "ISO8601")
 ISO_UTC_Z = TimeFormat(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", "%Y-%m-%dT%H:%M:%SZ")
-# Social events are JSON; DuckDB re-serialises the time as `2026-03-01 04:00:00+00` when landing it.
+# Social events are JSON lines kept as written (`2026-03-01T12:00:00+08:00`); the looser pattern also
+# accepts `2026-03-01 04:00:00+00`, how DuckDB writes a timestamp back to JSON text.
 ANY_ISO = TimeFormat(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}(:?\d{2})?|Z)$", "ISO8601")
 SHANGHAI_TIME = TimeFormat(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", "%Y-%m-%d %H:%M:%S", "Asia/Shanghai")
 SHANGHAI_DATE = TimeFormat(r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d", "Asia/Shanghai")
