@@ -1,7 +1,7 @@
 """Champion/challenger forecast: backtest every candidate, then forecast each series with its winner.
 
-Series too short for the rolling-origin backtest are not scored; they get ``SeasonalNaive`` (the weekly/yearly
-baseline) with its native interval, marked ``backtested = False`` in nothing but the absence of scores.
+Series too short for the rolling-origin backtest are not scored (no rows in ``scores_df``); they get
+``SeasonalNaive``, the baseline, with its native interval.
 Forecasts and bounds are clipped at zero when the whole history of a series is non-negative (demand cannot be
 negative), and bounds are widened if needed so that ``yhat_lower ≤ yhat ≤ yhat_upper`` always holds.
 """
@@ -20,7 +20,7 @@ from forecasting.backtest import (
     sf_freq,
     to_long,
 )
-from forecasting.models import CandidateSet, build_models, season_length
+from forecasting.models import BASELINES, CandidateSet, build_models, season_length
 
 FORECAST_COLUMNS = ["unique_id", "ds", "yhat", "yhat_lower", "yhat_upper", "model"]
 FALLBACK_MODEL = "SeasonalNaive"
@@ -89,3 +89,34 @@ def _postprocess(out: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
     out["yhat_lower"] = out[["yhat_lower", "yhat"]].min(axis=1)
     out["yhat_upper"] = out[["yhat_upper", "yhat"]].max(axis=1)
     return out
+
+
+def champion_summary(scores: pd.DataFrame) -> list[dict]:
+    """One record per series: its champion, the champion's backtest metrics and each baseline's WAPE.
+
+    Undefined metrics (e.g. WAPE when all backtest actuals are zero) become ``None`` so the records are
+    valid JSON.
+    """
+
+    def clean(v: object) -> object:
+        return None if isinstance(v, float) and v != v else v
+
+    records = []
+    for uid, g in scores.groupby("unique_id", sort=True):
+        champ = g.loc[g["is_champion"]].iloc[0]
+        records.append(
+            {
+                "unique_id": str(uid),
+                "model": champ["model"],
+                "wape": clean(float(champ["wape"])),
+                "mase": clean(float(champ["mase"])),
+                "bias": clean(float(champ["bias"])),
+                "coverage": clean(float(champ["coverage"])),
+                "baselines_wape": {
+                    name: clean(float(g.loc[g["model"] == name, "wape"].iloc[0]))
+                    for name in BASELINES
+                    if (g["model"] == name).any()
+                },
+            }
+        )
+    return records
