@@ -47,6 +47,18 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["unique_id", "ds"]).reset_index(drop=True)
 
 
+def check_regular(df: pd.DataFrame, freq: str) -> None:
+    """Raise if a series has gaps or dates off the frequency grid: the models assume one row per period.
+
+    Gaps are not filled here because a missing period can mean zero demand or missing data; the caller knows.
+    """
+    offset = pd.tseries.frequencies.to_offset(sf_freq(freq, df))
+    for uid, ds in df.groupby("unique_id", sort=False)["ds"]:
+        expected = pd.date_range(ds.iloc[0], periods=len(ds), freq=offset)
+        if not offset.is_on_offset(ds.iloc[0]) or not expected.equals(pd.DatetimeIndex(ds)):
+            raise ValueError(f"series {uid!r} is not regular at freq {freq!r} (gaps or off-grid dates)")
+
+
 def backtestable(n: int, horizon: int, freq: str, n_windows: int = N_WINDOWS) -> bool:
     """Whether a series of length n is long enough for ``n_windows`` cut-offs plus a fittable first slice."""
     return n - n_windows * horizon >= min_length_for_intervals(horizon, freq)
@@ -72,6 +84,7 @@ def cross_validate(
     Only series long enough for the backtest are included (see ``backtestable``).
     """
     df = prepare(df)
+    check_regular(df, freq)
     lengths = df.groupby("unique_id")["y"].size()
     ok = lengths[[backtestable(n, horizon, freq, n_windows) for n in lengths]].index
     df = df[df["unique_id"].isin(ok)]
@@ -106,10 +119,13 @@ def score(cv: pd.DataFrame, history: pd.DataFrame, freq: str) -> pd.DataFrame:
     m = season_length(freq)
     history = prepare(history)
     first_cut = cv.groupby("unique_id")["cutoff"].min()
+    train = {
+        uid: h.loc[h["ds"] <= first_cut[uid], "y"].to_numpy()
+        for uid, h in history[history["unique_id"].isin(first_cut.index)].groupby("unique_id")
+    }
     rows = []
     for (uid, model), g in cv.groupby(["unique_id", "model"], sort=True):
-        h = history[history["unique_id"] == uid]
-        y_train = h.loc[h["ds"] <= first_cut[uid], "y"].to_numpy()
+        y_train = train[uid]
         y, yhat = g["y"].to_numpy(), g["yhat"].to_numpy()
         rows.append(
             {

@@ -14,6 +14,7 @@ from statsforecast import StatsForecast
 from forecasting.backtest import (
     LEVEL,
     N_WINDOWS,
+    check_regular,
     group_by_candidates,
     prepare,
     run_backtest,
@@ -44,6 +45,7 @@ def forecast_with_champions(
         raise ValueError("horizon must be >= 1")
     season_length(freq)
     df = prepare(df)
+    check_regular(df, freq)
     scores = run_backtest(df, horizon, freq, n_windows, level, n_jobs)
     champion = scores.loc[scores["is_champion"]].set_index("unique_id")["model"].to_dict()
 

@@ -128,3 +128,28 @@ def test_monthly_series_with_seasonality():
 def test_unknown_frequency_is_rejected():
     with pytest.raises(ValueError, match="freq"):
         forecast_with_champions(_frame("x", _weekly()), horizon=H, freq="H")
+
+
+def test_gaps_are_rejected_not_silently_misaligned():
+    df = _frame("gappy", _weekly()).drop(index=[10, 11])
+    with pytest.raises(ValueError, match="not regular"):
+        forecast_with_champions(df, horizon=H, freq="D")
+
+
+def test_backtest_coverage_of_80_percent_intervals_is_plausible_on_noise():
+    rng = np.random.default_rng(3)
+    y = _weekly(175) + rng.normal(0, 2.0, 175)
+    scores = run_backtest(_frame("noisy", y), horizon=H, freq="D")
+    champ = _champion(scores, "noisy")
+    assert 0.5 <= champ["coverage"] <= 1.0
+    assert abs(champ["bias"]) < 0.05
+
+
+def test_weekly_data_keeps_its_weekday():
+    rng = np.random.default_rng(5)
+    n = 120
+    y = 100 + 10 * np.sin(2 * np.pi * np.arange(n) / 52) + rng.normal(0, 1, n)
+    df = _frame("w", y, start="2022-01-02", freq="W-SUN")
+    fc, _ = forecast_with_champions(df, horizon=4, freq="W")
+    assert (fc["ds"].dt.day_name() == "Sunday").all()
+    assert fc["ds"].min() == df["ds"].max() + pd.Timedelta(weeks=1)
