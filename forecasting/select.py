@@ -52,7 +52,13 @@ def forecast_with_champions(
     frames = []
     scored = df[df["unique_id"].isin(champion)]
     for candidates, ids in group_by_candidates(scored, horizon, freq, n_windows).items():
-        frames.append(_forecast_group(scored, ids, candidates, horizon, freq, level, n_jobs))
+        # Refit only each series' champion on the full history (the challengers were scored already).
+        by_model: dict[str, list[str]] = {}
+        for uid in ids:
+            by_model.setdefault(champion[uid], []).append(uid)
+        for model, model_ids in by_model.items():
+            single = CandidateSet((model,), seasonal_ets=candidates.seasonal_ets)
+            frames.append(_forecast_group(scored, model_ids, single, horizon, freq, level, n_jobs))
     unscored = df[~df["unique_id"].isin(champion)]
     if len(unscored):
         fallback = CandidateSet((FALLBACK_MODEL,))
