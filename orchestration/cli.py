@@ -104,6 +104,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_serve(args)
 
 
+def cmd_forecast(args: argparse.Namespace) -> int:
+    """Forecast any long CSV (unique_id, ds, y) with the same champion selection as the pipeline."""
+    import json
+
+    import pandas as pd
+
+    from forecasting.select import champion_summary, forecast_with_champions
+
+    history = pd.read_csv(args.input)
+    try:
+        forecast, scores = forecast_with_champions(history, horizon=args.horizon, freq=args.freq)
+    except ValueError as exc:
+        _echo(f"FAILED: {exc}")
+        return 1
+    forecast.assign(ds=forecast["ds"].dt.strftime("%Y-%m-%d")).to_csv(args.output, index=False)
+    if args.json:
+        for record in champion_summary(scores):
+            print(json.dumps(record), flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="omniops",
@@ -128,6 +149,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the dashboard on the published warehouse")
     serve.add_argument("--port", type=int, default=8501)
     serve.set_defaults(func=cmd_serve)
+
+    fc = sub.add_parser("forecast", help="forecast a long CSV (unique_id, ds, y) with per-series champions")
+    fc.add_argument("--input", required=True, help="long CSV with columns unique_id, ds, y")
+    fc.add_argument("--horizon", type=int, required=True, help="number of future periods")
+    fc.add_argument(
+        "--freq", choices=["D", "W", "MS", "QS"], default="D", help="series frequency (default D)"
+    )
+    fc.add_argument(
+        "--output", required=True, help="CSV to write: unique_id, ds, yhat, yhat_lower, yhat_upper, model"
+    )
+    fc.add_argument(
+        "--json", action="store_true", help="print one JSON object per series: champion vs baselines"
+    )
+    fc.set_defaults(func=cmd_forecast)
 
     demo = sub.add_parser("demo", help="generate (if absent), run, then serve")
     add_generate_options(demo)

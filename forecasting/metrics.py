@@ -1,0 +1,54 @@
+"""Forecast accuracy metrics, written as plain numpy functions so the backtest and the pipeline share them.
+
+All functions take arrays of equal length and ignore nothing: callers drop missing values first.
+A metric whose denominator is zero returns ``nan`` rather than inf, so aggregates can skip it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+
+def _arr(x: ArrayLike) -> np.ndarray:
+    return np.asarray(x, dtype=float)
+
+
+def wape(y: ArrayLike, yhat: ArrayLike) -> float:
+    """Weighted absolute percentage error: WAPE = Σ|y − ŷ| / Σ|y|.
+
+    Chosen over MAPE because it stays defined for days with zero demand (most SKU × channel pairs).
+    """
+    y, yhat = _arr(y), _arr(yhat)
+    denom = np.abs(y).sum()
+    return float(np.abs(y - yhat).sum() / denom) if denom > 0 else float("nan")
+
+
+def mase(y: ArrayLike, yhat: ArrayLike, y_train: ArrayLike, season: int = 1) -> float:
+    """Mean absolute scaled error: MASE = MAE(y, ŷ) / MAE_in-sample(seasonal naive with season m).
+
+    The scale is the in-sample mean of |y_t − y_{t−m}| on the training history; values below 1 beat
+    the seasonal naive. Falls back to m = 1 when the history is shorter than m + 1 points.
+    """
+    y, yhat, y_train = _arr(y), _arr(yhat), _arr(y_train)
+    m = season if len(y_train) > season else 1
+    if len(y_train) <= m:
+        return float("nan")
+    scale = np.abs(y_train[m:] - y_train[:-m]).mean()
+    mae = np.abs(y - yhat).mean()
+    return float(mae / scale) if scale > 0 else float("nan")
+
+
+def bias(y: ArrayLike, yhat: ArrayLike) -> float:
+    """Relative bias: Σ(ŷ − y) / Σy. Positive means over-forecast (too much stock)."""
+    y, yhat = _arr(y), _arr(yhat)
+    denom = y.sum()
+    return float((yhat - y).sum() / denom) if denom != 0 else float("nan")
+
+
+def coverage(y: ArrayLike, lower: ArrayLike, upper: ArrayLike) -> float:
+    """Interval coverage: share of actuals with lower ≤ y ≤ upper (should be near the nominal level)."""
+    y, lower, upper = _arr(y), _arr(lower), _arr(upper)
+    if len(y) == 0:
+        return float("nan")
+    return float(((y >= lower) & (y <= upper)).mean())

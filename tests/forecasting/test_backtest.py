@@ -1,0 +1,155 @@
+"""The forecaster on series whose structure is known, so its choices can be checked against tolerances."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting.backtest import run_backtest
+from forecasting.metrics import wape
+from forecasting.select import FORECAST_COLUMNS, forecast_with_champions
+
+H = 7
+WEEK = np.array([10, 12, 15, 20, 25, 30, 8], dtype=float)
+
+
+def _frame(uid: str, y: np.ndarray, start: str = "2025-01-06", freq: str = "D") -> pd.DataFrame:
+    return pd.DataFrame({"unique_id": uid, "ds": pd.date_range(start, periods=len(y), freq=freq), "y": y})
+
+
+def _weekly(n: int = 126) -> np.ndarray:
+    return np.tile(WEEK, n // 7 + 1)[:n]
+
+
+def _trend(n: int = 126) -> np.ndarray:
+    rng = np.random.default_rng(1)
+    return 50 + 2.0 * np.arange(n) + rng.normal(0, 0.5, n)
+
+
+def _intermittent(n: int = 126) -> np.ndarray:
+    rng = np.random.default_rng(7)
+    return np.where(rng.random(n) < 0.2, rng.integers(1, 6, n), 0).astype(float)
+
+
+def _holdout(y: np.ndarray, uid: str) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    train, test = y[:-H], y[-H:]
+    fc, scores = forecast_with_champions(_frame(uid, train), horizon=H, freq="D")
+    return fc, test, scores
+
+
+@pytest.fixture(scope="module")
+def panel():
+    df = pd.concat(
+        [_frame("weekly", _weekly()), _frame("trend", _trend()), _frame("sparse", _intermittent())]
+    )
+    return df, *forecast_with_champions(df, horizon=H, freq="D")
+
+
+def _wape_of(scores: pd.DataFrame, uid: str, model: str) -> float:
+    return float(scores.loc[(scores.unique_id == uid) & (scores.model == model), "wape"].iloc[0])
+
+
+def _champion(scores: pd.DataFrame, uid: str) -> pd.Series:
+    return scores.loc[(scores.unique_id == uid) & scores.is_champion].iloc[0]
+
+
+def test_weekly_pattern_is_reproduced_on_held_out_data():
+    fc, test, scores = _holdout(_weekly(133), "weekly")
+    assert wape(test, fc["yhat"]) < 0.05
+    champ = _champion(scores, "weekly")
+    assert champ["wape"] < _wape_of(scores, "weekly", "WindowAverage")
+
+
+def test_trend_champion_clearly_beats_seasonal_naive():
+    fc, test, scores = _holdout(_trend(133), "trend")
+    champ = _champion(scores, "trend")
+    assert champ["model"] != "SeasonalNaive"
+    assert champ["wape"] < 0.5 * _wape_of(scores, "trend", "SeasonalNaive")
+    naive_wape = wape(test, _trend(133)[-2 * H : -H])  # seasonal naive (m=7) on the held-out week
+    assert wape(test, fc["yhat"]) < 0.5 * naive_wape
+
+
+def test_intermittent_series_gets_intermittent_candidates_and_non_negative_forecast(panel):
+    _, fc, scores = panel
+    models = set(scores.loc[scores.unique_id == "sparse", "model"])
+    assert {"CrostonSBA", "TSB"} <= models
+    assert "AutoETS" not in models
+    sparse = fc[fc.unique_id == "sparse"]
+    assert (sparse[["yhat", "yhat_lower", "yhat_upper"]] >= 0).all().all()
+
+
+def test_one_row_per_series_and_future_period(panel):
+    df, fc, _ = panel
+    assert list(fc.columns) == FORECAST_COLUMNS
+    assert len(fc) == 3 * H
+    for uid, g in fc.groupby("unique_id"):
+        last = df.loc[df.unique_id == uid, "ds"].max()
+        expected = pd.date_range(last + pd.Timedelta(days=1), periods=H, freq="D")
+        assert list(g["ds"]) == list(expected)
+        assert g["model"].nunique() == 1
+
+
+def test_intervals_contain_point_forecast(panel):
+    _, fc, _ = panel
+    assert fc[["yhat", "yhat_lower", "yhat_upper"]].notna().all().all()
+    assert (fc["yhat_lower"] <= fc["yhat"]).all() and (fc["yhat"] <= fc["yhat_upper"]).all()
+
+
+def test_scores_have_one_champion_per_series_and_sane_metrics(panel):
+    _, _, scores = panel
+    assert scores.groupby("unique_id")["is_champion"].sum().eq(1).all()
+    assert scores["coverage"].between(0, 1).all()
+    assert (scores["n_points"] == 4 * H).all()
+    assert {"SeasonalNaive", "WindowAverage"} <= set(scores["model"])
+
+
+def test_ties_go_to_the_simpler_model():
+    # A pure weekly pattern: seasonal naive and ETS are both exact; the simpler one must win.
+    scores = run_backtest(_frame("weekly", _weekly()), horizon=H, freq="D")
+    assert _champion(scores, "weekly")["model"] == "SeasonalNaive"
+
+
+def test_short_series_falls_back_to_seasonal_naive_without_scores():
+    fc, scores = forecast_with_champions(_frame("short", np.arange(1, 15, dtype=float)), horizon=H, freq="D")
+    assert scores.empty or "short" not in set(scores["unique_id"])
+    assert len(fc) == H and set(fc["model"]) == {"SeasonalNaive"}
+
+
+def test_monthly_series_with_seasonality():
+    n = 72
+    season = np.tile([5, 6, 8, 10, 12, 15, 14, 12, 9, 7, 6, 20], n // 12)
+    y = 100 + season + np.arange(n) * 0.5
+    df = _frame("m", y, start="2019-01-01", freq="MS")
+    fc, scores = forecast_with_champions(df, horizon=6, freq="MS")
+    assert list(fc["ds"]) == list(pd.date_range("2025-01-01", periods=6, freq="MS"))
+    champ = _champion(scores, "m")
+    assert champ["wape"] <= _wape_of(scores, "m", "SeasonalNaive")
+
+
+def test_unknown_frequency_is_rejected():
+    with pytest.raises(ValueError, match="freq"):
+        forecast_with_champions(_frame("x", _weekly()), horizon=H, freq="H")
+
+
+def test_gaps_are_rejected_not_silently_misaligned():
+    df = _frame("gappy", _weekly()).drop(index=[10, 11])
+    with pytest.raises(ValueError, match="not regular"):
+        forecast_with_champions(df, horizon=H, freq="D")
+
+
+def test_backtest_coverage_of_80_percent_intervals_is_plausible_on_noise():
+    rng = np.random.default_rng(3)
+    y = _weekly(175) + rng.normal(0, 2.0, 175)
+    scores = run_backtest(_frame("noisy", y), horizon=H, freq="D")
+    champ = _champion(scores, "noisy")
+    assert 0.5 <= champ["coverage"] <= 1.0
+    assert abs(champ["bias"]) < 0.05
+
+
+def test_weekly_data_keeps_its_weekday():
+    rng = np.random.default_rng(5)
+    n = 120
+    y = 100 + 10 * np.sin(2 * np.pi * np.arange(n) / 52) + rng.normal(0, 1, n)
+    df = _frame("w", y, start="2022-01-02", freq="W-SUN")
+    fc, _ = forecast_with_champions(df, horizon=4, freq="W")
+    assert (fc["ds"].dt.day_name() == "Sunday").all()
+    assert fc["ds"].min() == df["ds"].max() + pd.Timedelta(weeks=1)

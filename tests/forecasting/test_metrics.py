@@ -1,0 +1,38 @@
+import math
+
+import pytest
+
+from forecasting.metrics import bias, coverage, mase, wape
+
+
+def test_wape_hand_computed():
+    # |10-8| + |0-1| + |5-5| = 3 over 15
+    assert wape([10, 0, 5], [8, 1, 5]) == pytest.approx(3 / 15)
+
+
+def test_wape_all_zero_actuals_is_nan():
+    assert math.isnan(wape([0, 0], [1, 2]))
+
+
+def test_mase_hand_computed_seasonal():
+    train = [1, 2, 3, 2, 4, 5]  # season 2: |3-1|,|2-2|,|4-3|,|5-2| -> mean 6/4 = 1.5
+    # MAE of forecast: (|6-5| + |4-7|)/2 = 2
+    assert mase([6, 4], [5, 7], train, season=2) == pytest.approx(2 / 1.5)
+
+
+def test_mase_non_seasonal():
+    train = [1, 3, 2]  # |3-1|,|2-3| -> mean 1.5
+    assert mase([4], [1], train, season=1) == pytest.approx(3 / 1.5)
+
+
+def test_bias_sign_over_forecast_positive():
+    # (12-10) + (4-5) = 1 over 15
+    assert bias([10, 5], [12, 4]) == pytest.approx(1 / 15)
+    assert bias([10], [8]) == pytest.approx(-0.2)
+
+
+def test_coverage_counts_inclusive_bounds():
+    y = [1, 5, 10, 3]
+    lower = [0, 5, 11, 0]
+    upper = [2, 6, 12, 2]
+    assert coverage(y, lower, upper) == pytest.approx(0.5)
