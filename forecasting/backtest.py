@@ -27,6 +27,7 @@ from forecasting.models import (
     CONFORMAL_WINDOWS,
     INPUT_SIZE,
     MOVING_AVERAGE_WINDOW,
+    PROPHET_MAX_SHARE,
     PROPHET_MODES,
     CandidateSet,
     build_models,
@@ -109,7 +110,7 @@ def plan_series(
         raise ValueError(f"prophet must be one of {PROPHET_MODES}")
     forced = {str(i) for i in prophet_ids}
     table = prophet_holidays() if prophet == "auto" else None
-    plans = {}
+    plans, volume = {}, {}
     for uid, g in df.groupby("unique_id", sort=True):
         n = len(g)
         hb = backtest_horizon(n, horizon, freq, n_windows)
@@ -121,9 +122,16 @@ def plan_series(
         if use_prophet and prophet == "auto" and uid not in forced:
             use_prophet = calendar_signal(ds.iloc[:first], y[:first], table)
         cutoffs = tuple(ds.iloc[first - 1 + k * hb] for k in range(n_windows))
-        plans[str(uid)] = SeriesPlan(
-            str(uid), n, hb, choose_candidates(y[:first], freq, use_prophet), cutoffs
-        )
+        candidates = choose_candidates(y[:first], freq, use_prophet)
+        plans[str(uid)] = SeriesPlan(str(uid), n, hb, candidates, cutoffs)
+        volume[str(uid)] = (uid not in forced, -float(y[:first].sum()))
+    # The Prophet budget: at most PROPHET_MAX_SHARE of all series, forced ids first, then by volume.
+    admitted = sorted((u for u, p in plans.items() if "Prophet" in p.candidates.names), key=volume.get)
+    budget = math.ceil(PROPHET_MAX_SHARE * df["unique_id"].nunique()) if prophet == "auto" else len(admitted)
+    for uid in admitted[budget:]:
+        p = plans[uid]
+        without = CandidateSet(p.candidates.stats_names, p.candidates.seasonal_ets)
+        plans[uid] = SeriesPlan(uid, p.n, p.horizon, without, p.cutoffs)
     return plans
 
 

@@ -45,18 +45,19 @@ def holiday_days(ds: pd.Series | pd.DatetimeIndex, table: pd.DataFrame | None = 
 
 
 SIGNAL_MIN_LIFT = 0.3  # |log effect| ≥ log(1.3): a holiday moves demand by ≥ ~30 %
-SIGNAL_MIN_Z = 3.0
+SIGNAL_MIN_Z = 4.5  # many (holiday, offset) pairs are tested: a high bar keeps false alarms rare
 
 
 def calendar_signal(
     ds: pd.Series | pd.DatetimeIndex, y: np.ndarray, table: pd.DataFrame | None = None
 ) -> bool:
-    """Whether some holiday of the table visibly moves this (daily) series.
+    """Whether some holiday day of the table visibly moves this (daily) series.
 
     The baseline of each day is the centred 29-day rolling median times a weekday factor (median ratio per
-    weekday); r_t = log((y_t + 1) / (baseline_t + 1)). A holiday has a signal when the mean r over all days of
-    its windows, r̄, satisfies |r̄| ≥ SIGNAL_MIN_LIFT and |r̄| ≥ SIGNAL_MIN_Z · σ / √k, where σ is the standard
-    deviation of r on non-holiday days and k the number of its window days in the history.
+    weekday); r_t = log((y_t + 1) / (baseline_t + 1)). For each holiday and each offset k of its window (the
+    same unit Prophet gives an effect), r̄ is the mean r over the occurrences in the history. There is a
+    signal when some |r̄| ≥ SIGNAL_MIN_LIFT and |r̄| ≥ SIGNAL_MIN_Z · σ / √occurrences, where σ is the
+    standard deviation of r on non-holiday days.
     """
     table = prophet_holidays() if table is None else table
     ds = pd.DatetimeIndex(ds)
@@ -64,15 +65,17 @@ def calendar_signal(
     level = pd.Series(y).rolling(29, center=True, min_periods=8).median().to_numpy()
     ratio = (y + 1) / (level + 1)
     weekday = pd.Series(ratio).groupby(ds.weekday).transform("median").to_numpy()
-    r = np.log((y + 1) / (level * weekday + 1))
-    any_holiday = holiday_days(ds, table)
-    sigma = float(np.nanstd(r[~any_holiday])) if (~any_holiday).any() else 0.0
-    for _, rows in table.groupby("holiday"):
-        mask = holiday_days(ds, rows) & ~np.isnan(r)
-        k = int(mask.sum())
-        if k == 0:
-            continue
-        mean = float(r[mask].mean())
-        if abs(mean) >= SIGNAL_MIN_LIFT and abs(mean) >= SIGNAL_MIN_Z * sigma / np.sqrt(k):
+    r = pd.Series(np.log((y + 1) / (level * weekday + 1)), index=ds)
+    on_holiday = holiday_days(ds, table)
+    sigma = float(np.nanstd(r[~on_holiday])) if (~on_holiday).any() else 0.0
+    effects: dict[tuple[str, int], list[float]] = {}
+    for row in table.itertuples(index=False):
+        for k in range(int(row.lower_window), int(row.upper_window) + 1):
+            day = pd.Timestamp(row.ds) + pd.Timedelta(days=k)
+            if day in r.index and not np.isnan(r[day]):
+                effects.setdefault((row.holiday, k), []).append(float(r[day]))
+    for values in effects.values():
+        mean = abs(float(np.mean(values)))
+        if mean >= SIGNAL_MIN_LIFT and mean >= SIGNAL_MIN_Z * sigma / np.sqrt(len(values)):
             return True
     return False

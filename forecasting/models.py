@@ -26,8 +26,12 @@ run on every series at the 15 series/s target. So Prophet enters the candidate s
    series by ≥ 30 % beyond noise on its window days) or the caller lists the series in ``prophet_ids``
    (e.g. the top revenue series).
 
-``prophet="all"`` drops condition 2 (still needs 1); ``prophet="off"`` never uses Prophet. Prophet competes
-in the same backtest; it becomes champion only when it wins.
+3. a budget: at most ``PROPHET_MAX_SHARE`` (10 %) of all series get Prophet; ``prophet_ids`` first, then
+   the admitted series with the most volume in the training slice. This keeps the cost bounded whatever
+   the mix (measured in ``benchmarks/forecast_speed.py``: ≈ 0.1–0.2 s per Prophet fit, five fits).
+
+``prophet="all"`` drops conditions 2 and 3 (still needs 1); ``prophet="off"`` never uses Prophet. Prophet
+competes in the same backtest; it becomes champion only when it wins.
 
 Prediction intervals (80 % by default): ``SeasonalNaive``, ``Naive``, ``AutoETS`` and ``Theta`` give
 native model-based intervals. ``WindowAverage``, ``CrostonSBA`` and ``TSB`` have none, so they get
@@ -60,6 +64,7 @@ INTERMITTENT_ZERO_SHARE = 0.3
 CONFORMAL_WINDOWS = 2
 MIN_ETS_LENGTH = 8
 PROPHET_MIN_HISTORY = 365
+PROPHET_MAX_SHARE = 0.10
 PROPHET_MODES = ("auto", "all", "off")
 
 # Lower is simpler; used to break ties in the champion choice.

@@ -103,6 +103,7 @@ def _run(fn, tasks: list[tuple], n_jobs: int) -> list[pd.DataFrame]:
     workers = min(len(tasks), n_jobs if n_jobs > 0 else os.cpu_count() or 1)
     if workers <= 1:
         return [fn(t) for t in tasks]
+    _new_prophet(prophet_holidays().head(0))  # import Prophet (≈1 s) once here; forked workers inherit it
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(fn, tasks, chunksize=max(1, len(tasks) // (4 * workers))))
 
