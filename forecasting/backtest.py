@@ -1,7 +1,9 @@
 """Rolling-origin backtest: every candidate is refit at each cut-off and scored on the next ``h`` periods.
 
 Cut-offs are ``n_windows`` (default 4) origins, ``h`` apart, the last one ``h`` periods before the end of the
-history. Per series and model we report WAPE, MASE, bias and interval coverage pooled over all windows.
+history; a series too short for that gets a shrunk horizon h_b < h (``backtest_horizon``). Per series and
+model we report WAPE, MASE, bias, interval coverage, MAE and RMSE pooled over all windows.
+statsforecast models see at most ``models.INPUT_SIZE`` recent points per fit; Prophet sees all history.
 MASE is scaled by the in-sample seasonal-naive MAE of the history before the first cut-off, so every model of
 a series shares one scale. The champion of a series is the model with the lowest WAPE; ties (to 1e-9) go to
 the simpler model (``models.COMPLEXITY``); when all backtest actuals are zero (WAPE undefined) the lowest
@@ -11,19 +13,27 @@ MAE wins.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from statsforecast import StatsForecast
 
-from forecasting import metrics
+from forecasting import metrics, prophet_model
+from forecasting.calendar import calendar_signal, prophet_holidays
 from forecasting.models import (
     COMPLEXITY,
+    CONFORMAL_WINDOWS,
+    INPUT_SIZE,
+    MOVING_AVERAGE_WINDOW,
+    PROPHET_MAX_SHARE,
+    PROPHET_MODES,
     CandidateSet,
     build_models,
     choose_candidates,
-    min_length_for_intervals,
     pandas_freq,
+    prophet_eligible,
     season_length,
 )
 
@@ -59,46 +69,117 @@ def check_regular(df: pd.DataFrame, freq: str) -> None:
             raise ValueError(f"series {uid!r} is not regular at freq {freq!r} (gaps or off-grid dates)")
 
 
+def backtest_horizon(n: int, horizon: int, freq: str, n_windows: int = N_WINDOWS) -> int:
+    """The backtest horizon h_b of a series of length n; 0 when not even one step can be backtested.
+
+    Short histories keep ``n_windows`` origins by shrinking the horizon (and step) instead of dropping the
+    backtest: the first training slice must hold ``min_train_length(h_b)`` = 2·h_b + w_MA + 1 points, so
+    n − n_windows·h_b ≥ 2·h_b + w_MA + 1, i.e. h_b = min(h, ⌊(n − w_MA − 1) / (n_windows + 2)⌋).
+    Metrics of a shrunk backtest are pooled over n_windows·h_b points of lead 1…h_b.
+    """
+    hb = (n - MOVING_AVERAGE_WINDOW[freq] - 1) // (n_windows + CONFORMAL_WINDOWS)
+    return max(0, min(horizon, hb))
+
+
 def backtestable(n: int, horizon: int, freq: str, n_windows: int = N_WINDOWS) -> bool:
-    """Whether a series of length n is long enough for ``n_windows`` cut-offs plus a fittable first slice."""
-    return n - n_windows * horizon >= min_length_for_intervals(horizon, freq)
+    """Whether a series of length n gets a backtest at all (possibly with a shrunk horizon)."""
+    return backtest_horizon(n, horizon, freq, n_windows) >= 1
 
 
-def group_by_candidates(
-    df: pd.DataFrame, horizon: int, freq: str, n_windows: int = N_WINDOWS
-) -> dict[CandidateSet, list[str]]:
-    """Series ids grouped by candidate set, judged on the shortest backtest training slice."""
-    groups: dict[CandidateSet, list[str]] = {}
+@dataclass(frozen=True)
+class SeriesPlan:
+    """How one series is backtested: its backtest horizon, candidates and cut-off dates."""
+
+    unique_id: str
+    n: int
+    horizon: int
+    candidates: CandidateSet
+    cutoffs: tuple[pd.Timestamp, ...]
+
+
+def plan_series(
+    df: pd.DataFrame,
+    horizon: int,
+    freq: str,
+    n_windows: int = N_WINDOWS,
+    prophet: str = "auto",
+    prophet_ids: Collection[str] = (),
+) -> dict[str, SeriesPlan]:
+    """One plan per backtestable series (prepared frame); candidates judged on the first training slice."""
+    if prophet not in PROPHET_MODES:
+        raise ValueError(f"prophet must be one of {PROPHET_MODES}")
+    forced = {str(i) for i in prophet_ids}
+    table = prophet_holidays() if prophet == "auto" else None
+    plans, volume = {}, {}
     for uid, g in df.groupby("unique_id", sort=True):
-        y = g["y"].to_numpy()
-        y_train = y[: max(len(y) - n_windows * horizon, 0)]
-        groups.setdefault(choose_candidates(y_train, freq), []).append(str(uid))
-    return groups
+        n = len(g)
+        hb = backtest_horizon(n, horizon, freq, n_windows)
+        if hb < 1:
+            continue
+        first = n - n_windows * hb
+        y, ds = g["y"].to_numpy(), g["ds"]
+        use_prophet = prophet != "off" and prophet_eligible(y[:first], freq)
+        if use_prophet and prophet == "auto" and uid not in forced:
+            use_prophet = calendar_signal(ds.iloc[:first], y[:first], table)
+        cutoffs = tuple(ds.iloc[first - 1 + k * hb] for k in range(n_windows))
+        candidates = choose_candidates(y[:first], freq, use_prophet)
+        plans[str(uid)] = SeriesPlan(str(uid), n, hb, candidates, cutoffs)
+        volume[str(uid)] = (uid not in forced, -float(y[:first].sum()))
+    # The Prophet budget: at most PROPHET_MAX_SHARE of all series, forced ids first, then by volume.
+    admitted = sorted((u for u, p in plans.items() if "Prophet" in p.candidates.names), key=volume.get)
+    budget = math.ceil(PROPHET_MAX_SHARE * df["unique_id"].nunique()) if prophet == "auto" else len(admitted)
+    for uid in admitted[budget:]:
+        p = plans[uid]
+        without = CandidateSet(p.candidates.stats_names, p.candidates.seasonal_ets)
+        plans[uid] = SeriesPlan(uid, p.n, p.horizon, without, p.cutoffs)
+    return plans
 
 
 def cross_validate(
-    df: pd.DataFrame, horizon: int, freq: str, n_windows: int = N_WINDOWS, level: int = LEVEL, n_jobs: int = 1
+    df: pd.DataFrame,
+    horizon: int,
+    freq: str,
+    n_windows: int = N_WINDOWS,
+    level: int = LEVEL,
+    n_jobs: int = 1,
+    *,
+    prophet: str = "auto",
+    prophet_ids: Collection[str] = (),
+    plans: dict[str, SeriesPlan] | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin forecasts, long: ``unique_id, ds, cutoff, y, model, yhat, yhat_lower, yhat_upper``.
 
-    Only series long enough for the backtest are included (see ``backtestable``).
+    Only backtestable series are included (see ``backtest_horizon``).
     """
     df = prepare(df)
     check_regular(df, freq)
-    lengths = df.groupby("unique_id")["y"].size()
-    ok = lengths[[backtestable(n, horizon, freq, n_windows) for n in lengths]].index
-    df = df[df["unique_id"].isin(ok)]
+    if plans is None:
+        plans = plan_series(df, horizon, freq, n_windows, prophet, prophet_ids)
+    groups: dict[tuple[CandidateSet, int], list[str]] = {}
+    for plan in plans.values():
+        key = (CandidateSet(plan.candidates.stats_names, plan.candidates.seasonal_ets), plan.horizon)
+        groups.setdefault(key, []).append(plan.unique_id)
     frames = []
-    for candidates, ids in group_by_candidates(df, horizon, freq, n_windows).items():
-        sf = StatsForecast(
-            models=build_models(candidates, freq, horizon), freq=sf_freq(freq, df), n_jobs=n_jobs
-        )
+    keep = ["unique_id", "ds", "cutoff", "y"]
+    for (candidates, hb), ids in groups.items():
+        sf = StatsForecast(models=build_models(candidates, freq, hb), freq=sf_freq(freq, df), n_jobs=n_jobs)
         cv = sf.cross_validation(
-            df=df[df["unique_id"].isin(ids)], h=horizon, n_windows=n_windows, step_size=horizon, level=[level]
+            df=df[df["unique_id"].isin(ids)],
+            h=hb,
+            n_windows=n_windows,
+            step_size=hb,
+            level=[level],
+            input_size=INPUT_SIZE.get(freq),
         )
-        frames.append(to_long(cv, candidates.names, level, keep=["unique_id", "ds", "cutoff", "y"]))
+        frames.append(to_long(cv, candidates.names, level, keep=keep))
+    with_prophet = [p for p in plans.values() if "Prophet" in p.candidates.names]
+    for hb in sorted({p.horizon for p in with_prophet}):
+        ids = [p.unique_id for p in with_prophet if p.horizon == hb]
+        cutoffs = {p.unique_id: p.cutoffs for p in with_prophet if p.horizon == hb}
+        cv = prophet_model.cross_validate(df, ids, cutoffs, hb, level, n_jobs)
+        frames.append(cv.assign(model="Prophet")[keep + ["model", "yhat", "yhat_lower", "yhat_upper"]])
     cols = ["unique_id", "ds", "cutoff", "y", "model", "yhat", "yhat_lower", "yhat_upper"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
 
 
 def to_long(wide: pd.DataFrame, names: tuple[str, ...], level: int, keep: list[str]) -> pd.DataFrame:
@@ -115,7 +196,7 @@ def to_long(wide: pd.DataFrame, names: tuple[str, ...], level: int, keep: list[s
 
 
 def score(cv: pd.DataFrame, history: pd.DataFrame, freq: str) -> pd.DataFrame:
-    """Per series and model: ``wape, mase, bias, coverage, mae, n_points`` over all backtest windows."""
+    """Per series and model: ``wape, mase, bias, coverage, mae, rmse, n_points`` over all backtest windows."""
     m = season_length(freq)
     history = prepare(history)
     first_cut = cv.groupby("unique_id")["cutoff"].min()
@@ -136,6 +217,7 @@ def score(cv: pd.DataFrame, history: pd.DataFrame, freq: str) -> pd.DataFrame:
                 "bias": metrics.bias(y, yhat),
                 "coverage": metrics.coverage(y, g["yhat_lower"], g["yhat_upper"]),
                 "mae": float(np.abs(y - yhat).mean()),
+                "rmse": metrics.rmse(y, yhat),
                 "n_points": len(g),
             }
         )
@@ -159,26 +241,39 @@ def pick_champions(scores: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+SCORE_COLUMNS = [
+    "unique_id",
+    "model",
+    "wape",
+    "mase",
+    "bias",
+    "coverage",
+    "mae",
+    "rmse",
+    "n_points",
+    "is_champion",
+]
+
+
 def run_backtest(
-    df: pd.DataFrame, horizon: int, freq: str, n_windows: int = N_WINDOWS, level: int = LEVEL, n_jobs: int = 1
+    df: pd.DataFrame,
+    horizon: int,
+    freq: str,
+    n_windows: int = N_WINDOWS,
+    level: int = LEVEL,
+    n_jobs: int = 1,
+    *,
+    prophet: str = "auto",
+    prophet_ids: Collection[str] = (),
+    plans: dict[str, SeriesPlan] | None = None,
 ) -> pd.DataFrame:
     """Backtest every candidate and return the scores with the champion flagged."""
-    cv = cross_validate(df, horizon, freq, n_windows, level, n_jobs)
+    cv = cross_validate(
+        df, horizon, freq, n_windows, level, n_jobs, prophet=prophet, prophet_ids=prophet_ids, plans=plans
+    )
     if cv.empty:
-        return pd.DataFrame(
-            columns=[
-                "unique_id",
-                "model",
-                "wape",
-                "mase",
-                "bias",
-                "coverage",
-                "mae",
-                "n_points",
-                "is_champion",
-            ]
-        )
-    return pick_champions(score(cv, df, freq))
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    return pick_champions(score(cv, df, freq))[SCORE_COLUMNS]
 
 
 def sf_freq(freq: str, df: pd.DataFrame) -> str:

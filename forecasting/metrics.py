@@ -6,6 +6,8 @@ A metric whose denominator is zero returns ``nan`` rather than inf, so aggregate
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -52,3 +54,33 @@ def coverage(y: ArrayLike, lower: ArrayLike, upper: ArrayLike) -> float:
     if len(y) == 0:
         return float("nan")
     return float(((y >= lower) & (y <= upper)).mean())
+
+
+def rmse(y: ArrayLike, yhat: ArrayLike) -> float:
+    """Root mean squared error: RMSE = √(Σ(y − ŷ)² / n); the error scale safety stock is computed from."""
+    y, yhat = _arr(y), _arr(yhat)
+    return float(np.sqrt(((y - yhat) ** 2).mean())) if len(y) else float("nan")
+
+
+def revenue_weighted_wape(
+    wape_by_series: Mapping[str, float], revenue_by_series: Mapping[str, float]
+) -> float:
+    """Accuracy as the business feels it: WAPE_rev = Σ_i revenue_i · WAPE_i / Σ_i revenue_i.
+
+    Sums run over series with a defined (non-nan) WAPE and a revenue; a series missing from either mapping
+    is skipped. Returns nan when the revenue left is zero.
+    """
+    num = den = 0.0
+    for uid, w in wape_by_series.items():
+        r = revenue_by_series.get(uid)
+        if r is None or w is None or np.isnan(w) or np.isnan(r):
+            continue
+        num += float(r) * float(w)
+        den += float(r)
+    return num / den if den > 0 else float("nan")
+
+
+def forecast_value_added(wape_reference: float, wape_model: float) -> float:
+    """FVA = WAPE(reference) − WAPE(model): positive when the model beats the reference (e.g. a naive or
+    the sales team's forecast) by that many WAPE points."""
+    return float(wape_reference) - float(wape_model)

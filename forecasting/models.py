@@ -1,20 +1,43 @@
-"""Candidate models per series, all from statsforecast (kept well-tested instead of written by hand).
+"""Candidate models per series: statsforecast for the fast ones, Prophet where the calendar matters.
 
-Which models compete for a series depends on its history (measured on the shortest backtest training
-slice, so the backtest and the final forecast use the same set):
+Which models compete for a series depends on its history, measured on the shortest backtest training slice
+(so the backtest and the final forecast use the same set):
 
-- ``SeasonalNaive`` (season by frequency) and ``WindowAverage`` (moving average) always run: they are the
-  baselines the champion must beat.
-- ``CrostonSBA`` and ``TSB`` run when the series is intermittent (share of zero periods ≥ 30 %).
-- ``AutoETS`` runs for non-intermittent series with enough history: seasonal when the training slice holds
-  two full seasons, otherwise non-seasonal (level/trend only).
+- Baselines always run: ``SeasonalNaive`` (season m by frequency) and ``WindowAverage`` (moving average).
+  When the slice is shorter than m + 1 points (e.g. 52 weekly points, m = 52), a seasonal naive is undefined
+  and ``Naive`` (last value) takes its place.
+- Intermittent series (share of zero periods ≥ 30 %): ``CrostonSBA`` and ``TSB``.
+- Other series with ≥ 8 points: ``AutoETS`` and ``Theta``. At daily frequency they are restricted for
+  speed: ETS(A,N,A) (additive error and weekly season, no trend; ETS(A,Ad,N) without season) and the standard
+  Theta method (drift + additive seasonal decomposition), both fitted on the last ``INPUT_SIZE`` (364) days.
+  Measured on two years of daily smooth series (h = 28, 4 origins): the full AutoETS search cost 1.5 s per
+  series for WAPE 0.180; ETS(A,N,A) + Theta cost ≈ 0.05 s for WAPE 0.164/0.161. Weekly/monthly/quarterly
+  series are short, so they keep the full AutoETS search (seasonal when the slice holds two seasons).
+- ``Prophet`` (see ``forecasting.prophet_model``) with the shipped holiday table, weekly + yearly
+  seasonality, on the full history.
 
-Prediction intervals (80 % by default): ``SeasonalNaive`` and ``AutoETS`` give native model-based intervals.
-``WindowAverage``, ``CrostonSBA`` and ``TSB`` have none, so they get statsforecast's ``ConformalIntervals``
-(split-conformal quantiles of rolling-origin residuals on the training data, ``CONFORMAL_WINDOWS`` windows of
-``h`` steps). Both kinds are scored for coverage in the backtest.
+Prophet policy. A Prophet fit costs ≈ 0.1 s here (cmdstan process launch, JSON hand-over, holiday features),
+and the backtest needs four fits per series plus one for the final forecast: at ~0.5 s per series it cannot
+run on every series at the 15 series/s target. So Prophet enters the candidate set only where it can matter:
 
-Prophet is not a candidate in this slice (slow; added later behind an opt-in flag).
+1. daily frequency, non-intermittent, and at least ``PROPHET_MIN_HISTORY`` (365) days in the shortest
+   training slice, so the yearly seasonality and every holiday are seen at least once; and
+2. either a calendar signal is detected (``calendar.calendar_signal``: some holiday of the table moves the
+   series by ≥ 30 % beyond noise on its window days) or the caller lists the series in ``prophet_ids``
+   (e.g. the top revenue series).
+
+3. a budget: at most ``PROPHET_MAX_SHARE`` (10 %) of all series get Prophet; ``prophet_ids`` first, then
+   the admitted series with the most volume in the training slice. This keeps the cost bounded whatever
+   the mix (measured in ``benchmarks/forecast_speed.py``: ≈ 0.1–0.2 s per Prophet fit, five fits).
+
+``prophet="all"`` drops conditions 2 and 3 (still needs 1); ``prophet="off"`` never uses Prophet. Prophet
+competes in the same backtest; it becomes champion only when it wins.
+
+Prediction intervals (80 % by default): ``SeasonalNaive``, ``Naive``, ``AutoETS`` and ``Theta`` give
+native model-based intervals. ``WindowAverage``, ``CrostonSBA`` and ``TSB`` have none, so they get
+statsforecast's ``ConformalIntervals`` (split-conformal quantiles of rolling-origin residuals on the training
+data, ``CONFORMAL_WINDOWS`` windows of ``h`` steps). Prophet gets ŷ ± q, q = the level-quantile of its
+absolute in-sample residuals over the last year. All are scored for coverage in the backtest.
 """
 
 from __future__ import annotations
@@ -23,19 +46,42 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsforecast.models import TSB, AutoETS, CrostonSBA, SeasonalNaive, WindowAverage
+from statsforecast.models import (
+    TSB,
+    AutoETS,
+    CrostonSBA,
+    Naive,
+    SeasonalNaive,
+    Theta,
+    WindowAverage,
+)
 from statsforecast.utils import ConformalIntervals
 
 SEASON_LENGTH = {"D": 7, "W": 52, "MS": 12, "QS": 4}
 MOVING_AVERAGE_WINDOW = {"D": 7, "W": 4, "MS": 3, "QS": 4}
+INPUT_SIZE = {"D": 364}  # statsforecast models see at most this many recent points (None: all)
 INTERMITTENT_ZERO_SHARE = 0.3
 CONFORMAL_WINDOWS = 2
 MIN_ETS_LENGTH = 8
+PROPHET_MIN_HISTORY = 365
+PROPHET_MAX_SHARE = 0.10
+PROPHET_MODES = ("auto", "all", "off")
 
 # Lower is simpler; used to break ties in the champion choice.
-COMPLEXITY = {"SeasonalNaive": 0, "WindowAverage": 1, "CrostonSBA": 2, "TSB": 3, "AutoETS": 4}
-BASELINES = ("SeasonalNaive", "WindowAverage")
+COMPLEXITY = {
+    "SeasonalNaive": 0,
+    "Naive": 0,
+    "WindowAverage": 1,
+    "CrostonSBA": 2,
+    "TSB": 3,
+    "Theta": 4,
+    "AutoETS": 5,
+    "Prophet": 6,
+}
+BASELINES = ("SeasonalNaive", "Naive", "WindowAverage")
 INTERMITTENT_MODELS = ("CrostonSBA", "TSB")
+CONFORMAL_MODELS = ("WindowAverage", "CrostonSBA", "TSB")
+STATS_MODELS = tuple(name for name in COMPLEXITY if name != "Prophet")
 
 
 def season_length(freq: str) -> int:
@@ -68,37 +114,65 @@ class CandidateSet:
     names: tuple[str, ...]
     seasonal_ets: bool = False
 
+    @property
+    def stats_names(self) -> tuple[str, ...]:
+        """The candidates statsforecast fits (all but Prophet)."""
+        return tuple(n for n in self.names if n != "Prophet")
 
-def choose_candidates(y_train: np.ndarray, freq: str) -> CandidateSet:
-    """Pick the candidate set from the (shortest) training history of one series."""
+
+def prophet_eligible(y_train: np.ndarray, freq: str) -> bool:
+    """Condition 1 of the Prophet policy: daily, non-intermittent, ≥ 365 days of training history."""
+    return freq == "D" and len(y_train) >= PROPHET_MIN_HISTORY and not is_intermittent(y_train)
+
+
+def choose_candidates(y_train: np.ndarray, freq: str, prophet: bool = False) -> CandidateSet:
+    """Pick the candidate set from the (shortest) training history of one series.
+
+    ``prophet`` says whether the Prophet policy admitted the series (see the module docstring).
+    """
     m = season_length(freq)
-    names = list(BASELINES)
+    names = ["SeasonalNaive" if len(y_train) > m else "Naive", "WindowAverage"]
     if is_intermittent(y_train):
-        names += INTERMITTENT_MODELS
-        return CandidateSet(tuple(names))
+        return CandidateSet(tuple(names + list(INTERMITTENT_MODELS)))
+    extra = ["Prophet"] if prophet and prophet_eligible(y_train, freq) else []
     if len(y_train) >= max(MIN_ETS_LENGTH, 2 * m):
-        return CandidateSet(tuple(names + ["AutoETS"]), seasonal_ets=True)
+        return CandidateSet(tuple(names + ["Theta", "AutoETS"] + extra), seasonal_ets=True)
     if len(y_train) >= MIN_ETS_LENGTH:
-        return CandidateSet(tuple(names + ["AutoETS"]), seasonal_ets=False)
+        return CandidateSet(tuple(names + ["Theta", "AutoETS"] + extra), seasonal_ets=False)
     return CandidateSet(tuple(names))
 
 
-def build_models(candidates: CandidateSet, freq: str, horizon: int) -> list:
-    """Instantiate the statsforecast models of a candidate set (aliases equal the names)."""
+def build_models(candidates: CandidateSet, freq: str, horizon: int, intervals: bool = True) -> list:
+    """Instantiate the statsforecast models of a candidate set (aliases equal the names; Prophet skipped).
+
+    ``intervals=False`` leaves the conformal models without intervals (history too short for them).
+    """
     m = season_length(freq)
-    conformal = ConformalIntervals(h=horizon, n_windows=CONFORMAL_WINDOWS)
+    conformal = ConformalIntervals(h=horizon, n_windows=CONFORMAL_WINDOWS) if intervals else None
+    season = m if candidates.seasonal_ets else 1
+    if freq == "D":
+        ets = lambda: AutoETS(season_length=season, model="ANA" if season > 1 else "AAN", damped=season == 1)  # noqa: E731
+    else:
+        ets = lambda: AutoETS(season_length=season)  # noqa: E731
     factory = {
         "SeasonalNaive": lambda: SeasonalNaive(season_length=m),
+        "Naive": lambda: Naive(),
         "WindowAverage": lambda: WindowAverage(
             window_size=MOVING_AVERAGE_WINDOW[freq], prediction_intervals=conformal
         ),
         "CrostonSBA": lambda: CrostonSBA(prediction_intervals=conformal),
         "TSB": lambda: TSB(alpha_d=0.1, alpha_p=0.1, prediction_intervals=conformal),
-        "AutoETS": lambda: AutoETS(season_length=m if candidates.seasonal_ets else 1),
+        "Theta": lambda: Theta(season_length=season, decomposition_type="additive"),
+        "AutoETS": ets,
     }
-    return [factory[name]() for name in candidates.names]
+    return [factory[name]() for name in candidates.stats_names]
+
+
+def min_train_length(horizon: int, freq: str) -> int:
+    """Shortest training slice on which every candidate, incl. conformal intervals, can be fitted."""
+    return CONFORMAL_WINDOWS * horizon + MOVING_AVERAGE_WINDOW[freq] + 1
 
 
 def min_length_for_intervals(horizon: int, freq: str) -> int:
-    """Shortest training history on which every candidate (incl. conformal intervals) can be fitted."""
-    return max(CONFORMAL_WINDOWS * horizon + MOVING_AVERAGE_WINDOW[freq] + 1, season_length(freq) + 1)
+    """Kept for callers of the first version; equals ``min_train_length``."""
+    return min_train_length(horizon, freq)

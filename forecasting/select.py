@@ -1,27 +1,42 @@
 """Champion/challenger forecast: backtest every candidate, then forecast each series with its winner.
 
-Series too short for the rolling-origin backtest are not scored (no rows in ``scores_df``); they get
-``SeasonalNaive``, the baseline, with its native interval.
+Series too short for even a one-step backtest (``backtest.backtest_horizon`` = 0) are not scored (no rows in
+``scores_df``); they get ``SeasonalNaive``, the baseline, with its native interval (``Naive`` when the
+history is shorter than one season).
+A conformal-interval champion whose history is too short for conformal windows of the full horizon
+(< 2·h + 1 points) gets the band ŷ ± z·RMSE_backtest (z the normal quantile of the level) instead.
 Forecasts and bounds are clipped at zero when the whole history of a series is non-negative (demand cannot be
 negative), and bounds are widened if needed so that ``yhat_lower ≤ yhat ≤ yhat_upper`` always holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from statistics import NormalDist
+
 import pandas as pd
 from statsforecast import StatsForecast
 
+from forecasting import prophet_model
 from forecasting.backtest import (
     LEVEL,
     N_WINDOWS,
     check_regular,
-    group_by_candidates,
+    plan_series,
     prepare,
     run_backtest,
     sf_freq,
     to_long,
 )
-from forecasting.models import BASELINES, CandidateSet, build_models, season_length
+from forecasting.models import (
+    BASELINES,
+    CONFORMAL_MODELS,
+    CONFORMAL_WINDOWS,
+    INPUT_SIZE,
+    CandidateSet,
+    build_models,
+    season_length,
+)
 
 FORECAST_COLUMNS = ["unique_id", "ds", "yhat", "yhat_lower", "yhat_upper", "model"]
 FALLBACK_MODEL = "SeasonalNaive"
@@ -34,42 +49,55 @@ def forecast_with_champions(
     n_windows: int = N_WINDOWS,
     level: int = LEVEL,
     n_jobs: int = 1,
+    *,
+    prophet: str = "auto",
+    prophet_ids: Collection[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Forecast ``horizon`` periods per series with its backtest champion.
 
     Returns ``(forecast_df, scores_df)``: ``forecast_df`` has one row per series and future period with
     ``unique_id, ds, yhat, yhat_lower, yhat_upper, model``; ``scores_df`` has one row per series and candidate
-    with ``wape, mase, bias, coverage, mae, n_points, is_champion``.
+    with ``wape, mase, bias, coverage, mae, rmse, n_points, is_champion``. ``n_jobs=-1`` uses all cores.
+    ``prophet`` ("auto", "all", "off") and ``prophet_ids`` (series always offered Prophet when eligible)
+    steer the Prophet policy described in ``forecasting.models``.
     """
     if horizon < 1:
         raise ValueError("horizon must be >= 1")
     season_length(freq)
     df = prepare(df)
     check_regular(df, freq)
-    scores = run_backtest(df, horizon, freq, n_windows, level, n_jobs)
-    champion = scores.loc[scores["is_champion"]].set_index("unique_id")["model"].to_dict()
+    plans = plan_series(df, horizon, freq, n_windows, prophet, prophet_ids)
+    scores = run_backtest(df, horizon, freq, n_windows, level, n_jobs, plans=plans)
+    champs = scores.loc[scores["is_champion"]].set_index("unique_id")
+    champion = champs["model"].to_dict()
 
     frames = []
-    scored = df[df["unique_id"].isin(champion)]
-    for candidates, ids in group_by_candidates(scored, horizon, freq, n_windows).items():
-        # Refit only each series' champion on the full history (the challengers were scored already).
-        by_model: dict[str, list[str]] = {}
-        for uid in ids:
-            by_model.setdefault(champion[uid], []).append(uid)
-        for model, model_ids in by_model.items():
-            single = CandidateSet((model,), seasonal_ets=candidates.seasonal_ets)
-            frames.append(_forecast_group(scored, model_ids, single, horizon, freq, level, n_jobs))
+    input_size = INPUT_SIZE.get(freq)
+    recent = df.groupby("unique_id", sort=False).tail(input_size) if input_size else df
+    lengths = recent.groupby("unique_id")["y"].size()
+    groups: dict[tuple[CandidateSet, bool], list[str]] = {}
+    for uid, model in champion.items():
+        if model == "Prophet":
+            continue
+        intervals = model not in CONFORMAL_MODELS or lengths[uid] >= CONFORMAL_WINDOWS * horizon + 1
+        single = CandidateSet((model,), seasonal_ets=plans[uid].candidates.seasonal_ets)
+        groups.setdefault((single, intervals), []).append(uid)
+    for (single, intervals), ids in groups.items():
+        frames.append(_forecast_group(recent, ids, single, horizon, freq, level, n_jobs, intervals))
+    prophet_ids_won = sorted(uid for uid, model in champion.items() if model == "Prophet")
+    if prophet_ids_won:
+        fc = prophet_model.forecast(df, prophet_ids_won, horizon, level, n_jobs)
+        frames.append(fc.assign(model="Prophet"))
     unscored = df[~df["unique_id"].isin(champion)]
-    if len(unscored):
-        fallback = CandidateSet((FALLBACK_MODEL,))
-        frames.append(
-            _forecast_group(
-                unscored, list(unscored["unique_id"].unique()), fallback, horizon, freq, level, n_jobs
-            )
-        )
-    long = pd.concat(frames, ignore_index=True)
-    chosen = long["model"] == long["unique_id"].map(champion).fillna(FALLBACK_MODEL)
-    out = long.loc[chosen, FORECAST_COLUMNS].copy()
+    m = season_length(freq)
+    for uid, g in unscored.groupby("unique_id", sort=True):
+        fallback = CandidateSet((FALLBACK_MODEL if len(g) >= m else "Naive",))
+        frames.append(_forecast_group(g, [uid], fallback, horizon, freq, level, 1, True))
+    out = pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS]
+    z = NormalDist().inv_cdf(0.5 + level / 200)
+    half = z * out["unique_id"].map(champs["rmse"]) if len(champs) else 0.0
+    out["yhat_lower"] = out["yhat_lower"].fillna(out["yhat"] - half)
+    out["yhat_upper"] = out["yhat_upper"].fillna(out["yhat"] + half)
     out = _postprocess(out, df)
     return out.sort_values(["unique_id", "ds"]).reset_index(drop=True), scores
 
@@ -82,11 +110,19 @@ def _forecast_group(
     freq: str,
     level: int,
     n_jobs: int,
+    intervals: bool,
 ) -> pd.DataFrame:
     sub = df[df["unique_id"].isin(ids)]
-    sf = StatsForecast(models=build_models(candidates, freq, horizon), freq=sf_freq(freq, sub), n_jobs=n_jobs)
-    fc = sf.forecast(df=sub, h=horizon, level=[level])
-    return to_long(fc, candidates.names, level, keep=["unique_id", "ds"])
+    models = build_models(candidates, freq, horizon, intervals=intervals)
+    sf = StatsForecast(models=models, freq=sf_freq(freq, sub), n_jobs=n_jobs)
+    if intervals:
+        fc = sf.forecast(df=sub, h=horizon, level=[level])
+        return to_long(fc, candidates.names, level, keep=["unique_id", "ds"])
+    fc = sf.forecast(df=sub, h=horizon)
+    name = candidates.names[0]
+    return fc[["unique_id", "ds"]].assign(
+        model=name, yhat=fc[name], yhat_lower=float("nan"), yhat_upper=float("nan")
+    )
 
 
 def _postprocess(out: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:

@@ -125,6 +125,19 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Run a benchmark script of the source tree (``benchmarks/<what>_speed.py``) with its own options."""
+    import runpy
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / f"{args.what}_speed.py"
+    if not script.exists():
+        _echo(f"no benchmark at {script} (benchmarks ship with the source tree only)")
+        return 1
+    sys.argv = [str(script), *args.options]
+    runpy.run_path(str(script), run_name="__main__")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="omniops",
@@ -163,6 +176,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print one JSON object per series: champion vs baselines"
     )
     fc.set_defaults(func=cmd_forecast)
+
+    bench = sub.add_parser("bench", help="run a benchmark, e.g. `omniops bench forecast --series 300`")
+    bench.add_argument("what", choices=["forecast"])
+    bench.add_argument("options", nargs=argparse.REMAINDER, help="passed to benchmarks/<what>_speed.py")
+    bench.set_defaults(func=cmd_bench)
 
     demo = sub.add_parser("demo", help="generate (if absent), run, then serve")
     add_generate_options(demo)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.backtest import run_backtest
+from forecasting.backtest import backtest_horizon, cross_validate, run_backtest
 from forecasting.metrics import wape
 from forecasting.select import FORECAST_COLUMNS, forecast_with_champions
 
@@ -109,7 +109,8 @@ def test_ties_go_to_the_simpler_model():
 
 
 def test_short_series_falls_back_to_seasonal_naive_without_scores():
-    fc, scores = forecast_with_champions(_frame("short", np.arange(1, 15, dtype=float)), horizon=H, freq="D")
+    # 8 points: even a one-step backtest needs 4 windows + 2·1 + 7 + 1 = 14 points (see backtest_horizon).
+    fc, scores = forecast_with_champions(_frame("short", np.arange(1, 9, dtype=float)), horizon=H, freq="D")
     assert scores.empty or "short" not in set(scores["unique_id"])
     assert len(fc) == H and set(fc["model"]) == {"SeasonalNaive"}
 
@@ -153,3 +154,25 @@ def test_weekly_data_keeps_its_weekday():
     fc, _ = forecast_with_champions(df, horizon=4, freq="W")
     assert (fc["ds"].dt.day_name() == "Sunday").all()
     assert fc["ds"].min() == df["ds"].max() + pd.Timedelta(weeks=1)
+
+
+def test_short_monthly_history_gets_a_four_origin_backtest_with_a_shrunk_horizon():
+    # 12 monthly points, h = 6: h_b = min(6, (12 - 3 - 1) // (4 + 2)) = 1, so 4 origins of 1 month.
+    assert backtest_horizon(12, 6, "MS") == 1
+    assert backtest_horizon(52, 12, "W") == 7  # (52 - 4 - 1) // 6
+    assert backtest_horizon(400, 28, "D") == 28
+    y = 100 + np.arange(12, dtype=float) * 3
+    fc, scores = forecast_with_champions(_frame("m", y, start="2025-01-01", freq="MS"), horizon=6, freq="MS")
+    assert (scores["n_points"] == 4).all()
+    assert "Naive" in set(scores["model"]) and "SeasonalNaive" not in set(scores["model"])  # < 1 season
+    assert len(fc) == 6 and fc[["yhat_lower", "yhat_upper"]].notna().all().all()
+    assert (fc["yhat_lower"] <= fc["yhat"]).all() and (fc["yhat"] <= fc["yhat_upper"]).all()
+
+
+def test_scores_carry_rmse_of_the_backtest_errors(panel):
+    df, _, scores = panel
+    cv = cross_validate(df, horizon=H, freq="D")
+    for _, row in scores.iterrows():
+        g = cv[(cv.unique_id == row["unique_id"]) & (cv.model == row["model"])]
+        assert row["rmse"] == pytest.approx(np.sqrt(((g["y"] - g["yhat"]) ** 2).mean()))
+    assert (scores["rmse"] >= scores["mae"] - 1e-12).all()

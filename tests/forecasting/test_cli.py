@@ -38,3 +38,10 @@ def test_forecast_command_rejects_bad_input(tmp_path):
     src = tmp_path / "bad.csv"
     pd.DataFrame({"id": ["a"], "ds": ["2025-01-01"], "y": [1]}).to_csv(src, index=False)
     assert main(["forecast", "--input", str(src), "--horizon", "3", "--output", str(tmp_path / "o.csv")]) == 1
+
+
+def test_bench_forecast_command_prints_speed_and_accuracy(capsys):
+    assert main(["bench", "forecast", "--series", "6", "--repeat", "1", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "series/s" in out and "prophet=off" in out
+    assert "champion" in out and "SeasonalNaive" in out

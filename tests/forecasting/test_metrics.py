@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from forecasting.metrics import bias, coverage, mase, wape
+from forecasting.metrics import bias, coverage, forecast_value_added, mase, revenue_weighted_wape, rmse, wape
 
 
 def test_wape_hand_computed():
@@ -36,3 +36,19 @@ def test_coverage_counts_inclusive_bounds():
     lower = [0, 5, 11, 0]
     upper = [2, 6, 12, 2]
     assert coverage(y, lower, upper) == pytest.approx(0.5)
+
+
+def test_rmse_hand_computed():
+    # errors 0, 0, 2 -> sqrt(4 / 3)
+    assert rmse([1, 2, 3], [1, 2, 5]) == pytest.approx(math.sqrt(4 / 3))
+
+
+def test_revenue_weighted_wape_hand_computed_skips_undefined():
+    wapes = {"a": 0.2, "b": 0.5, "c": float("nan"), "d": 0.9}
+    revenue = {"a": 300.0, "b": 100.0, "c": 1000.0}  # c: WAPE undefined, d: no revenue
+    assert revenue_weighted_wape(wapes, revenue) == pytest.approx((300 * 0.2 + 100 * 0.5) / 400)
+
+
+def test_forecast_value_added_is_reference_minus_model():
+    assert forecast_value_added(0.30, 0.22) == pytest.approx(0.08)
+    assert forecast_value_added(0.20, 0.25) == pytest.approx(-0.05)

@@ -1,0 +1,41 @@
+"""Prophet as a candidate: a long daily series with festival peaks, where the calendar is the signal."""
+
+import numpy as np
+import pandas as pd
+
+from forecasting.metrics import wape
+from forecasting.select import forecast_with_champions
+
+H = 28
+
+
+def _festival_series() -> pd.DataFrame:
+    ds = pd.date_range("2023-01-02", "2025-11-28", freq="D")
+    md = ds.strftime("%m-%d")
+    rng = np.random.default_rng(11)
+    mu = 40 * (1 + 0.25 * np.cos(2 * np.pi * ds.weekday.to_numpy() / 7))
+    mu = mu * np.where(md == "11-11", 6.0, 1.0) * np.where(md == "06-18", 4.0, 1.0)
+    mu = mu * np.where((md >= "11-01") & (md < "11-11"), 1.8, 1.0)
+    mu = mu * np.where((md >= "10-01") & (md <= "10-07"), 2.0, 1.0)
+    return pd.DataFrame({"unique_id": "tmall_sku", "ds": ds, "y": rng.poisson(mu).astype(float)})
+
+
+def test_prophet_wins_the_backtest_and_forecasts_a_held_out_double_11():
+    df = _festival_series()
+    train, test = df.iloc[:-H], df.iloc[-H:]  # held out: Nov 1-28 2025, with Double 11
+    fc, scores = forecast_with_champions(train, horizon=H, freq="D")
+    assert "Prophet" in set(scores["model"])
+    champion = scores.loc[scores["is_champion"]].iloc[0]
+    assert champion["model"] == "Prophet"
+    assert set(fc["model"]) == {"Prophet"}
+    y = test["y"].to_numpy()
+    naive = np.tile(train["y"].to_numpy()[-7:], 4)  # seasonal naive (m = 7) on the held-out 28 days
+    assert wape(y, fc["yhat"]) < 0.6 * wape(y, naive)
+    d11 = fc.loc[fc["ds"] == "2025-11-11", "yhat"].iloc[0]
+    assert d11 > 3 * fc.loc[fc["ds"] == "2025-11-20", "yhat"].iloc[0]
+
+
+def test_prophet_off_keeps_it_out():
+    df = _festival_series().iloc[:-H]
+    _, scores = forecast_with_champions(df, horizon=H, freq="D", prophet="off")
+    assert "Prophet" not in set(scores["model"])
