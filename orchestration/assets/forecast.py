@@ -12,7 +12,6 @@
 Rules and their reasons: docs/forecasting.md. Table contract: the columns written below.
 """
 
-
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -268,9 +267,9 @@ def demand_forecast_assets(
 ) -> Iterator[MaterializeResult]:
     started = time.monotonic()
     with warehouse.get_connection() as conn:
-        demand = conn.sql("select * from marts.fct_demand_daily order by demand_date, sku, channel").df()
-        sales_forecast = conn.sql("select * from marts.fct_sales_forecast").df()
-        products = conn.sql("select sku, product_category from marts.dim_products").df()
+        demand = conn.execute("select * from marts.fct_demand_daily order by demand_date, sku, channel").df()
+        sales_forecast = conn.execute("select * from marts.fct_sales_forecast").df()
+        products = conn.execute("select sku, product_category from marts.dim_products").df()
         result = run_forecast(
             demand, sales_forecast, products, config.n_jobs, config.n_windows, log=context.log.info
         )
@@ -377,26 +376,26 @@ def build_inventory_plan(
 )
 def inventory_plan(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.get_connection() as conn:
-        as_of = conn.sql(f"select max(as_of) from {SCHEMA}.demand_forecast").fetchone()[0]
-        snapshot = conn.sql(
+        as_of = conn.execute(f"select max(as_of) from {SCHEMA}.demand_forecast").fetchone()[0]
+        snapshot = conn.execute(
             "select warehouse_code, sku, on_hand_qty, reserved_qty, in_transit_qty "
             "from marts.fct_inventory_daily "
             "where snapshot_date = (select max(snapshot_date) from marts.fct_inventory_daily) "
             "order by sku, warehouse_code"
         ).df()
-        products = conn.sql("select * from marts.dim_products").df()
-        outbound = conn.sql(
+        products = conn.execute("select * from marts.dim_products").df()
+        outbound = conn.execute(
             "select sku, warehouse_code, -sum(quantity) as quantity from staging.stg_wms__movements "
             "where movement_type in ('shipment', 'pos_sale') group by all"
         ).df()
-        daily = conn.sql(
+        daily = conn.execute(
             f"select sku, ds, yhat from {SCHEMA}.demand_forecast where freq = 'D' and as_of = ?",
-            params=[as_of],
+            [as_of],
         ).df()
-        error = conn.sql(
-            f"select sku, error_std_daily from {SCHEMA}.forecast_error_daily where as_of = ?", params=[as_of]
+        error = conn.execute(
+            f"select sku, error_std_daily from {SCHEMA}.forecast_error_daily where as_of = ?", [as_of]
         ).df()
-        policies = conn.sql("select * from seeds.inventory_policy").df()
+        policies = conn.execute("select * from seeds.inventory_policy").df()
         plan = build_inventory_plan(snapshot, products, outbound, daily, error, policies, as_of)
         write_table(conn, "inventory_plan", plan, INVENTORY_PLAN)
     proposals = int((plan["proposal_qty"] > 0).sum())
@@ -415,18 +414,18 @@ def inventory_plan(context: AssetExecutionContext, warehouse: WarehouseResource)
 )
 def inventory_turnover(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.get_connection() as conn:
-        as_of = conn.sql("select max(demand_date) from marts.fct_demand_daily").fetchone()[0]
-        lines = conn.sql(
+        as_of = conn.execute("select max(demand_date) from marts.fct_demand_daily").fetchone()[0]
+        lines = conn.execute(
             "select sku, order_date, line_status, quantity, line_cost_reporting from marts.fct_order_lines "
             "where sku is not null order by order_line_key"
         ).df()
-        stock = conn.sql(
+        stock = conn.execute(
             "select sku, snapshot_date, inventory_value_reporting from marts.fct_inventory_daily "
             "order by inventory_day_key"
         ).df()
-        products = conn.sql("select sku, product_category from marts.dim_products").df()
+        products = conn.execute("select sku, product_category from marts.dim_products").df()
         bench = (
-            conn.sql(
+            conn.execute(
                 "select b.* from seeds.industry_benchmarks b join seeds.company_profile p "
                 "on p.setting = 'industry' and p.value = b.industry where b.metric = 'inventory_days'"
             )
@@ -448,7 +447,7 @@ def inventory_turnover(context: AssetExecutionContext, warehouse: WarehouseResou
 
 def _check(asset_key: str, name: str, sql: str, warehouse: WarehouseResource, what: str) -> AssetCheckResult:
     with warehouse.get_connection() as conn:
-        bad = conn.sql(sql).fetchone()[0]
+        bad = conn.execute(sql).fetchone()[0]
     return AssetCheckResult(
         asset_key=asset_key,
         check_name=name,
