@@ -472,7 +472,8 @@ def forecast_bounds_are_ordered(warehouse: WarehouseResource) -> AssetCheckResul
 @asset_check(
     asset="demand_forecast",
     description="Daily sums equal the weekly forecast on the weeks the daily horizon covers fully, and "
-    "weekly (spread per day) the monthly one on months the weekly horizon covers fully.",
+    "the finer horizons (daily where it exists, else weekly ÷ 7 per day) sum to the monthly forecast on "
+    "the months the weekly horizon covers fully (the rule of forecasting.horizons.reconcile).",
 )
 def forecast_horizons_agree(warehouse: WarehouseResource) -> AssetCheckResult:
     return _check(
@@ -502,9 +503,13 @@ w_days as (
     select unique_id, cast(ds + to_days(cast(i as integer)) as date) as day, yhat / 7 as yhat
     from f, range(7) t(i) where freq = 'W'
 ),
+fine_days as (
+    select w.unique_id, w.day, coalesce(d.yhat, w.yhat) as yhat
+    from w_days w left join f d on d.freq = 'D' and d.unique_id = w.unique_id and d.ds = w.day
+),
 w_in_m as (
     select unique_id, date_trunc('month', day) as month, sum(yhat) as yhat, count(*) as days
-    from w_days group by all
+    from fine_days group by all
 ),
 months as (
     select m.unique_id, abs(m.yhat - w.yhat) as diff

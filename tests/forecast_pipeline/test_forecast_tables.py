@@ -90,6 +90,13 @@ def test_daily_sums_equal_weekly_and_weekly_equal_monthly_where_covered(built_in
     per_day = weekly.loc[weekly.index.repeat(7)].copy()
     per_day["day"] = per_day["ds"] + pd.to_timedelta(per_day.groupby(level=0).cumcount(), unit="D")
     per_day["yhat"] = per_day["yhat"] / 7
+    # where the daily horizon speaks, its days replace the weekly rate (forecasting.horizons.reconcile)
+    per_day = per_day.merge(
+        daily[["unique_id", "ds", "yhat"]].rename(columns={"ds": "day", "yhat": "d"}),
+        on=["unique_id", "day"],
+        how="left",
+    )
+    per_day["yhat"] = per_day["d"].fillna(per_day["yhat"])
     per_day["month"] = per_day["day"].dt.to_period("M").dt.to_timestamp()
     m = per_day.groupby(["unique_id", "month"]).agg(yhat=("yhat", "sum"), days=("day", "size")).reset_index()
     m = m[m["days"] == m["month"].dt.days_in_month]
