@@ -63,7 +63,7 @@ def test_sales_forecast_months_are_parsed(built_instance):
 
 def test_forecast_horizons_and_bounds(built_instance):
     fc = built_instance.df("select * from forecasting.demand_forecast")
-    as_of = fc["as_of"].max()
+    as_of = pd.Timestamp(fc["as_of"].max()).date()
     assert as_of == built_instance.query("select max(demand_date) from marts.fct_demand_daily")[0][0]
     per_series = fc.groupby(["freq", "unique_id"]).size()
     assert set(per_series.loc["D"]) == {28} and set(per_series.loc["W"]) == {12}
@@ -126,7 +126,7 @@ def test_vintage_stored_and_rerun_replaces_it(built_instance, tmp_path):
         vintages.store_vintage(conn, fc, as_of, "D", schema="forecasting")
         again = conn.execute(
             "select count(*) from forecasting.forecast_vintages where as_of = ? and freq = 'D'",
-            params=[as_of],
+            [as_of],
         ).fetchone()[0]
     assert again == counts["D"]
 
@@ -144,7 +144,7 @@ def test_every_active_sku_warehouse_has_a_plan_row(built_instance):
 def test_inventory_plan_of_one_sku_warehouse_by_hand(built_instance):
     plan = built_instance.df("select * from forecasting.inventory_plan")
     row = plan.sort_values(["forecast_28d", "sku", "warehouse_code"], ascending=[False, True, True]).iloc[0]
-    sku, wh, as_of = row["sku"], row["warehouse_code"], row["as_of"]
+    sku, wh, as_of = row["sku"], row["warehouse_code"], pd.Timestamp(row["as_of"]).date()
     snap = built_instance.query(
         "select on_hand_qty, reserved_qty, in_transit_qty from marts.fct_inventory_daily "
         "where sku = ? and warehouse_code = ? and snapshot_date = "
@@ -195,7 +195,7 @@ def test_inventory_plan_of_one_sku_warehouse_by_hand(built_instance):
         if left < 0:
             stockout = as_of + timedelta(days=k + 1)
             break
-    assert (row["stockout_date"] if pd.notna(row["stockout_date"]) else None) == stockout
+    assert (pd.Timestamp(row["stockout_date"]).date() if pd.notna(row["stockout_date"]) else None) == stockout
     assert (row["proposal_qty"] > 0) == pd.notna(row["proposal_date"])
 
 
@@ -204,7 +204,7 @@ def test_turnover_days_of_one_category_by_hand(built_instance):
         "select * from forecasting.inventory_turnover where level = 'category' "
         "order by product_category limit 1"
     ).iloc[0]
-    as_of, category = row["as_of"], row["product_category"]
+    as_of, category = pd.Timestamp(row["as_of"]).date(), row["product_category"]
     start = as_of - timedelta(days=364)
     (cogs,) = built_instance.query(
         "select sum(l.line_cost_reporting) from marts.fct_order_lines l "
