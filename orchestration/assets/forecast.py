@@ -193,7 +193,8 @@ def run_forecast(
         if freq != "D":
             rolled = accuracy.rollup_backtest(cv[~cv["unique_id"].isin(native["unique_id"])], freq)
             rolled_scores = accuracy.score_periods(rolled, series[freq], freq, champion_d)
-            native = pd.concat([native, rolled_scores], ignore_index=True)
+            parts = [f for f in (native, rolled_scores) if len(f)]
+            native = pd.concat(parts, ignore_index=True) if parts else native
             rolled_periods = rolled.loc[rolled["model"] == rolled["unique_id"].map(champion_d)]
             periods = pd.concat([periods, rolled_periods[["unique_id", "ds", "y"]]], ignore_index=True)
         weight = accuracy.revenue_weights(revenue, native["unique_id"])
