@@ -5,6 +5,7 @@ from __future__ import annotations
 from dagster import Definitions, in_process_executor
 
 from orchestration.assets.dbt import omniops_dbt_models
+from orchestration.assets.forecast import forecast_assets, forecast_checks
 from orchestration.assets.kpis import kpi_monthly
 from orchestration.assets.landing import landing_assets
 from orchestration.assets.publish import published_warehouse
@@ -14,8 +15,8 @@ from orchestration.schedules import daily_schedule, everything_job
 from orchestration.sensors import landing_file_sensor
 
 defs = Definitions(
-    assets=[*landing_assets, omniops_dbt_models, kpi_monthly, published_warehouse],
-    asset_checks=quality_checks,
+    assets=[*landing_assets, omniops_dbt_models, kpi_monthly, *forecast_assets, published_warehouse],
+    asset_checks=[*quality_checks, *forecast_checks],
     jobs=[everything_job],
     schedules=[daily_schedule],
     sensors=[landing_file_sensor],

@@ -6,7 +6,6 @@ published file and renames it over ``omniops.duckdb`` in one step. Readers open 
 read-only, per query, and always see the last complete build.
 """
 
-
 import os
 import shutil
 
@@ -15,8 +14,19 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from orchestration.resources import WarehouseResource
 
+# Everything the dashboards read must be built before the copy.
+PUBLISHED_ASSETS = [
+    "kpi_monthly",
+    "demand_forecast",
+    "forecast_vintages",
+    "forecast_accuracy_series",
+    "forecast_accuracy_summary",
+    "inventory_plan",
+    "inventory_turnover",
+]
 
-@asset(group_name="publish", deps=["kpi_monthly"], kinds={"duckdb"})
+
+@asset(group_name="publish", deps=PUBLISHED_ASSETS, kinds={"duckdb"})
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """The read-only warehouse the dashboards serve from."""
     paths = warehouse.paths

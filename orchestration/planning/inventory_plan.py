@@ -1,0 +1,138 @@
+"""The inventory plan of one SKU in one warehouse: ATP, safety stock, reorder point, cover, proposal.
+
+Formulas (the arithmetic is in ``forecasting.inventory``):
+
+- ATP = on hand − reserved + inbound (the newest WMS snapshot; everything in transit is counted as
+  confirmed inbound arriving within the horizon).
+- d̄ = forecast demand per day = Σ daily forecast over the next 28 days ÷ 28.
+- Safety stock SS = z(service level) × σ × √L, σ = standard deviation of the daily forecast error
+  (per day), L = lead time in days.
+- Reorder point ROP = d̄ × L + SS.
+- Days of cover = max(ATP, 0) ÷ d̄ (none when nothing is expected to sell).
+- Projected ATP at the end of day k = ATP − Σ_{j≤k} forecast(j) (k = 0 is as_of itself).
+- Stock-out date = first day projected ATP falls below 0 within the 28 forecast days.
+- Proposal: when projected ATP falls below ROP on some day k within the horizon, order on that day
+  (at the earliest the run day, as_of + 1) — the textbook reorder trigger: ROP already holds the lead-time
+  demand, so goods ordered that day arrive as stock reaches the safety stock. Quantity = order-up-to
+  level − projected ATP on that day, order-up-to level = ROP + d̄ × review period, rounded up to a whole
+  unit. Production for SKUs made in house, purchase otherwise.
+- Overstock: days of cover above the policy's limit, or stock on hand that nothing is expected to sell.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+from forecasting import inventory
+
+HORIZON_DAYS = 28
+
+
+@dataclass(frozen=True)
+class Policy:
+    service_level: float = inventory.DEFAULT_SERVICE_LEVEL
+    max_cover_days: float = 120.0
+    review_period_days: float = 14.0
+
+
+def plan(
+    on_hand: float,
+    reserved: float,
+    inbound: float,
+    daily_forecast: list[float],
+    error_std_daily: float,
+    lead_time_days: int,
+    replenishment: str,
+    as_of: date,
+    policy: Policy = Policy(),
+) -> dict:
+    """The plan numbers of one SKU × warehouse (see the module docstring)."""
+    atp = inventory.available_to_promise(on_hand, reserved, inbound)
+    horizon = len(daily_forecast) or HORIZON_DAYS
+    total = float(sum(daily_forecast))
+    per_day = total / horizon
+    ss = inventory.safety_stock(error_std_daily, lead_time_days, policy.service_level)
+    rop = inventory.reorder_point(per_day, error_std_daily, lead_time_days, policy.service_level)
+    cover = inventory.days_of_cover(atp, per_day)
+    stockout = inventory.projected_stockout_date(atp, list(daily_forecast), as_of + timedelta(days=1))
+    projected = [atp]
+    for demand in daily_forecast:
+        projected.append(projected[-1] - demand)
+    trigger = next((k for k, level in enumerate(projected) if level < rop), None)
+    qty, when, kind = 0.0, None, None
+    if trigger is not None:
+        order_up_to = rop + per_day * policy.review_period_days
+        qty = float(max(math.ceil(order_up_to - projected[trigger] - 1e-9), 0))
+        if qty > 0:
+            when, kind = as_of + timedelta(days=max(trigger, 1)), replenishment
+        else:
+            qty = 0.0
+    return {
+        "on_hand": float(on_hand),
+        "reserved": float(reserved),
+        "inbound": float(inbound),
+        "atp": float(atp),
+        "forecast_daily_demand": per_day,
+        "forecast_28d": total,
+        "error_std_daily": float(error_std_daily),
+        "lead_time_days": int(lead_time_days),
+        "replenishment": replenishment,
+        "service_level": float(policy.service_level),
+        "safety_stock": ss,
+        "reorder_point": rop,
+        "days_of_cover": None if math.isinf(cover) else cover,
+        "stockout_date": stockout,
+        "is_stockout_risk": stockout is not None,
+        "is_overstock": atp > 0
+        if math.isinf(cover)
+        else inventory.is_overstocked(cover, policy.max_cover_days),
+        "proposal_qty": qty,
+        "proposal_date": when,
+        "proposal_type": kind,
+    }
+
+
+def policy_for(policies: dict[str, Policy], category: str | None) -> Policy:
+    """The category's own policy row, else the ``default`` row, else the built-in defaults."""
+    return policies.get(category or "", policies.get("default", Policy()))
+
+
+def policy_dict(policy: Policy) -> dict:
+    return asdict(policy)
+
+
+def warehouse_shares(outbound, stock):
+    """Share of each warehouse in a SKU's demand.
+
+    ``outbound``: sku, warehouse_code, quantity — units that left each warehouse to customers (shipments and
+    till sales) over the history. ``stock``: sku, warehouse_code, on_hand — the newest snapshot (every
+    warehouse that stocks the SKU). Share = the warehouse's outbound units ÷ the SKU's outbound units;
+    a SKU that never left any warehouse is split by its stock on hand, and equally when it has none.
+    """
+    import pandas as pd
+
+    keys = stock[["sku", "warehouse_code"]].drop_duplicates()
+    out = keys.merge(
+        outbound.groupby(["sku", "warehouse_code"], as_index=False)["quantity"].sum(),
+        on=["sku", "warehouse_code"],
+        how="left",
+    ).merge(
+        stock.groupby(["sku", "warehouse_code"], as_index=False)["on_hand"].sum(),
+        on=["sku", "warehouse_code"],
+    )
+    out["quantity"] = out["quantity"].fillna(0.0).clip(lower=0.0)
+    out["on_hand"] = out["on_hand"].fillna(0.0).clip(lower=0.0)
+    by_out = out.groupby("sku")["quantity"].transform("sum")
+    by_stock = out.groupby("sku")["on_hand"].transform("sum")
+    n = out.groupby("sku")["sku"].transform("size")
+    out["share"] = (out["quantity"] / by_out).where(by_out > 0)
+    out["share"] = out["share"].fillna((out["on_hand"] / by_stock).where(by_stock > 0))
+    out["share"] = out["share"].fillna(1.0 / n)
+    return pd.DataFrame(out[["sku", "warehouse_code", "share"]])
+
+
+def combined_error_std(stds) -> float:
+    """σ of a sum of independent series' errors: √(Σ σᵢ²) (a SKU's channels)."""
+    return math.sqrt(sum(float(s) ** 2 for s in stds))
