@@ -419,8 +419,8 @@ if present["forecast_accuracy_series"]:
     if not mix.empty:
         figure = go.Figure(
             go.Bar(
-                x=mix["series"],
-                y=mix["model"],
+                x=mix["series"].tolist(),
+                y=mix["model"].tolist(),
                 orientation="h",
                 marker_color=[
                     "#8c959f" if model in ("SeasonalNaive", "WindowAverage") else "#0969da"
@@ -560,15 +560,16 @@ else:
         st.info("No category turnover in this warehouse (no cost of goods sold in the last 365 days).")
     else:
         figure = go.Figure()
-        for status, colour in TURNOVER_COLOURS.items():
-            part = turnover[turnover["status"] == status]
+        status = turnover["status"].where(turnover["status"].isin(list(TURNOVER_COLOURS)), "unknown")
+        for name, colour in [*TURNOVER_COLOURS.items(), ("unknown", "#8c959f")]:
+            part = turnover[status == name]
             if not part.empty:
                 figure.add_bar(
                     x=part["turnover_days"],
                     y=part["product_category"],
                     orientation="h",
                     marker_color=colour,
-                    name=f"{status} the band",
+                    name="no status" if name == "unknown" else f"{name} the band",
                     hovertemplate="%{y}: %{x:.0f} days<extra></extra>",
                 )
         figure.add_scatter(
