@@ -24,8 +24,9 @@ GRANULARITIES = {
     "W": ("Week", "weeks", 26, "W-MON"),
     "MS": ("Month", "months", 12, "MS"),
 }
-# The forecast is of net demand (units sold minus units returned), the same measure as these actuals.
-ACTUAL_MEASURE = "net_quantity"
+# The forecast is of net demand (units sold minus units returned) per SKU × channel and day, a day with
+# more returns than sales counting as zero; the actuals are the same measure (a mart row is one such day).
+ACTUAL_UNITS = "greatest(net_quantity, 0)"
 FORECASTERS = {
     "champion": "Model (champion)",
     "SeasonalNaive": "SeasonalNaive (baseline)",
@@ -114,7 +115,8 @@ else:
     else:
         st.caption(
             f"Forecast as of **{as_of:%Y-%m-%d}** (the last day with actuals). "
-            "Quantities in units of net demand (sold minus returned)."
+            "Quantities in units of net demand (sold minus returned; a day with more returns than "
+            "sales counts as zero, as in the forecast)."
         )
         controls = st.columns([1.5, 1.4, 1.7, 1.2])
         freq = controls[0].radio(
@@ -185,7 +187,7 @@ else:
             if has_actuals:
                 actuals = query(
                     "select date_trunc(?, demand_date)::date as ds, "
-                    f"sum({ACTUAL_MEASURE})::double as units from marts.fct_demand_daily "
+                    f"sum({ACTUAL_UNITS})::double as units from marts.fct_demand_daily "
                     f"where demand_date between ? and ?{scope_sql} group by 1 order by 1",
                     ({"D": "day", "W": "week", "MS": "month"}[freq], first_actual, as_of, *scope_params),
                 )

@@ -97,12 +97,14 @@ def test_all_series_weekly_forecast_and_actuals_match_the_tables(forecast_instan
     if series > 1:
         assert "approximation" in captions(app)
 
-    # Actuals: the last `periods` complete Monday-to-Sunday weeks up to the as-of date.
+    # Actuals: net demand (clipped at zero per SKU × channel and day, as the forecast is) over the last
+    # `periods` complete Monday-to-Sunday weeks up to the as-of date.
     monday = as_of - timedelta(days=as_of.weekday())
     end = as_of if as_of.weekday() == 6 else monday - timedelta(days=1)
     start = end - timedelta(days=7 * periods - 1)
     (actual,) = forecast_instance.query(
-        "select coalesce(sum(net_quantity), 0) from marts.fct_demand_daily where demand_date between ? and ?",
+        "select coalesce(sum(greatest(net_quantity, 0)), 0) from marts.fct_demand_daily "
+        "where demand_date between ? and ?",
         [start, end],
     )[0]
     assert shown[f"Actuals, last {periods} weeks"] == f"{actual:,.0f} units"
