@@ -166,8 +166,7 @@ else:
         scope_sql, scope_params = where(product_category=category, sku=sku, channel=channel)
 
         forecast = query(
-            "select ds, sum(yhat) as yhat, sum(yhat_lower) as yhat_lower, sum(yhat_upper) as yhat_upper, "
-            "count(distinct unique_id) as series "
+            "select ds, sum(yhat) as yhat, sum(yhat_lower) as yhat_lower, sum(yhat_upper) as yhat_upper "
             "from forecasting.demand_forecast "
             f"where as_of = ? and freq = ?{scope_sql} group by ds order by ds",
             (as_of, freq, *scope_params),
