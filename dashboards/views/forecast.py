@@ -368,8 +368,8 @@ else:
             rows["forecaster_label"] = rows["forecaster"].map(FORECASTERS).fillna(rows["forecaster"])
             rows["order"] = rows["forecaster"].map({f: i for i, f in enumerate(FORECASTERS)})
             shown = ["forecaster_label", "wape_pct", "bias_pct", "coverage_pct", "series", "fva_pts"]
-            if rows["fva_pts"].isna().all():
-                shown.remove("fva_pts")
+            # A measure nobody has at this granularity (FVA outside months, maybe coverage) is left out.
+            shown = [column for column in shown if not rows[column].isna().all()]
             st.dataframe(
                 rows.sort_values("order")[shown],
                 hide_index=True,
@@ -389,8 +389,7 @@ else:
             )
             champion = rows[rows["forecaster"] == "champion"].set_index("scope_value")
             wide = wide.join(champion[["bias_pct", "coverage_pct", "fva_pts", "series"]]).reset_index()
-            if wide["fva_pts"].isna().all():
-                wide = wide.drop(columns="fva_pts")
+            wide = wide.drop(columns=[c for c in ("coverage_pct", "fva_pts") if wide[c].isna().all()])
             short = {"champion": "Model", "sales_team": "Sales team"}
             config = {"scope_value": st.column_config.TextColumn(breakdown.removeprefix("By ").capitalize())}
             for forecaster in FORECASTERS:
@@ -407,8 +406,13 @@ else:
             }
             st.caption("WAPE per forecaster (revenue-weighted); bias, coverage and FVA are the model's.")
             st.dataframe(wide, hide_index=True, width="stretch", column_config=config)
+        notes = []
         if freq != "MS":
-            st.caption("The sales team forecasts by month: choose Month above to compare with it.")
+            notes.append("The sales team forecasts by month: choose Month above to compare with it.")
+        if summary["coverage"].isna().all():
+            notes.append(f"No interval coverage was scored for the {label.lower()} forecast.")
+        if notes:
+            st.caption(" ".join(notes))
 
 if present["forecast_accuracy_series"]:
     mix = query(
