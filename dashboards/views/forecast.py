@@ -287,6 +287,12 @@ else:
                     f"The last {label.lower()} of actuals (open marker) is incomplete "
                     f"(up to {as_of:%Y-%m-%d}); the comparison uses the last {horizon} complete {unit}."
                 )
+            first = forecast["ds"].iloc[0].date()
+            if first <= as_of:
+                notes.append(
+                    f"The first forecast {label.lower()} ({first:%Y-%m-%d}) is the current one: its forecast "
+                    "covers the whole period, including the days already in the actuals."
+                )
             if not has_actuals:
                 notes.append("No actuals: this warehouse has no `marts.fct_demand_daily` yet.")
             if n_series == 1 and present["forecast_accuracy_series"]:
