@@ -24,6 +24,7 @@ if warehouse_version() is None:
 navigation = st.navigation(
     [
         st.Page(PAGES / "overview.py", title="KPI overview", icon="📊", default=True),
+        st.Page(PAGES / "forecast.py", title="Forecast & inventory", icon="📈"),
         st.Page(PAGES / "data_quality.py", title="Data quality", icon="🧪"),
     ]
 )

@@ -1,0 +1,616 @@
+"""Forecast & inventory for planners: actuals and forecast with its prediction interval for any SKU,
+channel or category, how accurate the model is against the baselines and the sales team, the SKUs at
+risk of a stock-out or overstocked with the replenishment proposals, and inventory turnover by category.
+
+Reads only the published warehouse: the ``forecasting`` tables the pipeline writes and the mart
+``marts.fct_demand_daily``. Until a warehouse has them, the page says so instead of failing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards.formatting import fmt_percent, is_missing
+from dashboards.warehouse import query
+
+ALL = "All"
+# freq → (radio label, unit word, periods of actuals shown before the forecast, pandas frequency)
+GRANULARITIES = {
+    "D": ("Day", "days", 120, "D"),
+    "W": ("Week", "weeks", 26, "W-MON"),
+    "MS": ("Month", "months", 12, "MS"),
+}
+# The forecast is of net demand (units sold minus units returned) per SKU × channel and day, a day with
+# more returns than sales counting as zero; the actuals are the same measure (a mart row is one such day).
+ACTUAL_UNITS = "greatest(net_quantity, 0)"
+FORECASTERS = {
+    "champion": "Model (champion)",
+    "SeasonalNaive": "SeasonalNaive (baseline)",
+    "WindowAverage": "WindowAverage (baseline)",
+    "sales_team": "Sales team (ERP forecast)",
+}
+TURNOVER_COLOURS = {"below": "#0969da", "within": "#1a7f37", "above": "#cf222e"}
+FORECAST_TABLES = (
+    "demand_forecast",
+    "forecast_accuracy_summary",
+    "forecast_accuracy_series",
+    "inventory_plan",
+    "inventory_turnover",
+)
+
+st.title("Forecast & inventory")
+
+
+def table_exists(schema: str, table: str) -> bool:
+    found = query(
+        "select count(*) as n from information_schema.tables where table_schema = ? and table_name = ?",
+        (schema, table),
+    )
+    return bool(found["n"].iloc[0])
+
+
+def newest_as_of(table: str) -> date | None:
+    # ``table`` is one of FORECAST_TABLES (never user input), so it may be spliced into the SQL.
+    value = query(f"select max(as_of) as as_of from forecasting.{table}")["as_of"].iloc[0]
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def where(prefix: str = "", **equals: str) -> tuple[str, tuple]:
+    """`` and column = ?`` for every filter not set to ALL, with its parameters."""
+    chosen = {column: value for column, value in equals.items() if value != ALL}
+    return "".join(f" and {prefix}{column} = ?" for column in chosen), tuple(chosen.values())
+
+
+def period_start(day: date, freq: str) -> date:
+    if freq == "W":
+        return day - timedelta(days=day.weekday())
+    if freq == "MS":
+        return day.replace(day=1)
+    return day
+
+
+def period_end(start: date, freq: str) -> date:
+    following = pd.Timestamp(start) + pd.tseries.frequencies.to_offset(GRANULARITIES[freq][3])
+    return following.date() - timedelta(days=1)
+
+
+def fmt_units(value: float | None) -> str:
+    return "–" if is_missing(value) else f"{value:,.0f} units"
+
+
+def fmt_points(value: float | None) -> str:
+    return "–" if is_missing(value) else f"{100 * value:+.1f} pts"
+
+
+present = {table: table_exists("forecasting", table) for table in FORECAST_TABLES}
+if not any(present.values()):
+    st.info(
+        "No forecast in this warehouse yet. The forecasting step of the pipeline writes the demand "
+        "forecast, its accuracy and the inventory plan to the schema `forecasting`: run `omniops run` "
+        "(or `make demo`) and reload this page."
+    )
+    st.stop()
+
+
+def missing(table: str, what: str) -> None:
+    st.info(
+        f"This warehouse has no `forecasting.{table}` yet, so there is no {what} to show. "
+        "Run `omniops run` and reload this page."
+    )
+
+
+# --- Demand: actuals and forecast ---------------------------------------------------------------------
+st.subheader("Demand: actuals and forecast")
+freq = "W"
+if not present["demand_forecast"]:
+    missing("demand_forecast", "demand forecast")
+else:
+    as_of = newest_as_of("demand_forecast")
+    if as_of is None:
+        st.info("`forecasting.demand_forecast` is empty: the last `omniops run` produced no forecast.")
+    else:
+        st.caption(
+            f"Forecast as of **{as_of:%Y-%m-%d}** (the last day with actuals). "
+            "Quantities in units of net demand (sold minus returned; a day with more returns than "
+            "sales counts as zero, as in the forecast)."
+        )
+        controls = st.columns([1.5, 1.4, 1.7, 1.2])
+        freq = controls[0].radio(
+            "Granularity",
+            list(GRANULARITIES),
+            index=1,
+            format_func=lambda f: GRANULARITIES[f][0],
+            horizontal=True,
+            key="fc_freq",
+        )
+        label, unit, history_periods, pandas_freq = GRANULARITIES[freq]
+        categories = query(
+            "select distinct product_category from forecasting.demand_forecast "
+            "where as_of = ? and freq = ? order by 1",
+            (as_of, freq),
+        )["product_category"].tolist()
+        category = controls[1].selectbox("Category", [ALL, *categories], key="fc_category")
+        cat_sql, cat_params = where("f.", product_category=category)
+        skus = query(
+            "select f.sku, any_value(p.product_name) as product_name "
+            "from forecasting.demand_forecast f left join marts.dim_products p using (sku) "
+            f"where f.as_of = ? and f.freq = ?{cat_sql} "
+            "group by f.sku order by f.sku",
+            (as_of, freq, *cat_params),
+        )
+        names = dict(zip(skus["sku"], skus["product_name"], strict=True))
+        sku = controls[2].selectbox(
+            "SKU (optional)",
+            [ALL, *names],
+            format_func=lambda s: s if s == ALL or not names.get(s) else f"{s} · {names[s]}",
+            key="fc_sku",
+        )
+        sku_sql, sku_params = where("f.", product_category=category, sku=sku)
+        channels = query(
+            "select f.channel, any_value(c.channel_name) as channel_name "
+            "from forecasting.demand_forecast f left join marts.dim_channels c using (channel) "
+            f"where f.as_of = ? and f.freq = ?{sku_sql} group by f.channel order by f.channel",
+            (as_of, freq, *sku_params),
+        )
+        channel_names = dict(zip(channels["channel"], channels["channel_name"], strict=True))
+        channel = controls[3].selectbox(
+            "Channel (optional)",
+            [ALL, *channel_names],
+            format_func=lambda c: c if c == ALL or not channel_names.get(c) else channel_names[c],
+            key="fc_channel",
+        )
+        scope_sql, scope_params = where(product_category=category, sku=sku, channel=channel)
+
+        forecast = query(
+            "select ds, sum(yhat) as yhat, sum(yhat_lower) as yhat_lower, sum(yhat_upper) as yhat_upper "
+            "from forecasting.demand_forecast "
+            f"where as_of = ? and freq = ?{scope_sql} group by ds order by ds",
+            (as_of, freq, *scope_params),
+        )
+        if forecast.empty:
+            st.info("No forecast for this selection: the SKU has not sold in this channel.")
+        else:
+            series = query(
+                "select model, count(distinct unique_id) as series from forecasting.demand_forecast "
+                f"where as_of = ? and freq = ?{scope_sql} group by model order by series desc, model",
+                (as_of, freq, *scope_params),
+            )
+            periods = pd.date_range(end=period_start(as_of, freq), periods=history_periods, freq=pandas_freq)
+            first_actual = periods[0].date()
+            has_actuals = table_exists("marts", "fct_demand_daily")
+            actuals = pd.DataFrame(columns=["ds", "units"])
+            if has_actuals:
+                actuals = query(
+                    "select date_trunc(?, demand_date)::date as ds, "
+                    f"sum({ACTUAL_UNITS})::double as units from marts.fct_demand_daily "
+                    f"where demand_date between ? and ?{scope_sql} group by 1 order by 1",
+                    ({"D": "day", "W": "week", "MS": "month"}[freq], first_actual, as_of, *scope_params),
+                )
+                # Periods without any sale are not in the mart: they are zero demand.
+                actuals = (
+                    actuals.assign(ds=pd.to_datetime(actuals["ds"]))
+                    .set_index("ds")
+                    .reindex(periods, fill_value=0.0)
+                    .rename_axis("ds")
+                    .reset_index()
+                )
+            forecast["ds"] = pd.to_datetime(forecast["ds"])
+            horizon = len(forecast)
+            total = forecast["yhat"].sum()
+            current = period_start(as_of, freq)
+            partial = period_end(current, freq) > as_of
+            complete = actuals[actuals["ds"] < pd.Timestamp(current)] if partial else actuals
+            previous = complete["units"].tail(horizon).sum() if len(complete) >= horizon else None
+
+            cards = st.columns(4)
+            delta = None
+            if previous:
+                delta = f"{100 * (total / previous - 1):+.0f} % vs the last {horizon} {unit}"
+            cards[0].metric(
+                f"Forecast, next {horizon} {unit}", fmt_units(total), delta=delta, delta_color="off"
+            )
+            cards[1].metric(
+                "Prediction interval",
+                f"{forecast['yhat_lower'].sum():,.0f} – {forecast['yhat_upper'].sum():,.0f}",
+            )
+            cards[2].metric(
+                f"Actuals, last {horizon} {unit}", "–" if previous is None else fmt_units(previous)
+            )
+            n_series = int(series["series"].sum())
+            cards[3].metric("Series (SKU × channel)", f"{n_series:,}")
+
+            figure = go.Figure()
+            band_x = list(forecast["ds"]) + list(forecast["ds"][::-1])
+            band_y = list(forecast["yhat_upper"]) + list(forecast["yhat_lower"][::-1])
+            figure.add_scatter(
+                x=band_x,
+                y=band_y,
+                mode="lines",
+                fill="toself",
+                fillcolor="rgba(9,105,218,0.18)",
+                line=dict(width=0),
+                hoverinfo="skip",
+                name="Prediction interval",
+            )
+            if not actuals.empty:
+                figure.add_scatter(
+                    x=actuals["ds"],
+                    y=actuals["units"],
+                    mode="lines+markers" if freq != "D" else "lines",
+                    line=dict(color="#24292f"),
+                    # An incomplete last period (up to the as-of date) gets an open marker.
+                    marker=dict(
+                        symbol=["circle"] * (len(actuals) - 1) + ["circle-open" if partial else "circle"],
+                        size=7,
+                    ),
+                    name="Actuals",
+                    hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} units<extra>actuals</extra>",
+                )
+            figure.add_scatter(
+                x=forecast["ds"],
+                y=forecast["yhat"],
+                mode="lines+markers" if freq != "D" else "lines",
+                line=dict(color="#0969da", dash="dash"),
+                name="Forecast",
+                customdata=forecast[["yhat_lower", "yhat_upper"]],
+                hovertemplate=(
+                    "%{x|%Y-%m-%d}: %{y:,.0f} units (%{customdata[0]:,.0f} – %{customdata[1]:,.0f})"
+                    "<extra>forecast</extra>"
+                ),
+            )
+            figure.add_vline(x=pd.Timestamp(as_of), line_dash="dot", line_color="#57606a")
+            figure.update_layout(
+                height=380,
+                margin=dict(l=10, r=10, t=10, b=10),
+                yaxis_title=f"units per {label.lower()}",
+                yaxis_tickformat=",.0f",
+                yaxis_rangemode="tozero",
+                legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+                hovermode="x unified",
+            )
+            st.plotly_chart(figure, width="stretch")
+
+            notes = [
+                "Shaded: the prediction interval (80 % by default). Dotted line: the as-of date.",
+                f"Model: {series['model'].iloc[0]}."
+                if n_series == 1
+                else "Models (series): "
+                + ", ".join(f"{row.model} ({row.series:,})" for row in series.itertuples())
+                + ".",
+            ]
+            if partial:
+                notes.append(
+                    f"The last {label.lower()} of actuals (open marker) is incomplete "
+                    f"(up to {as_of:%Y-%m-%d}); the comparison uses the last {horizon} complete {unit}."
+                )
+            first = forecast["ds"].iloc[0].date()
+            if first <= as_of:
+                notes.append(
+                    f"The first forecast {label.lower()} ({first:%Y-%m-%d}) is the current one: its forecast "
+                    "covers the whole period, including the days already in the actuals."
+                )
+            if not has_actuals:
+                notes.append("No actuals: this warehouse has no `marts.fct_demand_daily` yet.")
+            if n_series == 1 and present["forecast_accuracy_series"]:
+                own = query(
+                    "select model, wape, coverage from forecasting.forecast_accuracy_series "
+                    "where as_of = (select max(as_of) from forecasting.forecast_accuracy_series) "
+                    f"and freq = ? and is_champion{scope_sql}",
+                    (freq, *scope_params),
+                )
+                if not own.empty:
+                    notes.append(
+                        f"In the backtest {own['model'].iloc[0]} won this series with a WAPE of "
+                        f"{fmt_percent(own['wape'].iloc[0])} and an interval coverage of "
+                        f"{fmt_percent(own['coverage'].iloc[0], 0)}."
+                    )
+            st.caption(" ".join(notes))
+            if n_series > 1:
+                st.caption(
+                    f"This sums {n_series:,} series. The band is the sum of their intervals, an "
+                    "approximation: it overstates the spread, since the errors of different series "
+                    "partly cancel out."
+                )
+
+# --- Forecast accuracy --------------------------------------------------------------------------------
+st.subheader("Forecast accuracy")
+if not present["forecast_accuracy_summary"]:
+    missing("forecast_accuracy_summary", "accuracy")
+else:
+    acc_as_of = newest_as_of("forecast_accuracy_summary")
+    label, unit = GRANULARITIES[freq][:2]
+    summary = query(
+        "select scope, scope_value, forecaster, revenue_weighted_wape, bias, coverage, series, "
+        "fva_vs_sales_team from forecasting.forecast_accuracy_summary "
+        "where as_of = ? and freq = ? order by scope, scope_value, forecaster",
+        (acc_as_of, freq),
+    )
+    if summary.empty:
+        st.info(f"No accuracy scores for the {label.lower()} forecast in this warehouse.")
+    else:
+        overall = summary[summary["scope"] == "all"].set_index("forecaster")
+
+        def value(forecaster: str, column: str) -> float | None:
+            return overall.at[forecaster, column] if forecaster in overall.index else None
+
+        baselines = overall[overall.index.isin(["SeasonalNaive", "WindowAverage"])]
+        best = baselines["revenue_weighted_wape"].idxmin() if not baselines.empty else None
+        cards = st.columns(4)
+        cards[0].metric("Model WAPE", fmt_percent(value("champion", "revenue_weighted_wape")))
+        cards[1].metric(
+            "Best baseline WAPE",
+            fmt_percent(value(best, "revenue_weighted_wape")) if best else "–",
+            help=f"{best}" if best else None,
+        )
+        cards[2].metric("Interval coverage", fmt_percent(value("champion", "coverage")))
+        cards[3].metric(
+            "FVA vs sales team",
+            fmt_points(value("champion", "fva_vs_sales_team")),
+            help="Sales team WAPE − model WAPE; the ERP sales forecast is monthly.",
+        )
+        st.caption(
+            f"Backtest of the {label.lower()} forecast as of {acc_as_of:%Y-%m-%d}, all series. "
+            "**WAPE** (weighted absolute percentage error) = Σ|forecast − actual| ÷ Σ actual: the share of "
+            "demand the forecast missed, lower is better; each series counts by its share of revenue. "
+            "**Bias** = Σ(forecast − actual) ÷ Σ actual: positive means over-forecast (too much stock). "
+            "**Coverage** = share of actuals inside the prediction interval (about 80 % is right). "
+            "**FVA** (forecast value added) = sales team WAPE − model WAPE: positive points mean the "
+            "model is more accurate than the sales team's forecast."
+        )
+        breakdown = st.radio(
+            "Accuracy for", ["All series", "By channel", "By category"], horizontal=True, key="acc_scope"
+        )
+        scope = {"All series": "all", "By channel": "channel", "By category": "category"}[breakdown]
+        rows = summary[summary["scope"] == scope].copy()
+        rows["wape_pct"] = 100 * rows["revenue_weighted_wape"]
+        rows["bias_pct"] = 100 * rows["bias"]
+        rows["coverage_pct"] = 100 * rows["coverage"]
+        rows["fva_pts"] = 100 * rows["fva_vs_sales_team"]
+        if scope == "all":
+            rows["forecaster_label"] = rows["forecaster"].map(FORECASTERS).fillna(rows["forecaster"])
+            rows["order"] = rows["forecaster"].map({f: i for i, f in enumerate(FORECASTERS)})
+            shown = ["forecaster_label", "wape_pct", "bias_pct", "coverage_pct", "series", "fva_pts"]
+            # A measure nobody has at this granularity (FVA outside months, maybe coverage) is left out.
+            shown = [column for column in shown if not rows[column].isna().all()]
+            st.dataframe(
+                rows.sort_values("order")[shown],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "forecaster_label": st.column_config.TextColumn("Forecaster"),
+                    "wape_pct": st.column_config.NumberColumn("WAPE (revenue-weighted)", format="%.1f %%"),
+                    "bias_pct": st.column_config.NumberColumn("Bias", format="%+.1f %%"),
+                    "coverage_pct": st.column_config.NumberColumn("Interval coverage", format="%.1f %%"),
+                    "series": st.column_config.NumberColumn("Series", format="%d"),
+                    "fva_pts": st.column_config.NumberColumn("FVA vs sales team (pts)", format="%+.1f"),
+                },
+            )
+        else:
+            wide = rows.pivot_table(index="scope_value", columns="forecaster", values="wape_pct").reindex(
+                columns=[f for f in FORECASTERS if f in set(rows["forecaster"])]
+            )
+            champion = rows[rows["forecaster"] == "champion"].set_index("scope_value")
+            wide = wide.join(champion[["bias_pct", "coverage_pct", "fva_pts", "series"]]).reset_index()
+            wide = wide.drop(columns=[c for c in ("coverage_pct", "fva_pts") if wide[c].isna().all()])
+            short = {"champion": "Model", "sales_team": "Sales team"}
+            config = {"scope_value": st.column_config.TextColumn(breakdown.removeprefix("By ").capitalize())}
+            for forecaster in FORECASTERS:
+                config[forecaster] = st.column_config.NumberColumn(
+                    short.get(forecaster, forecaster),
+                    format="%.1f %%",
+                    help=f"WAPE of {FORECASTERS[forecaster]}",
+                )
+            config |= {
+                "bias_pct": st.column_config.NumberColumn("Model bias", format="%+.1f %%"),
+                "coverage_pct": st.column_config.NumberColumn("Coverage", format="%.1f %%"),
+                "fva_pts": st.column_config.NumberColumn("FVA (pts)", format="%+.1f"),
+                "series": st.column_config.NumberColumn("Series", format="%d"),
+            }
+            st.caption("WAPE per forecaster (revenue-weighted); bias, coverage and FVA are the model's.")
+            st.dataframe(wide, hide_index=True, width="stretch", column_config=config)
+        notes = []
+        if freq != "MS":
+            notes.append("The sales team forecasts by month: choose Month above to compare with it.")
+        if summary["coverage"].isna().all():
+            notes.append(f"No interval coverage was scored for the {label.lower()} forecast.")
+        if notes:
+            st.caption(" ".join(notes))
+
+if present["forecast_accuracy_series"]:
+    mix = query(
+        "select model, count(distinct unique_id) as series from forecasting.forecast_accuracy_series "
+        "where as_of = (select max(as_of) from forecasting.forecast_accuracy_series) and freq = ? "
+        "and is_champion group by model order by series desc, model",
+        (freq,),
+    )
+    if not mix.empty:
+        figure = go.Figure(
+            go.Bar(
+                x=mix["series"].tolist(),
+                y=mix["model"].tolist(),
+                orientation="h",
+                marker_color=[
+                    "#8c959f" if model in ("SeasonalNaive", "WindowAverage") else "#0969da"
+                    for model in mix["model"]
+                ],
+                text=mix["series"],
+                textposition="auto",
+            )
+        )
+        figure.update_layout(
+            title=f"Champion mix: series won per model ({GRANULARITIES[freq][0].lower()})",
+            height=80 + 36 * len(mix),
+            margin=dict(l=10, r=10, t=40, b=10),
+            xaxis_title="series",
+            yaxis=dict(autorange="reversed"),
+        )
+        st.plotly_chart(figure, width="stretch")
+        st.caption(
+            "How many series each model won in the backtest (it then forecasts them). Grey bars are the "
+            "baselines: a series a baseline wins has no pattern the other models could use."
+        )
+
+# --- Inventory: stock-out risk, overstock and proposals -----------------------------------------------
+st.subheader("Inventory: stock-out risk and overstock")
+if not present["inventory_plan"]:
+    missing("inventory_plan", "inventory plan")
+else:
+    plan_as_of = newest_as_of("inventory_plan")
+    warehouses = query(
+        "select distinct warehouse_code from forecasting.inventory_plan where as_of = ? order by 1",
+        (plan_as_of,),
+    )["warehouse_code"].tolist()
+    plan_categories = query(
+        "select distinct product_category from forecasting.inventory_plan where as_of = ? order by 1",
+        (plan_as_of,),
+    )["product_category"].tolist()
+    filters = st.columns(2)
+    warehouse = filters[0].selectbox("Warehouse", [ALL, *warehouses], key="inv_warehouse")
+    inv_category = filters[1].selectbox("Category", [ALL, *plan_categories], key="inv_category")
+    inv_sql, inv_params = where(warehouse_code=warehouse, product_category=inv_category)
+    base = f"from forecasting.inventory_plan where as_of = ?{inv_sql}"
+    params = (plan_as_of, *inv_params)
+    counts = (
+        query(
+            "select count(*) as positions, count(*) filter (where is_stockout_risk) as at_risk, "
+            "count(*) filter (where is_overstock) as overstocked, "
+            "count(*) filter (where proposal_qty > 0) as proposals, "
+            f"coalesce(sum(proposal_qty), 0) as proposal_units {base}",
+            params,
+        )
+        .iloc[0]
+        .to_dict()
+    )
+    counts = {key: int(value) if key != "proposal_units" else value for key, value in counts.items()}
+    cards = st.columns(4)
+    cards[0].metric("Stock-out risk", f"{counts['at_risk']:,}")
+    cards[1].metric("Overstocked", f"{counts['overstocked']:,}")
+    cards[2].metric("Proposals", f"{counts['proposals']:,}")
+    cards[3].metric("Proposed quantity", fmt_units(counts["proposal_units"]))
+    if plan_as_of is not None:
+        st.caption(
+            f"Plan as of {plan_as_of:%Y-%m-%d} over {counts['positions']:,} SKU × warehouse positions. "
+            "ATP = on hand − reserved + inbound. Days of cover = ATP ÷ forecast daily demand."
+        )
+    # Lists are capped; a planner works from the top of each.
+    limit = 500
+    columns = {
+        "warehouse_code": st.column_config.TextColumn("Warehouse"),
+        "sku": st.column_config.TextColumn("SKU"),
+        "product_name": st.column_config.TextColumn("Product"),
+        "product_category": st.column_config.TextColumn("Category"),
+        "atp": st.column_config.NumberColumn("ATP", format="%.0f"),
+        "forecast_daily_demand": st.column_config.NumberColumn("Demand / day", format="%.2f"),
+        "days_of_cover": st.column_config.NumberColumn("Days of cover", format="%.0f"),
+        "stockout_date": st.column_config.DateColumn("Stock-out date", format="YYYY-MM-DD"),
+        "lead_time_days": st.column_config.NumberColumn("Lead time (days)", format="%d"),
+        "safety_stock": st.column_config.NumberColumn("Safety stock", format="%.0f"),
+        "reorder_point": st.column_config.NumberColumn("Reorder point", format="%.0f"),
+        "forecast_28d": st.column_config.NumberColumn("Forecast 28 days", format="%.0f"),
+        "proposal_type": st.column_config.TextColumn("Proposal"),
+        "proposal_qty": st.column_config.NumberColumn("Qty", format="%.0f"),
+        "proposal_date": st.column_config.DateColumn("Order by", format="YYYY-MM-DD"),
+    }
+
+    st.markdown("**Stock-out risk** (soonest first)")
+    at_risk = query(
+        "select warehouse_code, sku, product_name, product_category, atp, forecast_daily_demand, "
+        "days_of_cover, stockout_date, lead_time_days, reorder_point, proposal_type, proposal_qty, "
+        f"proposal_date {base} and is_stockout_risk "
+        "order by stockout_date nulls last, days_of_cover nulls last, warehouse_code, sku limit ?",
+        (*params, limit),
+    )
+    if at_risk.empty:
+        st.success("No SKU is at risk of a stock-out within its lead time for this selection.")
+    else:
+        st.dataframe(at_risk, hide_index=True, width="stretch", column_config=columns)
+
+    st.markdown("**Overstock** (most days of cover first)")
+    overstock = query(
+        "select warehouse_code, sku, product_name, product_category, atp, forecast_daily_demand, "
+        f"days_of_cover, forecast_28d {base} and is_overstock "
+        "order by days_of_cover desc nulls first, atp desc, warehouse_code, sku limit ?",
+        (*params, limit),
+    )
+    if overstock.empty:
+        st.success("No overstocked SKU for this selection.")
+    else:
+        st.dataframe(overstock, hide_index=True, width="stretch", column_config=columns)
+        st.caption("An empty days of cover means no demand is expected: the stock is not selling.")
+
+    st.markdown("**Replenishment and production proposals** (by order date)")
+    proposals = query(
+        "select proposal_date, proposal_type, proposal_qty, warehouse_code, sku, product_name, "
+        "product_category, atp, reorder_point, safety_stock, lead_time_days, stockout_date "
+        f"{base} and proposal_qty > 0 order by proposal_date, proposal_type, warehouse_code, sku limit ?",
+        (*params, limit),
+    )
+    if proposals.empty:
+        st.success("Nothing to order or produce for this selection: every ATP is above its reorder point.")
+    else:
+        st.dataframe(proposals, hide_index=True, width="stretch", column_config=columns)
+    if max(counts["at_risk"], counts["overstocked"], counts["proposals"]) > limit:
+        st.caption(f"Each list shows its first {limit} rows.")
+
+# --- Inventory turnover -------------------------------------------------------------------------------
+st.subheader("Inventory turnover by category")
+if not present["inventory_turnover"]:
+    missing("inventory_turnover", "inventory turnover")
+else:
+    turnover = query(
+        "select product_category, turnover_days, benchmark_days, band_low, band_high, status "
+        "from forecasting.inventory_turnover "
+        "where as_of = (select max(as_of) from forecasting.inventory_turnover) and level = 'category' "
+        "order by turnover_days desc nulls last",
+    )
+    if turnover.empty:
+        st.info("No category turnover in this warehouse (no cost of goods sold in the last 365 days).")
+    else:
+        figure = go.Figure()
+        status = turnover["status"].where(turnover["status"].isin(list(TURNOVER_COLOURS)), "unknown")
+        for name, colour in [*TURNOVER_COLOURS.items(), ("unknown", "#8c959f")]:
+            part = turnover[status == name]
+            if not part.empty:
+                figure.add_bar(
+                    x=part["turnover_days"],
+                    y=part["product_category"],
+                    orientation="h",
+                    marker_color=colour,
+                    name="no status" if name == "unknown" else f"{name} the band",
+                    hovertemplate="%{y}: %{x:.0f} days<extra></extra>",
+                )
+        figure.add_scatter(
+            x=turnover["benchmark_days"],
+            y=turnover["product_category"],
+            mode="markers",
+            marker=dict(symbol="line-ns-open", size=14, color="#24292f"),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=turnover["band_high"] - turnover["benchmark_days"],
+                arrayminus=turnover["benchmark_days"] - turnover["band_low"],
+                color="#24292f",
+                thickness=1.5,
+                width=6,
+            ),
+            name="benchmark and band",
+            hovertemplate="benchmark %{x:.0f} days<extra></extra>",
+        )
+        figure.update_layout(
+            height=120 + 28 * len(turnover),
+            margin=dict(l=10, r=10, t=10, b=10),
+            xaxis_title="turnover days (average stock ÷ cost of goods sold × 365)",
+            yaxis=dict(categoryorder="array", categoryarray=list(turnover["product_category"][::-1])),
+            barmode="overlay",
+            legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+        )
+        st.plotly_chart(figure, width="stretch")
+        st.caption(
+            "Days of stock held over the last 365 days, per category. The black marker is the industry "
+            "benchmark and its whiskers the target band: above the band ties up cash, below it risks "
+            "stock-outs."
+        )
