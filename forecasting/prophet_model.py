@@ -13,6 +13,7 @@ Speed: stanio writes the cmdstan input JSON with ``ujson`` when installed (a dep
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -103,8 +104,12 @@ def _run(fn, tasks: list[tuple], n_jobs: int) -> list[pd.DataFrame]:
     workers = min(len(tasks), n_jobs if n_jobs > 0 else os.cpu_count() or 1)
     if workers <= 1:
         return [fn(t) for t in tasks]
-    _new_prophet(prophet_holidays().head(0))  # import Prophet (≈1 s) once here; forked workers inherit it
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Not plain fork: callers such as Dagster run threads, and a forked child can inherit a held lock and
+    # hang forever. The fork server is a clean single-threaded process that imports Prophet (≈1 s) once
+    # and forks the workers from there.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, "prophet"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return list(pool.map(fn, tasks, chunksize=max(1, len(tasks) // (4 * workers))))
 
 

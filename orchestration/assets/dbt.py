@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: every seed, model and test, with lineage to the landing assets."""
 
-
 from collections.abc import Mapping
 from typing import Any
 

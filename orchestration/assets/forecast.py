@@ -33,55 +33,30 @@ from dagster_dbt import get_asset_key_for_model
 
 from forecasting import horizons, vintages
 from forecasting.backtest import cross_validate
+from forecasting.holdout import holdout_summary
 from forecasting.models import BASELINES
+from forecasting.parallel import safe_workers
 from forecasting.select import forecast_with_champions
 from orchestration.assets.dbt import omniops_dbt_models
 from orchestration.planning import accuracy, demand_series
 from orchestration.planning import inventory_plan as planning
+from orchestration.planning.tables import (
+    ACCURACY_SERIES,
+    ACCURACY_SUMMARY,
+    DEMAND_FORECAST,
+    FORECAST_ERROR,
+    INVENTORY_PLAN,
+    INVENTORY_TURNOVER,
+    SCHEMA,
+    write_table,
+)
 from orchestration.planning.turnover import turnover
 from orchestration.resources import WarehouseResource
 
-SCHEMA = "forecasting"
 HORIZONS = {"D": 28, "W": 12, "MS": 6}
 FORECAST_INPUTS = ["fct_demand_daily", "fct_sales_forecast", "dim_products"]
 PLAN_INPUTS = ["fct_inventory_daily", "dim_products", "stg_wms__movements", "inventory_policy"]
 TURNOVER_INPUTS = ["fct_order_lines", "fct_inventory_daily", "dim_products", "industry_benchmarks"]
-
-# Column order and SQL types of the contract tables (shared_issue4/contract.md).
-DEMAND_FORECAST = {
-    "as_of": "date", "freq": "varchar", "unique_id": "varchar", "sku": "varchar", "channel": "varchar",
-    "product_category": "varchar", "ds": "date", "yhat": "double", "yhat_lower": "double",
-    "yhat_upper": "double", "model": "varchar",
-}  # fmt: skip
-ACCURACY_SERIES = {
-    "as_of": "date", "freq": "varchar", "unique_id": "varchar", "sku": "varchar", "channel": "varchar",
-    "product_category": "varchar", "model": "varchar", "is_champion": "boolean", "is_baseline": "boolean",
-    "wape": "double", "mase": "double", "bias": "double", "coverage": "double", "n_points": "integer",
-    "revenue_weight": "double",
-}  # fmt: skip
-ACCURACY_SUMMARY = {
-    "as_of": "date", "freq": "varchar", "scope": "varchar", "scope_value": "varchar",
-    "forecaster": "varchar", "revenue_weighted_wape": "double", "bias": "double", "coverage": "double",
-    "series": "integer", "fva_vs_sales_team": "double",
-}  # fmt: skip
-FORECAST_ERROR = {
-    "as_of": "date", "unique_id": "varchar", "sku": "varchar", "channel": "varchar", "model": "varchar",
-    "error_std_daily": "double", "source": "varchar",
-}  # fmt: skip
-INVENTORY_PLAN = {
-    "as_of": "date", "warehouse_code": "varchar", "sku": "varchar", "product_name": "varchar",
-    "product_category": "varchar", "on_hand": "double", "reserved": "double", "inbound": "double",
-    "atp": "double", "forecast_daily_demand": "double", "forecast_28d": "double",
-    "error_std_daily": "double", "lead_time_days": "integer", "replenishment": "varchar",
-    "service_level": "double", "safety_stock": "double", "reorder_point": "double",
-    "days_of_cover": "double", "stockout_date": "date", "is_stockout_risk": "boolean",
-    "is_overstock": "boolean", "proposal_qty": "double", "proposal_date": "date", "proposal_type": "varchar",
-}  # fmt: skip
-INVENTORY_TURNOVER = {
-    "as_of": "date", "level": "varchar", "sku": "varchar", "product_category": "varchar",
-    "cogs_reporting": "double", "avg_inventory_value": "double", "turnover_days": "double",
-    "benchmark_days": "double", "band_low": "double", "band_high": "double", "status": "varchar",
-}  # fmt: skip
 
 
 class ForecastConfig(Config):
@@ -89,16 +64,6 @@ class ForecastConfig(Config):
 
     n_jobs: int = 2
     n_windows: int = 4
-
-
-def write_table(conn, name: str, frame: pd.DataFrame, columns: dict[str, str]) -> int:
-    """Replace ``forecasting.<name>`` with ``frame``, cast to the contract's column types and order."""
-    conn.execute(f"create schema if not exists {SCHEMA}")
-    conn.register("frame_to_write", frame[list(columns)])
-    select = ", ".join(f"cast({col} as {typ}) as {col}" for col, typ in columns.items())
-    conn.execute(f"create or replace table {SCHEMA}.{name} as select {select} from frame_to_write")
-    conn.unregister("frame_to_write")
-    return len(frame)
 
 
 def _split_id(frame: pd.DataFrame, categories: pd.Series) -> pd.DataFrame:
@@ -135,6 +100,11 @@ def run_forecast(
     ``demand``: fct_demand_daily; ``sales_forecast``: fct_sales_forecast; ``products``: sku,
     product_category. Returns as_of and the frames of the tables to write.
     """
+    with safe_workers(n_jobs):  # not plain fork: the caller may be a threaded Dagster run
+        return _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log)
+
+
+def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log) -> dict:
     as_of = pd.to_datetime(demand["demand_date"]).max().date()
     history_start = pd.to_datetime(demand["demand_date"]).min().date()
     categories = products.set_index("sku")["product_category"]
@@ -186,10 +156,15 @@ def run_forecast(
             "yhat": team["forecast_quantity"].astype(float),
         }
     )
+    # Out of sample: champions chosen on the first cut-offs, scored with the baselines on the last window.
+    holdout = holdout_summary(cv, accuracy.revenue_weights(revenue, cv["unique_id"].unique()))
+    log("D out-of-sample check (revenue-weighted WAPE, last window): " + _fmt(holdout))
     series_rows, team_rows = [], None
     for freq, h in HORIZONS.items():
         native = scores[freq][accuracy.SERIES_COLUMNS]
-        periods = accuracy.scored_periods_native(series[freq], native["unique_id"].unique(), h, n_windows)
+        periods = accuracy.scored_periods_native(
+            series[freq], native["unique_id"].unique(), h, n_windows, freq
+        )
         if freq != "D":
             rolled = accuracy.rollup_backtest(cv[~cv["unique_id"].isin(native["unique_id"])], freq)
             rolled_scores = accuracy.score_periods(rolled, series[freq], freq, champion_d)
@@ -223,8 +198,13 @@ def run_forecast(
         "forecast_accuracy_series": acc,
         "forecast_accuracy_summary": summary,
         "forecast_error_daily": _split_id(error, categories).assign(as_of=as_of),
+        "holdout_check": holdout,
         "seconds": seconds,
     }
+
+
+def _fmt(wapes: dict[str, float]) -> str:
+    return ", ".join(f"{name} {value:.3f}" for name, value in wapes.items())
 
 
 def _dbt_keys(names: list[str]) -> list:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting import metrics
+from forecasting.backtest import backtest_horizon
 from forecasting.models import BASELINES, season_length
 from orchestration.planning.demand_series import period_end, period_start
 
@@ -68,10 +69,19 @@ def score_periods(rolled: pd.DataFrame, history: pd.DataFrame, freq: str, champi
     return pd.DataFrame(rows, columns=SERIES_COLUMNS)
 
 
-def scored_periods_native(history: pd.DataFrame, scored_ids, horizon: int, n_windows: int) -> pd.DataFrame:
-    """Periods a library backtest scored: the last ``n_windows × horizon`` periods of each scored series."""
+def scored_periods_native(
+    history: pd.DataFrame, scored_ids, horizon: int, n_windows: int, freq: str
+) -> pd.DataFrame:
+    """Periods a library backtest scored: the last ``n_windows × h_b`` periods of each scored series, where
+    h_b is the series' backtest horizon (``forecasting.backtest.backtest_horizon``: shrunk for short
+    histories)."""
     sub = history[history["unique_id"].isin(set(scored_ids))].sort_values(["unique_id", "ds"])
-    return sub.groupby("unique_id").tail(n_windows * horizon)[["unique_id", "ds", "y"]].reset_index(drop=True)
+    parts = [
+        g.tail(n_windows * backtest_horizon(len(g), horizon, freq, n_windows))
+        for _, g in sub.groupby("unique_id", sort=True)
+    ]
+    columns = ["unique_id", "ds", "y"]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 
 def sales_team_scores(periods: pd.DataFrame, sales_forecast: pd.DataFrame) -> pd.DataFrame:

@@ -1,5 +1,6 @@
 """The forecast, accuracy and inventory-plan tables of the built demo company (tests/conftest.py), checked
-against the contract (shared_issue4/contract.md) and recomputed by hand from the warehouse inputs."""
+against the table contract (orchestration/planning/tables.py) and recomputed by hand from the warehouse
+inputs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.assets import forecast as assets
+from orchestration.planning import tables as assets
 
 CONTRACT = {
     "demand_forecast": assets.DEMAND_FORECAST,

@@ -1,0 +1,68 @@
+"""Does the champion choice pay off out of sample? The check the in-sample comparison cannot make.
+
+Choosing each series' champion on the backtest it is then scored on flatters it: the minimum of several
+noisy scores is biased low, so "champion WAPE ≤ best baseline WAPE" on that backtest holds by construction.
+This check chooses each series' model on every cut-off but the last (same rule as the champion: lowest
+WAPE, ties to the simpler model, MAE when WAPE is undefined) and scores the chosen model and every baseline
+on the last cut-off's window, which played no part in the choice:
+
+    WAPE_f = Σᵢ wᵢ·WAPEᵢ(f, last window) ÷ Σᵢ wᵢ     over the series whose last-window WAPE is defined,
+
+for f = the selected model and each baseline, wᵢ the series' weight (revenue; equal weights if none given).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecasting.backtest import pick_champions
+from forecasting.models import BASELINES
+
+
+def _errors(cv: pd.DataFrame) -> pd.DataFrame:
+    """Per series and model: Σ|y − ŷ|, Σ|y| and MAE, with WAPE (NaN when Σ|y| = 0)."""
+    frame = cv.assign(abs_err=(cv["y"] - cv["yhat"]).abs(), abs_y=cv["y"].abs())
+    out = frame.groupby(["unique_id", "model"], as_index=False).agg(
+        abs_err=("abs_err", "sum"), abs_y=("abs_y", "sum"), mae=("abs_err", "mean")
+    )
+    out["wape"] = np.where(out["abs_y"] > 0, out["abs_err"] / out["abs_y"].where(out["abs_y"] > 0), np.nan)
+    return out
+
+
+def holdout_selection(cv: pd.DataFrame) -> pd.DataFrame:
+    """Per series: the model chosen on the earlier cut-offs and the last-window WAPE of it and each baseline.
+
+    ``cv`` is the long rolling-origin frame (unique_id, cutoff, y, model, yhat) of ``backtest.cross_validate``
+    with at least two cut-offs per series. Returns unique_id, selected (the model name), and one column per
+    forecaster holding its last-window WAPE: ``champion`` (the selected model) and each baseline present.
+    """
+    last_cut = cv.groupby("unique_id")["cutoff"].transform("max")
+    earlier, last = cv[cv["cutoff"] < last_cut], cv[cv["cutoff"] == last_cut]
+    chosen = pick_champions(_errors(earlier))
+    selected = chosen.loc[chosen["is_champion"]].set_index("unique_id")["model"]
+    scores = _errors(last).pivot(index="unique_id", columns="model", values="wape")
+    out = pd.DataFrame({"selected": selected}).join(scores, how="inner")
+    out["champion"] = [out.at[uid, model] for uid, model in out["selected"].items()]
+    keep = ["selected", "champion"] + [b for b in BASELINES if b in out.columns]
+    return out[keep].rename_axis("unique_id").reset_index()
+
+
+def holdout_summary(cv: pd.DataFrame, weights: pd.Series | None = None) -> dict[str, float]:
+    """Weighted last-window WAPE of the champions and of each baseline (formula in the module doc).
+
+    Each forecaster is averaged over the series where its own WAPE is defined; for a fair comparison the
+    series set is the same for all (a series' WAPE is defined for every model or none: same actuals).
+    """
+    per_series = holdout_selection(cv)
+    w = (
+        pd.Series(1.0, index=per_series["unique_id"])
+        if weights is None
+        else weights.reindex(per_series["unique_id"]).fillna(0.0)
+    )
+    result = {}
+    for column in per_series.columns.drop(["unique_id", "selected"]):
+        values = per_series.set_index("unique_id")[column]
+        ok = values.notna() & (w > 0)
+        result[column] = float((values[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else float("nan")
+    return result
