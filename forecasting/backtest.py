@@ -3,7 +3,8 @@
 Cut-offs are ``n_windows`` (default 4) origins, ``h`` apart, the last one ``h`` periods before the end of the
 history; a series too short for that gets a shrunk horizon h_b < h (``backtest_horizon``). Per series and
 model we report WAPE, MASE, bias, interval coverage, MAE and RMSE pooled over all windows.
-statsforecast models see at most ``models.INPUT_SIZE`` recent points per fit; Prophet sees all history.
+statsforecast models see at most ``models.INPUT_SIZE`` recent points per fit, Prophet the last
+``prophet_model.FIT_DAYS``.
 MASE is scaled by the in-sample seasonal-naive MAE of the history before the first cut-off, so every model of
 a series shares one scale. The champion of a series is the model with the lowest WAPE; ties (to 1e-9) go to
 the simpler model (``models.COMPLEXITY``); when all backtest actuals are zero (WAPE undefined) the lowest
