@@ -12,6 +12,7 @@ champions next to each baseline, per series class. Target (issue 4): ≥ 15 seri
 from __future__ import annotations
 
 import argparse
+import ast
 import resource
 import statistics
 import time
@@ -104,8 +105,29 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--series", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=-1)
+    parser.add_argument("--modes", default="auto,off", help="Prophet policies to run, comma-separated")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a speed option of forecasting.prophet_model (e.g. WARM_START=False, FIT_DAYS=None)",
+    )
     args = parser.parse_args(argv)
-    run(args.series, args.repeat, args.jobs)
+    from forecasting import prophet_model
+
+    for item in args.set:
+        name, value = item.split("=", 1)
+        if not hasattr(prophet_model, name):
+            parser.error(f"unknown option {name}")
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            parsed = value  # a bare string, e.g. POOL_CONTEXT=fork
+        setattr(prophet_model, name, parsed)
+    if args.set:
+        print("prophet_model options: " + ", ".join(args.set))
+    run(args.series, args.repeat, args.jobs, tuple(args.modes.split(",")))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Cut-offs are ``n_windows`` (default 4) origins, ``h`` apart, the last one ``h`` periods before the end of the
 history; a series too short for that gets a shrunk horizon h_b < h (``backtest_horizon``). Per series and
 model we report WAPE, MASE, bias, interval coverage, MAE and RMSE pooled over all windows.
-statsforecast models see at most ``models.INPUT_SIZE`` recent points per fit; Prophet sees all history.
+statsforecast models see at most ``models.INPUT_SIZE`` recent points per fit, Prophet the last
+``prophet_model.FIT_DAYS``.
 MASE is scaled by the in-sample seasonal-naive MAE of the history before the first cut-off, so every model of
 a series shares one scale. The champion of a series is the model with the lowest WAPE; ties (to 1e-9) go to
 the simpler model (``models.COMPLEXITY``); when all backtest actuals are zero (WAPE undefined) the lowest
@@ -146,37 +147,56 @@ def cross_validate(
     prophet: str = "auto",
     prophet_ids: Collection[str] = (),
     plans: dict[str, SeriesPlan] | None = None,
+    prophet_run: prophet_model.ProphetRun | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin forecasts, long: ``unique_id, ds, cutoff, y, model, yhat, yhat_lower, yhat_upper``.
 
-    Only backtestable series are included (see ``backtest_horizon``).
+    Only backtestable series are included (see ``backtest_horizon``). The Prophet fits are started first in
+    their own process pool and collected after the statsforecast models, so both keep the cores busy;
+    ``prophet_run`` passes in a run the caller already started (e.g. one that also does the final fits).
     """
     df = prepare(df)
     check_regular(df, freq)
     if plans is None:
         plans = plan_series(df, horizon, freq, n_windows, prophet, prophet_ids)
+    with_prophet = [p for p in plans.values() if "Prophet" in p.candidates.names]
+    run = prophet_run
+    if run is None and with_prophet:  # started first: it runs in its pool while statsforecast runs here
+        run = prophet_model.ProphetRun.start(
+            df,
+            [p.unique_id for p in with_prophet],
+            {p.unique_id: p.cutoffs for p in with_prophet},
+            {p.unique_id: p.horizon for p in with_prophet},
+            level,
+            n_jobs,
+        )
     groups: dict[tuple[CandidateSet, int], list[str]] = {}
     for plan in plans.values():
         key = (CandidateSet(plan.candidates.stats_names, plan.candidates.seasonal_ets), plan.horizon)
         groups.setdefault(key, []).append(plan.unique_id)
     frames = []
     keep = ["unique_id", "ds", "cutoff", "y"]
-    for (candidates, hb), ids in groups.items():
-        sf = StatsForecast(models=build_models(candidates, freq, hb), freq=sf_freq(freq, df), n_jobs=n_jobs)
-        cv = sf.cross_validation(
-            df=df[df["unique_id"].isin(ids)],
-            h=hb,
-            n_windows=n_windows,
-            step_size=hb,
-            level=[level],
-            input_size=INPUT_SIZE.get(freq),
-        )
-        frames.append(to_long(cv, candidates.names, level, keep=keep))
-    with_prophet = [p for p in plans.values() if "Prophet" in p.candidates.names]
-    for hb in sorted({p.horizon for p in with_prophet}):
-        ids = [p.unique_id for p in with_prophet if p.horizon == hb]
-        cutoffs = {p.unique_id: p.cutoffs for p in with_prophet if p.horizon == hb}
-        cv = prophet_model.cross_validate(df, ids, cutoffs, hb, level, n_jobs)
+    try:
+        for (candidates, hb), ids in groups.items():
+            sf = StatsForecast(
+                models=build_models(candidates, freq, hb), freq=sf_freq(freq, df), n_jobs=n_jobs
+            )
+            cv = sf.cross_validation(
+                df=df[df["unique_id"].isin(ids)],
+                h=hb,
+                n_windows=n_windows,
+                step_size=hb,
+                level=[level],
+                input_size=INPUT_SIZE.get(freq),
+            )
+            frames.append(to_long(cv, candidates.names, level, keep=keep))
+    except BaseException:
+        if run is not None:
+            run.cancel()
+        raise
+    if with_prophet:
+        cv = run.cross_validation()
+        cv = cv[cv["unique_id"].isin([p.unique_id for p in with_prophet])]
         frames.append(cv.assign(model="Prophet")[keep + ["model", "yhat", "yhat_lower", "yhat_upper"]])
     cols = ["unique_id", "ds", "cutoff", "y", "model", "yhat", "yhat_lower", "yhat_upper"]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
@@ -266,10 +286,20 @@ def run_backtest(
     prophet: str = "auto",
     prophet_ids: Collection[str] = (),
     plans: dict[str, SeriesPlan] | None = None,
+    prophet_run: prophet_model.ProphetRun | None = None,
 ) -> pd.DataFrame:
     """Backtest every candidate and return the scores with the champion flagged."""
     cv = cross_validate(
-        df, horizon, freq, n_windows, level, n_jobs, prophet=prophet, prophet_ids=prophet_ids, plans=plans
+        df,
+        horizon,
+        freq,
+        n_windows,
+        level,
+        n_jobs,
+        prophet=prophet,
+        prophet_ids=prophet_ids,
+        plans=plans,
+        prophet_run=prophet_run,
     )
     if cv.empty:
         return pd.DataFrame(columns=SCORE_COLUMNS)

@@ -34,14 +34,26 @@ def prophet_holidays(regions: Iterable[str] | None = None) -> pd.DataFrame:
     return load_holidays(regions)[PROPHET_COLUMNS].copy()
 
 
+def _window_days(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.DatetimeIndex]:
+    """Every (holiday, offset k, day) of the table's windows, as three aligned arrays."""
+    lower = table["lower_window"].astype(int).to_numpy()
+    upper = table["upper_window"].astype(int).to_numpy()
+    reps = upper - lower + 1
+    offsets = (
+        np.concatenate([np.arange(a, b + 1) for a, b in zip(lower, upper, strict=True)]) if len(table) else []
+    )
+    names = np.repeat(table["holiday"].to_numpy(), reps)
+    days = pd.DatetimeIndex(np.repeat(pd.DatetimeIndex(table["ds"]).to_numpy(), reps)) + pd.to_timedelta(
+        np.asarray(offsets, dtype=int), "D"
+    )
+    return names, np.asarray(offsets, dtype=int), days
+
+
 def holiday_days(ds: pd.Series | pd.DatetimeIndex, table: pd.DataFrame | None = None) -> np.ndarray:
     """Boolean mask: which dates fall in any holiday's window ``[ds + lower_window, ds + upper_window]``."""
     table = prophet_holidays() if table is None else table
-    days = set()
-    for row in table.itertuples(index=False):
-        for k in range(int(row.lower_window), int(row.upper_window) + 1):
-            days.add(pd.Timestamp(row.ds) + pd.Timedelta(days=k))
-    return pd.DatetimeIndex(ds).isin(pd.DatetimeIndex(sorted(days)))
+    _, _, days = _window_days(table)
+    return pd.DatetimeIndex(ds).isin(days)
 
 
 SIGNAL_MIN_LIFT = 0.3  # |log effect| ≥ log(1.3): a holiday moves demand by ≥ ~30 %
@@ -68,14 +80,13 @@ def calendar_signal(
     r = pd.Series(np.log((y + 1) / (level * weekday + 1)), index=ds)
     on_holiday = holiday_days(ds, table)
     sigma = float(np.nanstd(r[~on_holiday])) if (~on_holiday).any() else 0.0
-    effects: dict[tuple[str, int], list[float]] = {}
-    for row in table.itertuples(index=False):
-        for k in range(int(row.lower_window), int(row.upper_window) + 1):
-            day = pd.Timestamp(row.ds) + pd.Timedelta(days=k)
-            if day in r.index and not np.isnan(r[day]):
-                effects.setdefault((row.holiday, k), []).append(float(r[day]))
-    for values in effects.values():
-        mean = abs(float(np.mean(values)))
-        if mean >= SIGNAL_MIN_LIFT and mean >= SIGNAL_MIN_Z * sigma / np.sqrt(len(values)):
-            return True
-    return False
+    names, offsets, days = _window_days(table)
+    pos = ds.get_indexer(days)
+    values = np.where(pos >= 0, r.to_numpy()[pos], np.nan)
+    seen = ~np.isnan(values)
+    if not seen.any():
+        return False
+    codes, _ = pd.factorize(pd.MultiIndex.from_arrays([names[seen], offsets[seen]]))
+    count = np.bincount(codes)
+    mean = np.abs(np.bincount(codes, weights=values[seen]) / count)
+    return bool(np.any((mean >= SIGNAL_MIN_LIFT) & (mean >= SIGNAL_MIN_Z * sigma / np.sqrt(count))))

@@ -67,7 +67,27 @@ def forecast_with_champions(
     df = prepare(df)
     check_regular(df, freq)
     plans = plan_series(df, horizon, freq, n_windows, prophet, prophet_ids)
-    scores = run_backtest(df, horizon, freq, n_windows, level, n_jobs, plans=plans)
+    # One Prophet task per candidate series does its backtest fits and, speculatively, its final fit (warm
+    # started from the last cut-off); it runs in a pool while statsforecast runs here. The final fit is
+    # wasted only where Prophet then loses the backtest.
+    with_prophet = [p for p in plans.values() if "Prophet" in p.candidates.names]
+    run = None
+    if with_prophet:
+        run = prophet_model.ProphetRun.start(
+            df,
+            [p.unique_id for p in with_prophet],
+            {p.unique_id: p.cutoffs for p in with_prophet},
+            {p.unique_id: p.horizon for p in with_prophet},
+            level,
+            n_jobs,
+            final_horizon=horizon,
+        )
+    try:
+        scores = run_backtest(df, horizon, freq, n_windows, level, n_jobs, plans=plans, prophet_run=run)
+    except BaseException:
+        if run is not None:
+            run.cancel()
+        raise
     champs = scores.loc[scores["is_champion"]].set_index("unique_id")
     champion = champs["model"].to_dict()
 
@@ -86,8 +106,7 @@ def forecast_with_champions(
         frames.append(_forecast_group(recent, ids, single, horizon, freq, level, n_jobs, intervals))
     prophet_ids_won = sorted(uid for uid, model in champion.items() if model == "Prophet")
     if prophet_ids_won:
-        fc = prophet_model.forecast(df, prophet_ids_won, horizon, level, n_jobs)
-        frames.append(fc.assign(model="Prophet"))
+        frames.append(run.forecast(prophet_ids_won).assign(model="Prophet"))
     unscored = df[~df["unique_id"].isin(champion)]
     m = season_length(freq)
     for uid, g in unscored.groupby("unique_id", sort=True):

@@ -39,3 +39,23 @@ def test_prophet_off_keeps_it_out():
     df = _festival_series().iloc[:-H]
     _, scores = forecast_with_champions(df, horizon=H, freq="D", prophet="off")
     assert "Prophet" not in set(scores["model"])
+
+
+def test_fast_prophet_features_equal_prophets_own(monkeypatch):
+    from forecasting import prophet_model
+    from forecasting.calendar import prophet_holidays
+
+    df = _festival_series().iloc[-500:]
+    ds, y = df["ds"].to_numpy(), df["y"].to_numpy()
+    fast, model = prophet_model.fit_predict(ds, y, H, 80)
+    table = prophet_holidays()
+    dates = pd.Series(pd.date_range("2024-06-01", periods=200, freq="D"))
+    mine, prior, names = model.make_holiday_features(dates, table)
+    monkeypatch.setattr(prophet_model, "FAST_FEATURES", False)
+    theirs, prior_ref, names_ref = model.make_holiday_features(dates, table)
+    pd.testing.assert_frame_equal(mine, theirs)
+    assert prior == prior_ref and names == names_ref
+    recent = pd.DatetimeIndex(ds[-60:])
+    assert np.allclose(model.lean_predict(recent), model.predict(pd.DataFrame({"ds": recent}))["yhat"])
+    slow, _ = prophet_model.fit_predict(ds, y, H, 80)
+    assert np.allclose(fast["yhat"], slow["yhat"], rtol=1e-3)
