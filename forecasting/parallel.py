@@ -6,15 +6,22 @@ executor and log watchers) copies the locks those threads hold at that instant, 
 hangs forever: this happened in the pipeline. Inside ``safe_workers()`` the default is the fork server
 instead: a clean single-threaded process that imports the forecasting stack once and forks workers from
 there.
+
+With a fork server, multiprocessing's resource tracker follows the pools' semaphores, and at exit it
+warns about semaphores that the pools had already released ("leaked semaphore objects", "No such file").
+They are not leaks; the tracker inherits this process's warning options, so ``safe_workers`` silences
+that one warning category of that one module before the tracker starts.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-PRELOAD = ["statsforecast", "forecasting.models", "forecasting.prophet_model"]
+TRACKER_WARNINGS = "ignore::UserWarning:multiprocessing.resource_tracker"
+PRELOAD = ["statsforecast", "prophet", "cmdstanpy", "forecasting.models", "forecasting.prophet_model"]
 
 
 @contextmanager
@@ -23,6 +30,8 @@ def safe_workers(n_jobs: int = 2) -> Iterator[None]:
     if n_jobs == 1:
         yield
         return
+    if TRACKER_WARNINGS not in sys.warnoptions:
+        sys.warnoptions.append(TRACKER_WARNINGS)
     previous = multiprocessing.get_start_method(allow_none=True)
     multiprocessing.set_forkserver_preload(PRELOAD)
     multiprocessing.set_start_method("forkserver", force=True)
