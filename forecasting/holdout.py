@@ -6,9 +6,11 @@ This check chooses each series' model on every cut-off but the last (same rule a
 WAPE, ties to the simpler model, MAE when WAPE is undefined) and scores the chosen model and every baseline
 on the last cut-off's window, which played no part in the choice:
 
-    WAPE_f = Σᵢ wᵢ·WAPEᵢ(f, last window) ÷ Σᵢ wᵢ     over the series whose last-window WAPE is defined,
+    WAPE_f = Σᵢ pᵢ·Σₜ|yᵢₜ − ŷᵢₜ| ÷ Σᵢ pᵢ·Σₜ|yᵢₜ|     (t over the last window)
+           = Σᵢ wᵢ·WAPEᵢ(f) ÷ Σᵢ wᵢ  with wᵢ = pᵢ·Σₜ|yᵢₜ|, the series' revenue in that window,
 
-for f = the selected model and each baseline, wᵢ the series' weight (revenue; equal weights if none given).
+for f = the selected model and each baseline, pᵢ the series' unit price (equal prices if none given):
+the revenue-weighted WAPE of the accuracy tables.
 """
 
 from __future__ import annotations
@@ -48,21 +50,17 @@ def holdout_selection(cv: pd.DataFrame) -> pd.DataFrame:
     return out[keep].rename_axis("unique_id").reset_index()
 
 
-def holdout_summary(cv: pd.DataFrame, weights: pd.Series | None = None) -> dict[str, float]:
-    """Weighted last-window WAPE of the champions and of each baseline (formula in the module doc).
-
-    Each forecaster is averaged over the series where its own WAPE is defined; for a fair comparison the
-    series set is the same for all (a series' WAPE is defined for every model or none: same actuals).
-    """
-    per_series = holdout_selection(cv)
-    w = (
-        pd.Series(1.0, index=per_series["unique_id"])
-        if weights is None
-        else weights.reindex(per_series["unique_id"]).fillna(0.0)
-    )
+def holdout_summary(cv: pd.DataFrame, prices: pd.Series | None = None) -> dict[str, float]:
+    """Revenue-weighted last-window WAPE of the champions and of each baseline (formula in the module doc)."""
+    per_series = holdout_selection(cv).set_index("unique_id")
+    last_cut = cv.groupby("unique_id")["cutoff"].transform("max")
+    actual = cv[(cv["cutoff"] == last_cut)].drop_duplicates(["unique_id", "ds"])
+    volume = actual["y"].abs().groupby(actual["unique_id"]).sum().reindex(per_series.index)
+    price = pd.Series(1.0, index=per_series.index) if prices is None else prices.reindex(per_series.index)
+    w = (volume * price.fillna(0.0)).fillna(0.0)
     result = {}
-    for column in per_series.columns.drop(["unique_id", "selected"]):
-        values = per_series.set_index("unique_id")[column]
+    for column in per_series.columns.drop("selected"):
+        values = per_series[column]
         ok = values.notna() & (w > 0)
         result[column] = float((values[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else float("nan")
     return result

@@ -143,10 +143,8 @@ def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log) -> d
     log(f"D cross-validation for error σ and W/MS roll-ups: {seconds['D_cv']:.1f} s")
 
     # Accuracy per series: native backtest where the library could run one, else the daily roll-up.
-    revenue = (
+    prices = accuracy.unit_prices(
         demand.assign(unique_id=demand_series.series_id(demand["sku"], demand["channel"]))
-        .groupby("unique_id")["net_revenue_reporting"]
-        .sum()
     )
     team = sales_forecast[sales_forecast["lead_months"] == 1]
     team = pd.DataFrame(
@@ -157,7 +155,7 @@ def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log) -> d
         }
     )
     # Out of sample: champions chosen on the first cut-offs, scored with the baselines on the last window.
-    holdout = holdout_summary(cv, accuracy.revenue_weights(revenue, cv["unique_id"].unique()))
+    holdout = holdout_summary(cv, prices)
     log("D out-of-sample check (revenue-weighted WAPE, last window): " + _fmt(holdout))
     series_rows, team_rows = [], None
     for freq, h in HORIZONS.items():
@@ -172,7 +170,7 @@ def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log) -> d
             native = pd.concat(parts, ignore_index=True) if parts else native
             rolled_periods = rolled.loc[rolled["model"] == rolled["unique_id"].map(champion_d)]
             periods = pd.concat([periods, rolled_periods[["unique_id", "ds", "y"]]], ignore_index=True)
-        weight = accuracy.revenue_weights(revenue, native["unique_id"])
+        weight = accuracy.value_weights(prices, periods)
         rows = native.assign(freq=freq, revenue_weight=native["unique_id"].map(weight))
         series_rows.append(rows)
         if freq == "MS":

@@ -1,10 +1,13 @@
 """Forecast accuracy per series and revenue-weighted per scope, champion vs baselines vs the sales team.
 
 - WAPE = Σ|y − ŷ| ÷ Σ|y|, bias = Σ(ŷ − y) ÷ Σy (forecasting.metrics), per series over its backtest periods.
-- Revenue weight of a series = its net revenue over the history ÷ the revenue of all series scored at that
-  frequency (sums to 1 per as_of × freq).
-- Revenue-weighted WAPE of a scope = Σ wᵢ·WAPEᵢ ÷ Σ wᵢ over the series of the scope with a defined WAPE
-  (a series with no demand in its backtest periods has none). Bias and coverage are weighted the same way.
+- Revenue weight of a series wᵢ = its revenue in its scored periods (unit price pᵢ = history net revenue ÷
+  net units, times Σ|y| over those periods) ÷ that of all series scored at that frequency (sums to 1 per
+  as_of × freq).
+- Revenue-weighted WAPE of a scope = Σ wᵢ·WAPEᵢ ÷ Σ wᵢ = Σᵢ pᵢ·Σ|eᵢ| ÷ Σᵢ pᵢ·Σ|yᵢ|: the absolute error in
+  money over the revenue, so a sparse cheap series with a wild percentage error barely moves it. A series
+  with no demand in its scored periods has weight 0 and no WAPE. Bias and coverage are weighted the same
+  way.
 - FVA (forecast value added) vs the sales team = sales-team WAPE − champion WAPE (positive: the model
   adds value).
 
@@ -111,12 +114,26 @@ def sales_team_scores(periods: pd.DataFrame, sales_forecast: pd.DataFrame) -> pd
     return pd.DataFrame(rows, columns=SERIES_COLUMNS)
 
 
-def revenue_weights(revenue: pd.Series, ids) -> pd.Series:
-    """Each series' share of the revenue of ``ids`` (negative revenue counts as 0; equal shares if none)."""
-    ids = pd.Index(sorted(set(ids)))
-    rev = revenue.reindex(ids).fillna(0.0).clip(lower=0.0)
-    total = rev.sum()
-    return rev / total if total > 0 else pd.Series(1.0 / len(ids), index=ids) if len(ids) else rev
+def unit_prices(demand: pd.DataFrame) -> pd.Series:
+    """Per series (``unique_id``): net revenue ÷ net units over the history, 0 when either is not positive."""
+    totals = demand.groupby("unique_id")[["net_revenue_reporting", "net_quantity"]].sum()
+    ok = (totals["net_revenue_reporting"] > 0) & (totals["net_quantity"] > 0)
+    price = totals["net_revenue_reporting"].astype(float) / totals["net_quantity"].where(ok).astype(float)
+    return price.fillna(0.0)
+
+
+def value_weights(prices: pd.Series, periods: pd.DataFrame) -> pd.Series:
+    """wᵢ = pᵢ·Σ|yᵢ| over the series' scored periods (its revenue there), normalised to sum 1.
+
+    With these weights Σ wᵢ·WAPEᵢ ÷ Σ wᵢ = Σᵢ pᵢ·Σ|eᵢ| ÷ Σᵢ pᵢ·Σ|yᵢ|: the revenue-weighted WAPE. Equal
+    shares when no series had revenue in its scored periods.
+    """
+    volume = periods["y"].abs().groupby(periods["unique_id"]).sum()
+    revenue = volume * prices.reindex(volume.index).fillna(0.0)
+    total = revenue.sum()
+    if total > 0:
+        return revenue / total
+    return pd.Series(1.0 / len(volume), index=volume.index) if len(volume) else revenue
 
 
 def weighted(values: pd.Series, weights: pd.Series) -> float | None:

@@ -67,6 +67,17 @@ def test_sales_team_missing_month_counts_as_zero():
     assert out["bias"].iloc[0] == pytest.approx((12 - 20) / 20)
 
 
+def test_value_weights_make_the_weighted_wape_money_error_over_revenue():
+    demand = pd.DataFrame({"unique_id": ["a", "a", "b", "c"], "net_quantity": [3, 1, 5, 0],
+                           "net_revenue_reporting": [30.0, 10.0, 50.0, 0.0]})  # fmt: skip
+    prices = accuracy.unit_prices(demand)
+    assert prices.to_dict() == {"a": 10.0, "b": 10.0, "c": 0.0}
+    periods = pd.DataFrame({"unique_id": ["a", "a", "b", "c"], "y": [1.0, 3.0, 12.0, 7.0]})
+    w = accuracy.value_weights(prices * pd.Series({"a": 1, "b": 0.5, "c": 1}), periods)
+    # revenue in the scored periods: a 10·4 = 40, b 5·12 = 60, c 0 → weights 0.4, 0.6, 0.
+    assert w.to_dict() == pytest.approx({"a": 0.4, "b": 0.6, "c": 0.0})
+
+
 def test_weighted_wape_and_fva_by_hand():
     series = pd.DataFrame(
         {

@@ -37,10 +37,11 @@ def test_the_model_is_chosen_on_the_earlier_cutoffs_and_scored_on_the_last():
     assert got.loc["B", "WindowAverage"] == pytest.approx(0.1)
 
 
-def test_weighted_summary_by_hand():
+def test_revenue_weighted_summary_by_hand():
+    # Prices A 1, B 3; last-window revenue w = p·y: A 10, B 60.
     summary = holdout_summary(_cv(), pd.Series({"A": 1.0, "B": 3.0}))
-    assert summary["champion"] == pytest.approx((1 * 0.0 + 3 * 0.5) / 4)
-    assert summary["SeasonalNaive"] == pytest.approx((1 * 0.3 + 3 * 0.5) / 4)
-    assert summary["WindowAverage"] == pytest.approx((1 * 0.0 + 3 * 0.1) / 4)
-    equal = holdout_summary(_cv())
-    assert equal["champion"] == pytest.approx(0.25)
+    assert summary["champion"] == pytest.approx((10 * 0.0 + 60 * 0.5) / 70)
+    assert summary["SeasonalNaive"] == pytest.approx((10 * 0.3 + 60 * 0.5) / 70)
+    assert summary["WindowAverage"] == pytest.approx((10 * 0.0 + 60 * 0.1) / 70)
+    # Equal prices: Σ|e| / Σ|y| over both series = (0 + 10) / (10 + 20).
+    assert holdout_summary(_cv())["champion"] == pytest.approx(10 / 30)
