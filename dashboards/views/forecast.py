@@ -30,9 +30,11 @@ ACTUAL_UNITS = "greatest(net_quantity, 0)"
 FORECASTERS = {
     "champion": "Model (champion)",
     "SeasonalNaive": "SeasonalNaive (baseline)",
+    "Naive": "Naive (baseline, for histories shorter than a season)",
     "WindowAverage": "WindowAverage (baseline)",
     "sales_team": "Sales team (ERP forecast)",
 }
+BASELINES = ("SeasonalNaive", "Naive", "WindowAverage")
 TURNOVER_COLOURS = {"below": "#0969da", "within": "#1a7f37", "above": "#cf222e"}
 FORECAST_TABLES = (
     "demand_forecast",
@@ -166,7 +168,10 @@ else:
         scope_sql, scope_params = where(product_category=category, sku=sku, channel=channel)
 
         forecast = query(
-            "select ds, sum(yhat) as yhat, sum(yhat_lower) as yhat_lower, sum(yhat_upper) as yhat_upper "
+            # Several series: their half-widths add as independent errors (√Σ squares), not linearly.
+            "select ds, sum(yhat) as yhat, "
+            "greatest(sum(yhat) - sqrt(sum((yhat - yhat_lower) ^ 2)), 0) as yhat_lower, "
+            "sum(yhat) + sqrt(sum((yhat_upper - yhat) ^ 2)) as yhat_upper "
             "from forecasting.demand_forecast "
             f"where as_of = ? and freq = ?{scope_sql} group by ds order by ds",
             (as_of, freq, *scope_params),
@@ -311,9 +316,9 @@ else:
             st.caption(" ".join(notes))
             if n_series > 1:
                 st.caption(
-                    f"This sums {n_series:,} series. The band is the sum of their intervals, an "
-                    "approximation: it overstates the spread, since the errors of different series "
-                    "partly cancel out."
+                    f"This sums {n_series:,} series. The band combines their intervals as if their errors "
+                    "were independent (half-widths add as √Σ squares), an approximation: errors that move "
+                    "together, such as a festival every series misses, make the true band wider."
                 )
 
 # --- Forecast accuracy --------------------------------------------------------------------------------
@@ -337,7 +342,7 @@ else:
         def value(forecaster: str, column: str) -> float | None:
             return overall.at[forecaster, column] if forecaster in overall.index else None
 
-        baselines = overall[overall.index.isin(["SeasonalNaive", "WindowAverage"])]
+        baselines = overall[overall.index.isin(BASELINES) & overall["revenue_weighted_wape"].notna()]
         best = baselines["revenue_weighted_wape"].idxmin() if not baselines.empty else None
         cards = st.columns(4)
         cards[0].metric("Model WAPE", fmt_percent(value("champion", "revenue_weighted_wape")))
@@ -354,8 +359,9 @@ else:
         )
         st.caption(
             f"Backtest of the {label.lower()} forecast as of {acc_as_of:%Y-%m-%d}, all series. "
-            "**WAPE** (weighted absolute percentage error) = Σ|forecast − actual| ÷ Σ actual: the share of "
-            "demand the forecast missed, lower is better; each series counts by its share of revenue. "
+            "**WAPE** (weighted absolute percentage error) = Σ|forecast − actual| ÷ Σ actual, in money: "
+            "the share of revenue the forecast missed, lower is better. Per SKU × channel and day it is "
+            "above 100 %: most days sell nothing, so every forecast above zero misses on most days. "
             "**Bias** = Σ(forecast − actual) ÷ Σ actual: positive means over-forecast (too much stock). "
             "**Coverage** = share of actuals inside the prediction interval (about 80 % is right). "
             "**FVA** (forecast value added) = sales team WAPE − model WAPE: positive points mean the "
@@ -365,7 +371,7 @@ else:
             "Accuracy for", ["All series", "By channel", "By category"], horizontal=True, key="acc_scope"
         )
         scope = {"All series": "all", "By channel": "channel", "By category": "category"}[breakdown]
-        rows = summary[summary["scope"] == scope].copy()
+        rows = summary[(summary["scope"] == scope) & (summary["series"] > 0)].copy()
         rows["wape_pct"] = 100 * rows["revenue_weighted_wape"]
         rows["bias_pct"] = 100 * rows["bias"]
         rows["coverage_pct"] = 100 * rows["coverage"]
@@ -433,10 +439,7 @@ if present["forecast_accuracy_series"]:
                 x=mix["series"].tolist(),
                 y=mix["model"].tolist(),
                 orientation="h",
-                marker_color=[
-                    "#8c959f" if model in ("SeasonalNaive", "WindowAverage") else "#0969da"
-                    for model in mix["model"]
-                ],
+                marker_color=["#8c959f" if model in BASELINES else "#0969da" for model in mix["model"]],
                 text=mix["series"],
                 textposition="auto",
             )
