@@ -82,11 +82,12 @@ COMPLEXITY = {
     "Theta": 4,
     "AutoETS": 5,
     "Prophet": 6,
+    "TopDown": 7,
 }
 BASELINES = ("SeasonalNaive", "Naive", "WindowAverage")
 INTERMITTENT_MODELS = ("CrostonSBA", "TSB")
 CONFORMAL_MODELS = ("WindowAverage", "CrostonSBA", "TSB")
-STATS_MODELS = tuple(name for name in COMPLEXITY if name != "Prophet")
+STATS_MODELS = tuple(name for name in COMPLEXITY if name not in ("Prophet", "TopDown"))
 
 
 def season_length(freq: str) -> int:

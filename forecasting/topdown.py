@@ -1,0 +1,183 @@
+"""Top-down candidate ("TopDown") for series that belong to a group: the group total's forecast × the
+series' recent share of the group.
+
+A sparse SKU × channel series carries little signal of its own; its group total (e.g. the channel across
+all SKUs) is a rich series on which the full candidate set can work. So, given ``groups`` (unique_id →
+group name):
+
+- the group total G is the sum of its members per period (a member before its first period counts 0);
+- G is planned and backtested like any series (``backtest.plan_series``, Prophet offered whenever eligible:
+  there are few groups), and its forecast is the mean of its challengers (AutoETS, Theta, Prophet, or
+  CrostonSBA/TSB on an intermittent total; the baselines when there is none). A mean, not G's own
+  champion: choosing G's model on the backtest windows would leak those windows into TopDown's score;
+- the share of series i at a cut-off is s_i = Σ y_i / Σ G over the last ``SHARE_WINDOW`` periods of the
+  training slice (56 days, 8 weeks, 3 months, 2 quarters): long enough to average a sparse series' zero
+  days (8 weekly cycles), short enough to follow launches, declines and price changes;
+- TopDown_i = s_i · Ĝ, backtested at the member's own cut-offs with s_i and Ĝ from each training slice only
+  (no leakage). Only members whose cut-offs and backtest horizon equal the group's get the candidate (all
+  members with full-length backtests that end with the group). Its backtest interval is s_i times G's
+  (mean) interval; the final forecast gets the ŷ ± z·RMSE band like other interval-less champions.
+
+TopDown is a challenger: it has to pass the champion rule (``backtest.pick_champions``) like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from statsforecast import StatsForecast
+
+from forecasting import prophet_model
+from forecasting.models import BASELINES, INPUT_SIZE, build_models, pandas_freq
+
+TOPDOWN = "TopDown"
+SHARE_WINDOW = {"D": 56, "W": 8, "MS": 3, "QS": 2}
+_BANDS = ["yhat", "yhat_lower", "yhat_upper"]
+
+
+@dataclass
+class GroupForecasts:
+    """Backtest (mean over the group's challengers, per cut-off) and optional final forecast of each group."""
+
+    groups: dict[str, str]
+    totals: pd.DataFrame
+    plans: dict
+    cv: pd.DataFrame  # unique_id (group), ds, cutoff, yhat, yhat_lower, yhat_upper
+    final: pd.DataFrame | None  # unique_id (group), ds, yhat, yhat_lower, yhat_upper
+
+
+def group_totals(df: pd.DataFrame, groups: Mapping[str, str], freq: str) -> pd.DataFrame:
+    """``unique_id`` (group), ``ds``, ``y``: the members' sum on a regular grid (missing periods 0)."""
+    members = df[df["unique_id"].isin(groups.keys())]
+    members = members.assign(unique_id=members["unique_id"].map(groups).astype(str))
+    total = members.groupby(["unique_id", "ds"], as_index=False)["y"].sum()
+    parts = []
+    for gid, g in total.groupby("unique_id", sort=True):
+        days = pd.date_range(g["ds"].min(), g["ds"].max(), freq=pandas_freq(freq, g["ds"].min()))
+        y = g.set_index("ds")["y"].reindex(days, fill_value=0.0)
+        parts.append(pd.DataFrame({"unique_id": gid, "ds": days, "y": y.to_numpy()}))
+    return pd.concat(parts, ignore_index=True) if parts else total
+
+
+def _mean_of_challengers(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    challengers = frame[~frame["model"].isin(BASELINES)]
+    has = challengers.groupby("unique_id")["model"].size()
+    use = frame[~frame["model"].isin(BASELINES) | ~frame["unique_id"].isin(has.index)]
+    return use.groupby(keys, as_index=False)[_BANDS].mean()
+
+
+def run_groups(
+    df: pd.DataFrame,
+    groups: Mapping[str, str],
+    horizon: int,
+    freq: str,
+    n_windows: int,
+    level: int,
+    n_jobs: int,
+    prophet: str = "auto",
+    final: bool = False,
+) -> GroupForecasts:
+    """Backtest (and with ``final``, forecast) every group total; ``df`` is the prepared member frame."""
+    from forecasting.backtest import cross_validate, plan_series, sf_freq, to_long
+
+    groups = {str(k): str(v) for k, v in groups.items() if str(k) in set(df["unique_id"])}
+    totals = group_totals(df, groups, freq)
+    gids = sorted(totals["unique_id"].unique()) if len(totals) else []
+    plans = plan_series(totals, horizon, freq, n_windows, prophet, prophet_ids=gids) if gids else {}
+    with_prophet = [p for p in plans.values() if "Prophet" in p.candidates.names]
+    run = None
+    if with_prophet:
+        run = prophet_model.ProphetRun.start(
+            totals,
+            [p.unique_id for p in with_prophet],
+            {p.unique_id: p.cutoffs for p in with_prophet},
+            {p.unique_id: p.horizon for p in with_prophet},
+            level,
+            n_jobs,
+            final_horizon=horizon if final else 0,
+        )
+    cv = (
+        cross_validate(totals, horizon, freq, n_windows, level, n_jobs, plans=plans, prophet_run=run)
+        if plans
+        else pd.DataFrame(columns=["unique_id", "ds", "cutoff", "model", *_BANDS])
+    )
+    cv_mean = _mean_of_challengers(cv, ["unique_id", "cutoff", "ds"]) if len(cv) else cv
+    fc_mean = None
+    if final and plans:
+        input_size = INPUT_SIZE.get(freq)
+        recent = totals.groupby("unique_id").tail(input_size) if input_size else totals
+        frames = []
+        for gid, plan in plans.items():
+            sub = recent[recent["unique_id"] == gid]
+            names = plan.candidates.stats_names
+            sf = StatsForecast(models=build_models(plan.candidates, freq, horizon), freq=sf_freq(freq, sub))
+            frames.append(
+                to_long(sf.forecast(df=sub, h=horizon, level=[level]), names, level, ["unique_id", "ds"])
+            )
+        if with_prophet:
+            frames.append(run.forecast([p.unique_id for p in with_prophet]).assign(model="Prophet"))
+        fc_mean = _mean_of_challengers(pd.concat(frames, ignore_index=True), ["unique_id", "ds"])
+    return GroupForecasts(groups, totals, plans, cv_mean, fc_mean)
+
+
+def _share(y: np.ndarray, total: np.ndarray) -> float:
+    denom = float(total.sum())
+    return float(y.sum()) / denom if denom > 0 else 0.0
+
+
+def topdown_cv(df: pd.DataFrame, plans: dict, gf: GroupForecasts, freq: str) -> pd.DataFrame:
+    """TopDown's backtest rows (``unique_id, ds, cutoff, y, model, yhat, yhat_lower, yhat_upper``) for the
+    members whose cut-offs and horizon equal their group's."""
+    w = SHARE_WINDOW[freq]
+    totals = {gid: g.set_index("ds")["y"] for gid, g in gf.totals.groupby("unique_id")}
+    group_cv = {gid: g for gid, g in gf.cv.groupby("unique_id")} if len(gf.cv) else {}
+    rows = []
+    for uid, g in df[df["unique_id"].isin(gf.groups.keys())].groupby("unique_id", sort=True):
+        gid, plan = gf.groups[uid], plans.get(uid)
+        gplan = gf.plans.get(gid)
+        if plan is None or gplan is None or gid not in group_cv:
+            continue
+        if plan.cutoffs != gplan.cutoffs or plan.horizon != gplan.horizon:
+            continue
+        y = g.set_index("ds")["y"].reindex(totals[gid].index, fill_value=0.0)
+        for cut, fc in group_cv[gid].groupby("cutoff"):
+            share = _share(y.loc[:cut].to_numpy()[-w:], totals[gid].loc[:cut].to_numpy()[-w:])
+            part = fc[["ds", "cutoff", *_BANDS]].copy()
+            part[_BANDS] = part[_BANDS].to_numpy() * share
+            part["unique_id"] = uid
+            part["y"] = y.reindex(part["ds"]).to_numpy()
+            rows.append(part)
+    cols = ["unique_id", "ds", "cutoff", "y", "model", *_BANDS]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(rows, ignore_index=True).assign(model=TOPDOWN)[cols]
+
+
+def topdown_forecast(df: pd.DataFrame, ids: list[str], gf: GroupForecasts, freq: str) -> pd.DataFrame:
+    """Final TopDown forecast of ``ids``: share over the last ``SHARE_WINDOW`` periods × group forecast;
+    intervals left NaN (the caller applies the RMSE band)."""
+    w = SHARE_WINDOW[freq]
+    totals = {gid: g.set_index("ds")["y"] for gid, g in gf.totals.groupby("unique_id")}
+    final = {gid: g for gid, g in gf.final.groupby("unique_id")}
+    frames = []
+    for uid, g in df[df["unique_id"].isin(ids)].groupby("unique_id", sort=True):
+        gid = gf.groups[uid]
+        y = g.set_index("ds")["y"].reindex(totals[gid].index, fill_value=0.0)
+        share = _share(y.to_numpy()[-w:], totals[gid].to_numpy()[-w:])
+        fc = final[gid]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "unique_id": uid,
+                    "ds": fc["ds"].to_numpy(),
+                    "yhat": fc["yhat"].to_numpy() * share,
+                    "yhat_lower": np.nan,
+                    "yhat_upper": np.nan,
+                    "model": TOPDOWN,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
