@@ -83,7 +83,8 @@ def run_groups(
     """Backtest (and with ``final``, forecast) every group total; ``df`` is the prepared member frame."""
     from forecasting.backtest import cross_validate, plan_series, sf_freq, to_long
 
-    groups = {str(k): str(v) for k, v in groups.items() if str(k) in set(df["unique_id"])}
+    present = set(df["unique_id"].unique())
+    groups = {str(k): str(v) for k, v in groups.items() if str(k) in present}
     totals = group_totals(df, groups, freq)
     gids = sorted(totals["unique_id"].unique()) if len(totals) else []
     plans = plan_series(totals, horizon, freq, n_windows, prophet, prophet_ids=gids) if gids else {}
@@ -100,7 +101,7 @@ def run_groups(
             final_horizon=horizon if final else 0,
         )
     cv = (
-        cross_validate(totals, horizon, freq, n_windows, level, n_jobs, plans=plans, prophet_run=run)
+        cross_validate(totals, horizon, freq, n_windows, level, 1, plans=plans, prophet_run=run)
         if plans
         else pd.DataFrame(columns=["unique_id", "ds", "cutoff", "model", *_BANDS])
     )
@@ -128,32 +129,53 @@ def _share(y: np.ndarray, total: np.ndarray) -> float:
     return float(y.sum()) / denom if denom > 0 else 0.0
 
 
+def _shares(df: pd.DataFrame, gf: GroupForecasts, uids: list[str], cutoffs: list, w: int) -> pd.DataFrame:
+    """``unique_id, cutoff, share``: Σ y_i / Σ G over the last ``w`` periods up to each cut-off."""
+    frames = []
+    members = df[df["unique_id"].isin(uids)]
+    for gid, total in gf.totals.groupby("unique_id"):
+        ids = [u for u in uids if gf.groups[u] == gid]
+        if not ids:
+            continue
+        index = pd.DatetimeIndex(total["ds"])
+        wide = members[members["unique_id"].isin(ids)].pivot(index="ds", columns="unique_id", values="y")
+        wide = wide.reindex(index, fill_value=0.0).fillna(0.0)
+        cs = np.vstack([np.zeros((1, wide.shape[1])), np.cumsum(wide.to_numpy(), axis=0)])
+        ct = np.concatenate([[0.0], np.cumsum(total["y"].to_numpy())])
+        for cut in cutoffs:
+            pos = int(index.searchsorted(cut, side="right"))  # periods up to and including the cut-off
+            lo = max(0, pos - w)
+            denom = ct[pos] - ct[lo]
+            share = (cs[pos] - cs[lo]) / denom if denom > 0 else np.zeros(len(wide.columns))
+            frames.append(pd.DataFrame({"unique_id": wide.columns, "cutoff": cut, "share": share}))
+    return (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["unique_id", "cutoff", "share"])
+    )
+
+
 def topdown_cv(df: pd.DataFrame, plans: dict, gf: GroupForecasts, freq: str) -> pd.DataFrame:
     """TopDown's backtest rows (``unique_id, ds, cutoff, y, model, yhat, yhat_lower, yhat_upper``) for the
     members whose cut-offs and horizon equal their group's."""
-    w = SHARE_WINDOW[freq]
-    totals = {gid: g.set_index("ds")["y"] for gid, g in gf.totals.groupby("unique_id")}
-    group_cv = {gid: g for gid, g in gf.cv.groupby("unique_id")} if len(gf.cv) else {}
-    rows = []
-    for uid, g in df[df["unique_id"].isin(gf.groups.keys())].groupby("unique_id", sort=True):
-        gid, plan = gf.groups[uid], plans.get(uid)
-        gplan = gf.plans.get(gid)
-        if plan is None or gplan is None or gid not in group_cv:
-            continue
-        if plan.cutoffs != gplan.cutoffs or plan.horizon != gplan.horizon:
-            continue
-        y = g.set_index("ds")["y"].reindex(totals[gid].index, fill_value=0.0)
-        for cut, fc in group_cv[gid].groupby("cutoff"):
-            share = _share(y.loc[:cut].to_numpy()[-w:], totals[gid].loc[:cut].to_numpy()[-w:])
-            part = fc[["ds", "cutoff", *_BANDS]].copy()
-            part[_BANDS] = part[_BANDS].to_numpy() * share
-            part["unique_id"] = uid
-            part["y"] = y.reindex(part["ds"]).to_numpy()
-            rows.append(part)
     cols = ["unique_id", "ds", "cutoff", "y", "model", *_BANDS]
-    if not rows:
+    eligible = [
+        uid
+        for uid, gid in gf.groups.items()
+        if uid in plans
+        and gid in gf.plans
+        and plans[uid].cutoffs == gf.plans[gid].cutoffs
+        and plans[uid].horizon == gf.plans[gid].horizon
+    ]
+    if not eligible or gf.cv.empty:
         return pd.DataFrame(columns=cols)
-    return pd.concat(rows, ignore_index=True).assign(model=TOPDOWN)[cols]
+    cutoffs = sorted({c for uid in eligible for c in plans[uid].cutoffs})
+    shares = _shares(df, gf, eligible, cutoffs, SHARE_WINDOW[freq])
+    shares["group"] = shares["unique_id"].map(gf.groups)
+    out = shares.merge(gf.cv.rename(columns={"unique_id": "group"}), on=["group", "cutoff"])
+    out[_BANDS] = out[_BANDS].to_numpy() * out[["share"]].to_numpy()
+    out = out.merge(df[["unique_id", "ds", "y"]], on=["unique_id", "ds"], how="left")
+    return out.assign(model=TOPDOWN)[cols]
 
 
 def topdown_forecast(df: pd.DataFrame, ids: list[str], gf: GroupForecasts, freq: str) -> pd.DataFrame:
