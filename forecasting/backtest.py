@@ -286,7 +286,7 @@ def _undefined(w: object) -> bool:
     return w is None or (isinstance(w, float) and math.isnan(w))
 
 
-def _key(row: pd.Series) -> tuple[float, float, int]:
+def _key(row: dict) -> tuple[float, float, int]:
     w = row["wape"]
     primary = math.inf if _undefined(w) else round(w, 9)
     return (primary, row["mae"] if _undefined(w) else 0.0, COMPLEXITY[row["model"]])
@@ -303,9 +303,10 @@ def _choose(
     """(champion row index, default row index) per series by steps 1–3 of the champion rule."""
     per_window, pooled = None, {}
     if windows is not None and len(windows):
-        per_window = windows.pivot_table(
+        pivot = windows.pivot_table(
             index=["unique_id", "cutoff"], columns="model", values="abs_err", aggfunc="sum"
         )
+        per_window = {uid: w.droplevel(0) for uid, w in pivot.groupby(level=0)}
         totals = windows.groupby(["unique_id", "model"])["abs_err"].sum().unstack()
         classes = _classes(scores)
         for members, uids in classes.groupby(classes).groups.items():
@@ -314,33 +315,35 @@ def _choose(
                 sums = totals.loc[totals.index.intersection(uids), bases].sum()
                 pooled[members] = min(bases, key=lambda m: (round(float(sums[m]), 9), COMPLEXITY[m]))
 
-    def beats(uid: str, rc: pd.Series, rd: pd.Series) -> bool:
+    rows = scores[["wape", "mae", "model"]].to_dict("index")
+
+    def beats(uid: str, rc: dict, rd: dict) -> bool:
         metric = "mae" if _undefined(rd["wape"]) or _undefined(rc["wape"]) else "wape"
         if not rc[metric] < (1 - margin) * rd[metric]:
             return False
-        if per_window is None or uid not in per_window.index.get_level_values(0):
+        if per_window is None or uid not in per_window:
             return True
-        w = per_window.loc[uid][[rd["model"], rc["model"]]].dropna()
+        w = per_window[uid][[rd["model"], rc["model"]]].dropna()
         return 2 * int((w[rc["model"]] < w[rd["model"]]).sum()) > len(w)
 
     champion, default = {}, {}
     for uid, g in scores.groupby("unique_id"):
         is_base = g["model"].isin(BASELINES)
-        best = min(g.index, key=lambda i: _key(scores.loc[i]))
+        best = min(g.index, key=lambda i: _key(rows[i]))
         d = best
         if is_base.any() and len(g) > 1:
             members = tuple(sorted(g["model"]))
             if members in pooled:
                 d = g.index[g["model"] == pooled[members]][0]
             else:
-                d = min(g.index[is_base], key=lambda i: _key(scores.loc[i]))
+                d = min(g.index[is_base], key=lambda i: _key(rows[i]))
             best = d
             # The best challenger first, then the best other baseline: each must beat the default.
             for pool in (g.index[~is_base], g.index[is_base].drop(d)):
                 if len(pool) == 0:
                     continue
-                c = min(pool, key=lambda i: _key(scores.loc[i]))
-                if beats(uid, scores.loc[c], scores.loc[d]):
+                c = min(pool, key=lambda i: _key(rows[i]))
+                if beats(uid, rows[c], rows[d]):
                     best = c
                     break
         champion[uid], default[uid] = best, d
