@@ -8,24 +8,21 @@ statsforecast models see at most ``models.INPUT_SIZE`` recent points per fit, Pr
 MASE is scaled by the in-sample seasonal-naive MAE of the history before the first cut-off, so every model of
 a series shares one scale.
 
-Champion rule (``pick_champions``). A default model is the champion unless another candidate earns its place:
+Champion rule (``pick_champions``). The series' best baseline is the default; a challenger must earn
+its place:
 
-1. the default d is a baseline (``models.BASELINES``): the one with the lowest absolute backtest error
-   summed over all series that share the series' candidate set (its class, e.g. all intermittent daily
-   series), ties to the simpler model (``models.COMPLEXITY``). Without per-window errors, the series' own
-   best baseline (lowest WAPE);
-2. the best other candidate c (lowest pooled WAPE of the series, ties to 1e-9 to the simpler model; MAE
-   when all backtest actuals are zero, WAPE undefined) is the champion only if it beats d by a margin,
-   WAPE_c < (1 − ``CHALLENGER_MARGIN``)·WAPE_d (2 %), AND has the lower absolute error in a strict
-   majority of the backtest windows (3 of 4; 2 of 3);
-3. otherwise d is the champion.
+1. the best baseline b (``models.BASELINES``) and the best challenger c (every other candidate) are the
+   ones with the lowest pooled WAPE of the series (ties to 1e-9 to the simpler model, ``models.COMPLEXITY``;
+   when all backtest actuals are zero, WAPE is undefined and MAE takes its place);
+2. c is the champion only if it beats b by a margin, WAPE_c < (1 − ``CHALLENGER_MARGIN``)·WAPE_b (2 %),
+   AND has the lower absolute error in a strict majority of the backtest windows (3 of 4; 2 of 3);
+3. otherwise b is the champion. So in the backtest the champion is never worse than any baseline.
 
 Why: the plain minimum over candidates is a minimum of noisy scores, biased low, and on short or sparse
 series it picks noise. On the demo company (908 intermittent daily series) the plain minimum lost out of
 sample to always using WindowAverage (value-weighted WAPE 1.464 vs 1.391, ``forecasting.holdout``); on
-Prophet's Peyton Manning series it picked Theta for a 1e-6 WAPE edge and lost the held-out month. Choosing
-the default baseline per class pools the evidence of hundreds of series instead of three windows of one,
-and a model that wins by a margin and consistently across windows is far less likely to be a lucky draw.
+Prophet's Peyton Manning series it picked Theta for a 1e-6 WAPE edge and lost the held-out month. A model
+that wins by a margin and consistently across windows is far less likely to be a lucky draw.
 The window test needs the per-window errors (``window_errors``); without them only the margin applies.
 """
 
@@ -292,28 +289,16 @@ def _key(row: dict) -> tuple[float, float, int]:
     return (primary, row["mae"] if _undefined(w) else 0.0, COMPLEXITY[row["model"]])
 
 
-def _classes(scores: pd.DataFrame) -> pd.Series:
-    """The class of each series: its candidate set (the sorted model names it was scored with)."""
-    return scores.groupby("unique_id")["model"].agg(lambda m: tuple(sorted(m)))
-
-
 def _choose(
     scores: pd.DataFrame, windows: pd.DataFrame | None, margin: float
 ) -> tuple[dict[str, object], dict[str, object]]:
     """(champion row index, default row index) per series by steps 1–3 of the champion rule."""
-    per_window, pooled = None, {}
+    per_window = None
     if windows is not None and len(windows):
         pivot = windows.pivot_table(
             index=["unique_id", "cutoff"], columns="model", values="abs_err", aggfunc="sum"
         )
         per_window = {uid: w.droplevel(0) for uid, w in pivot.groupby(level=0)}
-        totals = windows.groupby(["unique_id", "model"])["abs_err"].sum().unstack()
-        classes = _classes(scores)
-        for members, uids in classes.groupby(classes).groups.items():
-            bases = [m for m in members if m in BASELINES and m in totals.columns]
-            if bases:
-                sums = totals.loc[totals.index.intersection(uids), bases].sum()
-                pooled[members] = min(bases, key=lambda m: (round(float(sums[m]), 9), COMPLEXITY[m]))
 
     rows = scores[["wape", "mae", "model"]].to_dict("index")
 
@@ -331,21 +316,10 @@ def _choose(
         is_base = g["model"].isin(BASELINES)
         best = min(g.index, key=lambda i: _key(rows[i]))
         d = best
-        if is_base.any() and len(g) > 1:
-            members = tuple(sorted(g["model"]))
-            if members in pooled:
-                d = g.index[g["model"] == pooled[members]][0]
-            else:
-                d = min(g.index[is_base], key=lambda i: _key(rows[i]))
-            best = d
-            # The best challenger first, then the best other baseline: each must beat the default.
-            for pool in (g.index[~is_base], g.index[is_base].drop(d)):
-                if len(pool) == 0:
-                    continue
-                c = min(pool, key=lambda i: _key(rows[i]))
-                if beats(uid, rows[c], rows[d]):
-                    best = c
-                    break
+        if is_base.any() and (~is_base).any():
+            d = min(g.index[is_base], key=lambda i: _key(rows[i]))
+            c = min(g.index[~is_base], key=lambda i: _key(rows[i]))
+            best = c if beats(uid, rows[c], rows[d]) else d
         champion[uid], default[uid] = best, d
     return champion, default
 
@@ -356,7 +330,7 @@ def pick_champions(
     """Add ``is_champion`` by the champion rule of the module docstring.
 
     ``scores``: one row per series and model with ``wape`` and ``mae``; ``windows``: ``window_errors`` of
-    the same backtest (None: the default is each series' own best baseline and only the margin applies).
+    the same backtest (None: only the margin applies).
     """
     flat = scores.reset_index(drop=True)
     champion, _ = _choose(flat, windows, margin)

@@ -95,13 +95,3 @@ def test_the_best_baseline_is_the_default_champion():
     assert _champion_of(
         {"SeasonalNaive": [6, 6, 6, 6], "WindowAverage": [5, 5, 5, 5], "TSB": [7, 7, 7, 7]}
     ) == ("WindowAverage")
-
-
-def test_the_default_baseline_is_pooled_over_the_series_of_a_class():
-    # B alone is 1 % better with SeasonalNaive (inside the margin); pooled over A and B WindowAverage is the
-    # class default, so B keeps WindowAverage.
-    sa, wa = _scores_and_windows({"SeasonalNaive": [5, 5, 5, 5], "WindowAverage": [2, 2, 2, 2]})
-    sb, wb = _scores_and_windows({"SeasonalNaive": [5, 5, 5, 5], "WindowAverage": [5.05, 5.05, 5.05, 5.05]})
-    sb["unique_id"], wb["unique_id"] = "B", "B"
-    picked = pick_champions(pd.concat([sa, sb]), pd.concat([wa, wb]))
-    assert set(picked.loc[picked["is_champion"], "model"]) == {"WindowAverage"}
