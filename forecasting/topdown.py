@@ -23,7 +23,7 @@ TopDown is a challenger: it has to pass the champion rule (``backtest.pick_champ
 Measured on the demo company (908 intermittent daily SKU × channel series, groups = the 5 channels; model
 chosen on the first backtest windows, value-weighted WAPE Σ price·|err| ÷ Σ price·y on the next one):
 always TopDown 1.563 (window 4) / 1.695 (window 3) against WindowAverage's 1.391 / 1.382, and adding it
-to the candidates made the champions worse (1.395 → 1.404; 1.371 → 1.379). The share-scaled group
+to the candidates made the champions worse (1.398 → 1.407; 1.375 → 1.379). The share-scaled group
 forecast is a smooth mean; under absolute error an intermittent series is better served by lower forecasts
 (WindowAverage is biased −45 % in value, TopDown −25 %). So the pipeline does not pass ``groups``; the
 option stays for aggregate-level use and other data.
