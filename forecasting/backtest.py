@@ -6,24 +6,40 @@ model we report WAPE, MASE, bias, interval coverage, MAE and RMSE pooled over al
 statsforecast models see at most ``models.INPUT_SIZE`` recent points per fit, Prophet the last
 ``prophet_model.FIT_DAYS``.
 MASE is scaled by the in-sample seasonal-naive MAE of the history before the first cut-off, so every model of
-a series shares one scale. The champion of a series is the model with the lowest WAPE; ties (to 1e-9) go to
-the simpler model (``models.COMPLEXITY``); when all backtest actuals are zero (WAPE undefined) the lowest
-MAE wins.
+a series shares one scale.
+
+Champion rule (``pick_champions``). The series' best baseline is the default; a challenger must earn
+its place:
+
+1. the best baseline b (``models.BASELINES``) and the best challenger c (every other candidate) are the
+   ones with the lowest pooled WAPE of the series (ties to 1e-9 to the simpler model, ``models.COMPLEXITY``;
+   when all backtest actuals are zero, WAPE is undefined and MAE takes its place);
+2. c is the champion only if it beats b by a margin, WAPE_c < (1 − ``CHALLENGER_MARGIN``)·WAPE_b (2 %),
+   AND has the lower absolute error in a strict majority of the backtest windows (3 of 4; 2 of 3);
+3. otherwise b is the champion. So in the backtest the champion is never worse than any baseline.
+
+Why: the plain minimum over candidates is a minimum of noisy scores, biased low, and on short or sparse
+series it picks noise. On the demo company (908 intermittent daily series) the plain minimum lost out of
+sample to always using WindowAverage (value-weighted WAPE 1.464 vs 1.391, ``forecasting.holdout``); on
+Prophet's Peyton Manning series it picked Theta for a 1e-6 WAPE edge and lost the held-out month. A model
+that wins by a margin and consistently across windows is far less likely to be a lucky draw.
+The window test needs the per-window errors (``window_errors``); without them only the margin applies.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from statsforecast import StatsForecast
 
-from forecasting import metrics, prophet_model
+from forecasting import metrics, prophet_model, topdown
 from forecasting.calendar import calendar_signal, prophet_holidays
 from forecasting.models import (
+    BASELINES,
     COMPLEXITY,
     CONFORMAL_WINDOWS,
     INPUT_SIZE,
@@ -40,6 +56,7 @@ from forecasting.models import (
 
 N_WINDOWS = 4
 LEVEL = 80
+CHALLENGER_MARGIN = 0.02
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
@@ -148,17 +165,23 @@ def cross_validate(
     prophet_ids: Collection[str] = (),
     plans: dict[str, SeriesPlan] | None = None,
     prophet_run: prophet_model.ProphetRun | None = None,
+    groups: Mapping[str, str] | None = None,
+    group_forecasts: topdown.GroupForecasts | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin forecasts, long: ``unique_id, ds, cutoff, y, model, yhat, yhat_lower, yhat_upper``.
 
     Only backtestable series are included (see ``backtest_horizon``). The Prophet fits are started first in
     their own process pool and collected after the statsforecast models, so both keep the cores busy;
     ``prophet_run`` passes in a run the caller already started (e.g. one that also does the final fits).
+    ``groups`` (unique_id → group name) adds the ``TopDown`` candidate (``forecasting.topdown``) for the
+    grouped series; ``group_forecasts`` passes in the groups' run the caller already made.
     """
     df = prepare(df)
     check_regular(df, freq)
     if plans is None:
         plans = plan_series(df, horizon, freq, n_windows, prophet, prophet_ids)
+    if group_forecasts is None and groups:
+        group_forecasts = topdown.run_groups(df, groups, horizon, freq, n_windows, level, n_jobs, prophet)
     with_prophet = [p for p in plans.values() if "Prophet" in p.candidates.names]
     run = prophet_run
     if run is None and with_prophet:  # started first: it runs in its pool while statsforecast runs here
@@ -198,6 +221,10 @@ def cross_validate(
         cv = run.cross_validation()
         cv = cv[cv["unique_id"].isin([p.unique_id for p in with_prophet])]
         frames.append(cv.assign(model="Prophet")[keep + ["model", "yhat", "yhat_lower", "yhat_upper"]])
+    if group_forecasts is not None:
+        td = topdown.topdown_cv(df, plans, group_forecasts, freq)
+        if len(td):
+            frames.append(td)
     cols = ["unique_id", "ds", "cutoff", "y", "model", "yhat", "yhat_lower", "yhat_upper"]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
 
@@ -244,20 +271,71 @@ def score(cv: pd.DataFrame, history: pd.DataFrame, freq: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def pick_champions(scores: pd.DataFrame) -> pd.DataFrame:
-    """Add ``is_champion``: lowest WAPE per series, ties to the simpler model, MAE when WAPE is undefined."""
+def window_errors(cv: pd.DataFrame) -> pd.DataFrame:
+    """Per series, model and backtest window (cut-off): ``abs_err`` = Σ|y − ŷ|, ``abs_y`` = Σ|y|, ``n``."""
+    frame = cv.assign(abs_err=(cv["y"] - cv["yhat"]).abs(), abs_y=cv["y"].abs())
+    return frame.groupby(["unique_id", "model", "cutoff"], as_index=False).agg(
+        abs_err=("abs_err", "sum"), abs_y=("abs_y", "sum"), n=("abs_err", "size")
+    )
 
-    def key(row: pd.Series) -> tuple[float, float, int]:
-        w = row["wape"]
-        undefined = w is None or (isinstance(w, float) and math.isnan(w))
-        primary = math.inf if undefined else round(w, 9)
-        return (primary, row["mae"] if undefined else 0.0, COMPLEXITY[row["model"]])
 
+def _undefined(w: object) -> bool:
+    return w is None or (isinstance(w, float) and math.isnan(w))
+
+
+def _key(row: dict) -> tuple[float, float, int]:
+    w = row["wape"]
+    primary = math.inf if _undefined(w) else round(w, 9)
+    return (primary, row["mae"] if _undefined(w) else 0.0, COMPLEXITY[row["model"]])
+
+
+def _choose(
+    scores: pd.DataFrame, windows: pd.DataFrame | None, margin: float
+) -> tuple[dict[str, object], dict[str, object]]:
+    """(champion row index, default row index) per series by steps 1–3 of the champion rule."""
+    per_window = None
+    if windows is not None and len(windows):
+        pivot = windows.pivot_table(
+            index=["unique_id", "cutoff"], columns="model", values="abs_err", aggfunc="sum"
+        )
+        per_window = {uid: w.droplevel(0) for uid, w in pivot.groupby(level=0)}
+
+    rows = scores[["wape", "mae", "model"]].to_dict("index")
+
+    def beats(uid: str, rc: dict, rd: dict) -> bool:
+        metric = "mae" if _undefined(rd["wape"]) or _undefined(rc["wape"]) else "wape"
+        if not rc[metric] < (1 - margin) * rd[metric]:
+            return False
+        if per_window is None or uid not in per_window:
+            return True
+        w = per_window[uid][[rd["model"], rc["model"]]].dropna()
+        return 2 * int((w[rc["model"]] < w[rd["model"]]).sum()) > len(w)
+
+    champion, default = {}, {}
+    for uid, g in scores.groupby("unique_id"):
+        is_base = g["model"].isin(BASELINES)
+        best = min(g.index, key=lambda i: _key(rows[i]))
+        d = best
+        if is_base.any() and (~is_base).any():
+            d = min(g.index[is_base], key=lambda i: _key(rows[i]))
+            c = min(g.index[~is_base], key=lambda i: _key(rows[i]))
+            best = c if beats(uid, rows[c], rows[d]) else d
+        champion[uid], default[uid] = best, d
+    return champion, default
+
+
+def pick_champions(
+    scores: pd.DataFrame, windows: pd.DataFrame | None = None, margin: float = CHALLENGER_MARGIN
+) -> pd.DataFrame:
+    """Add ``is_champion`` by the champion rule of the module docstring.
+
+    ``scores``: one row per series and model with ``wape`` and ``mae``; ``windows``: ``window_errors`` of
+    the same backtest (None: only the margin applies).
+    """
+    flat = scores.reset_index(drop=True)
+    champion, _ = _choose(flat, windows, margin)
     out = scores.copy()
-    out["is_champion"] = False
-    for _, g in out.groupby("unique_id"):
-        best = min(g.index, key=lambda i: key(out.loc[i]))
-        out.loc[best, "is_champion"] = True
+    out["is_champion"] = flat.index.isin(list(champion.values()))
     return out
 
 
@@ -287,6 +365,8 @@ def run_backtest(
     prophet_ids: Collection[str] = (),
     plans: dict[str, SeriesPlan] | None = None,
     prophet_run: prophet_model.ProphetRun | None = None,
+    groups: Mapping[str, str] | None = None,
+    group_forecasts: topdown.GroupForecasts | None = None,
 ) -> pd.DataFrame:
     """Backtest every candidate and return the scores with the champion flagged."""
     cv = cross_validate(
@@ -300,10 +380,12 @@ def run_backtest(
         prophet_ids=prophet_ids,
         plans=plans,
         prophet_run=prophet_run,
+        groups=groups,
+        group_forecasts=group_forecasts,
     )
     if cv.empty:
         return pd.DataFrame(columns=SCORE_COLUMNS)
-    return pick_champions(score(cv, df, freq))[SCORE_COLUMNS]
+    return pick_champions(score(cv, df, freq), window_errors(cv))[SCORE_COLUMNS]
 
 
 def sf_freq(freq: str, df: pd.DataFrame) -> str:

@@ -2,8 +2,9 @@
 
 Choosing each series' champion on the backtest it is then scored on flatters it: the minimum of several
 noisy scores is biased low, so "champion WAPE ≤ best baseline WAPE" on that backtest holds by construction.
-This check chooses each series' model on every cut-off but the last (same rule as the champion: lowest
-WAPE, ties to the simpler model, MAE when WAPE is undefined) and scores the chosen model and every baseline
+This check chooses each series' model on every cut-off but the last (same rule as the champion,
+``backtest.pick_champions``: the best baseline unless a challenger beats it by a margin and in a majority of
+windows) and scores the chosen model and every baseline
 on the last cut-off's window, which played no part in the choice:
 
     WAPE_f = Σᵢ pᵢ·Σₜ|yᵢₜ − ŷᵢₜ| ÷ Σᵢ pᵢ·Σₜ|yᵢₜ|     (t over the last window)
@@ -18,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecasting.backtest import pick_champions
+from forecasting.backtest import pick_champions, window_errors
 from forecasting.models import BASELINES
 
 
@@ -41,7 +42,7 @@ def holdout_selection(cv: pd.DataFrame) -> pd.DataFrame:
     """
     last_cut = cv.groupby("unique_id")["cutoff"].transform("max")
     earlier, last = cv[cv["cutoff"] < last_cut], cv[cv["cutoff"] == last_cut]
-    chosen = pick_champions(_errors(earlier))
+    chosen = pick_champions(_errors(earlier), window_errors(earlier))
     selected = chosen.loc[chosen["is_champion"]].set_index("unique_id")["model"]
     scores = _errors(last).pivot(index="unique_id", columns="model", values="wape")
     out = pd.DataFrame({"selected": selected}).join(scores, how="inner")

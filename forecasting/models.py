@@ -13,6 +13,9 @@ Which models compete for a series depends on its history, measured on the shorte
   Measured on two years of daily smooth series (h = 28, 4 origins): the full AutoETS search cost 1.5 s per
   series for WAPE 0.180; ETS(A,N,A) + Theta cost ≈ 0.05 s for WAPE 0.164/0.161. Weekly/monthly/quarterly
   series are short, so they keep the full AutoETS search (seasonal when the slice holds two seasons).
+- ``TopDown`` (``forecasting.topdown``), only when the caller passes ``groups`` (unique_id → group name):
+  the group total's forecast × the series' share of the group over its last 8 weeks. Off by default: on
+  the demo company it lost out of sample (see ``forecasting.topdown``).
 - ``Prophet`` (see ``forecasting.prophet_model``) with the shipped holiday table, weekly + yearly
   seasonality and 10 trend changepoints, fitted on the last ``prophet_model.FIT_DAYS`` (548) days.
 
@@ -82,11 +85,12 @@ COMPLEXITY = {
     "Theta": 4,
     "AutoETS": 5,
     "Prophet": 6,
+    "TopDown": 7,
 }
 BASELINES = ("SeasonalNaive", "Naive", "WindowAverage")
 INTERMITTENT_MODELS = ("CrostonSBA", "TSB")
 CONFORMAL_MODELS = ("WindowAverage", "CrostonSBA", "TSB")
-STATS_MODELS = tuple(name for name in COMPLEXITY if name != "Prophet")
+STATS_MODELS = tuple(name for name in COMPLEXITY if name not in ("Prophet", "TopDown"))
 
 
 def season_length(freq: str) -> int:

@@ -11,13 +11,13 @@ negative), and bounds are widened if needed so that ``yhat_lower ≤ yhat ≤ yh
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from statistics import NormalDist
 
 import pandas as pd
 from statsforecast import StatsForecast
 
-from forecasting import prophet_model
+from forecasting import prophet_model, topdown
 from forecasting.backtest import (
     LEVEL,
     N_WINDOWS,
@@ -52,6 +52,7 @@ def forecast_with_champions(
     *,
     prophet: str = "auto",
     prophet_ids: Collection[str] = (),
+    groups: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Forecast ``horizon`` periods per series with its backtest champion.
 
@@ -59,7 +60,9 @@ def forecast_with_champions(
     ``unique_id, ds, yhat, yhat_lower, yhat_upper, model``; ``scores_df`` has one row per series and candidate
     with ``wape, mase, bias, coverage, mae, rmse, n_points, is_champion``. ``n_jobs=-1`` uses all cores.
     ``prophet`` ("auto", "all", "off") and ``prophet_ids`` (series always offered Prophet when eligible)
-    steer the Prophet policy described in ``forecasting.models``.
+    steer the Prophet policy described in ``forecasting.models``. ``groups`` (unique_id → group name, e.g.
+    the sales channel) offers the grouped series the ``TopDown`` candidate (``forecasting.topdown``: the
+    group total's forecast × the series' recent share); None (the default) offers no TopDown.
     """
     if horizon < 1:
         raise ValueError("horizon must be >= 1")
@@ -67,6 +70,11 @@ def forecast_with_champions(
     df = prepare(df)
     check_regular(df, freq)
     plans = plan_series(df, horizon, freq, n_windows, prophet, prophet_ids)
+    gf = (
+        topdown.run_groups(df, groups, horizon, freq, n_windows, level, n_jobs, prophet, final=True)
+        if groups
+        else None
+    )
     # One Prophet task per candidate series does its backtest fits and, speculatively, its final fit (warm
     # started from the last cut-off); it runs in a pool while statsforecast runs here. The final fit is
     # wasted only where Prophet then loses the backtest.
@@ -83,7 +91,9 @@ def forecast_with_champions(
             final_horizon=horizon,
         )
     try:
-        scores = run_backtest(df, horizon, freq, n_windows, level, n_jobs, plans=plans, prophet_run=run)
+        scores = run_backtest(
+            df, horizon, freq, n_windows, level, n_jobs, plans=plans, prophet_run=run, group_forecasts=gf
+        )
     except BaseException:
         if run is not None:
             run.cancel()
@@ -97,7 +107,7 @@ def forecast_with_champions(
     lengths = recent.groupby("unique_id")["y"].size()
     groups: dict[tuple[CandidateSet, bool], list[str]] = {}
     for uid, model in champion.items():
-        if model == "Prophet":
+        if model in ("Prophet", topdown.TOPDOWN):
             continue
         intervals = model not in CONFORMAL_MODELS or lengths[uid] >= CONFORMAL_WINDOWS * horizon + 1
         single = CandidateSet((model,), seasonal_ets=plans[uid].candidates.seasonal_ets)
@@ -107,6 +117,9 @@ def forecast_with_champions(
     prophet_ids_won = sorted(uid for uid, model in champion.items() if model == "Prophet")
     if prophet_ids_won:
         frames.append(run.forecast(prophet_ids_won).assign(model="Prophet"))
+    topdown_won = sorted(uid for uid, model in champion.items() if model == topdown.TOPDOWN)
+    if topdown_won:
+        frames.append(topdown.topdown_forecast(df, topdown_won, gf, freq))
     unscored = df[~df["unique_id"].isin(champion)]
     m = season_length(freq)
     for uid, g in unscored.groupby("unique_id", sort=True):
