@@ -82,10 +82,10 @@ def main() -> None:
     holdout = result["holdout_check"]
     baselines = {name: value for name, value in holdout.items() if name != "champion"}
     best = min(baselines, key=baselines.get)
-    verdict = "met" if holdout["champion"] <= baselines[best] else "NOT met"
+    gap = holdout["champion"] / baselines[best] - 1
     print("\nout of sample (daily; chosen on the first cut-offs, scored on the last 28 days):")
     print("  " + "  ".join(f"{name} {value:.3f}" for name, value in holdout.items()))
-    print(f"  champion {holdout['champion']:.3f} vs best baseline {best} {baselines[best]:.3f}: {verdict}")
+    print(f"  champion {holdout['champion']:.3f} vs best baseline {best} {baselines[best]:.3f} ({gap:+.1%})")
 
 
 if __name__ == "__main__":
