@@ -9,8 +9,9 @@ there.
 
 With a fork server, multiprocessing's resource tracker follows the pools' semaphores, and at exit it
 warns about semaphores that the pools had already released ("leaked semaphore objects", "No such file").
-They are not leaks; the tracker inherits this process's warning options, so ``safe_workers`` silences
-that one warning category of that one module before the tracker starts.
+They are not leaks; the tracker inherits this process's warning options when it starts, which can be
+early (dbt starts it), so importing this module, and ``orchestration.pipeline`` before it runs dbt,
+silence that one warning category of that one module.
 """
 
 from __future__ import annotations
@@ -24,14 +25,21 @@ TRACKER_WARNINGS = "ignore::UserWarning:multiprocessing.resource_tracker"
 PRELOAD = ["statsforecast", "prophet", "cmdstanpy", "forecasting.models", "forecasting.prophet_model"]
 
 
+def silence_tracker_warnings() -> None:
+    """Before the resource tracker starts (dbt starts it too, for its spawn-context locks)."""
+    if TRACKER_WARNINGS not in sys.warnoptions:
+        sys.warnoptions.append(TRACKER_WARNINGS)
+
+
+silence_tracker_warnings()
+
+
 @contextmanager
 def safe_workers(n_jobs: int = 2) -> Iterator[None]:
     """Make the fork server the default start method for the duration (nothing to do for one job)."""
     if n_jobs == 1:
         yield
         return
-    if TRACKER_WARNINGS not in sys.warnoptions:
-        sys.warnoptions.append(TRACKER_WARNINGS)
     previous = multiprocessing.get_start_method(allow_none=True)
     multiprocessing.set_forkserver_preload(PRELOAD)
     multiprocessing.set_start_method("forkserver", force=True)

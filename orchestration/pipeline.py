@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from forecasting.parallel import silence_tracker_warnings
 from orchestration.settings import OmniopsPaths, export_environment
 
 
@@ -88,6 +89,7 @@ def run_pipeline(paths: OmniopsPaths | None = None, echo: Callable[[str], None] 
         )
 
     echo("preparing dbt (parse)…")
+    silence_tracker_warnings()  # dbt starts multiprocessing's resource tracker; see forecasting/parallel.py
     prepare_dbt()
 
     from dagster import DagsterEventType, DagsterInstance
