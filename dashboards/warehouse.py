@@ -38,3 +38,12 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
     if version is None:
         raise FileNotFoundError(f"no published warehouse at {published_db_path()}: run `omniops run` first")
     return _cached_query(sql, tuple(params), str(published_db_path()), version)
+
+
+def table_exists(schema: str, table: str) -> bool:
+    """Whether a table is in the published warehouse (a page can explain what is missing)."""
+    found = query(
+        "select count(*) as n from information_schema.tables where table_schema = ? and table_name = ?",
+        (schema, table),
+    )
+    return bool(found["n"].iloc[0])

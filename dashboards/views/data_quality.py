@@ -11,17 +11,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboards.warehouse import query
+from dashboards.warehouse import query, table_exists
 
 st.title("Data quality")
-
-
-def table_exists(schema: str, table: str) -> bool:
-    found = query(
-        "select count(*) as n from information_schema.tables where table_schema = ? and table_name = ?",
-        (schema, table),
-    )
-    return bool(found["n"].iloc[0])
 
 
 def freshness() -> pd.DataFrame:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards.formatting import fmt_percent, is_missing
-from dashboards.warehouse import query
+from dashboards.warehouse import query, table_exists
 
 ALL = "All"
 # freq → (radio label, unit word, periods of actuals shown before the forecast, pandas frequency)
@@ -45,14 +45,6 @@ FORECAST_TABLES = (
 )
 
 st.title("Forecast & inventory")
-
-
-def table_exists(schema: str, table: str) -> bool:
-    found = query(
-        "select count(*) as n from information_schema.tables where table_schema = ? and table_name = ?",
-        (schema, table),
-    )
-    return bool(found["n"].iloc[0])
 
 
 def newest_as_of(table: str) -> date | None:
