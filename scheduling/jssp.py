@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 __all__ = ["JobShop", "JsspResult", "parse_jssp", "solve_jssp", "greedy_schedule", "check_schedule"]
 
@@ -144,7 +145,7 @@ def greedy_schedule(shop: JobShop) -> list[list[int]]:
 
 
 def _makespan(shop: JobShop, starts: list[list[int]]) -> int:
-    return max((s[-1] + ops[-1][1] for s, ops in zip(starts, shop.jobs) if ops), default=0)
+    return max((s[-1] + ops[-1][1] for s, ops in zip(starts, shop.jobs, strict=True) if ops), default=0)
 
 
 def check_schedule(shop: JobShop, starts: list[list[int]]) -> list[str]:
@@ -161,7 +162,7 @@ def check_schedule(shop: JobShop, starts: list[list[int]]) -> list[str]:
             by_machine.setdefault(m, []).append((s, s + d, j, k))
     for m, items in by_machine.items():
         items.sort()
-        for a, b in zip(items, items[1:]):
+        for a, b in pairwise(items):
             if a[1] > b[0] and a[1] > a[0] and b[1] > b[0]:
                 errors.append(f"machine {m}: job {a[2]} op {a[3]} overlaps job {b[2]} op {b[3]}")
     return errors

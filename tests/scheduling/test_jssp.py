@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def test_solve_ft06_optimal_and_valid(ft06):
             intervals.setdefault(m, []).append((starts[j][k], starts[j][k] + d))
     for items in intervals.values():
         items.sort()
-        for (_, end), (start, _) in zip(items, items[1:]):
+        for (_, end), (start, _) in pairwise(items):
             assert end <= start
     assert max(starts[j][-1] + ops[-1][1] for j, ops in enumerate(ft06.jobs)) == 55
     assert check_schedule(ft06, starts) == []
