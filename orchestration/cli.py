@@ -125,6 +125,35 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """Solve a job-shop instance file (standard format) and report makespan, bound and status."""
+    import json
+
+    from scheduling.jssp import parse_jssp, solve_jssp
+
+    try:
+        shop = parse_jssp(Path(args.jssp).read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"[omniops] bad job-shop file {args.jssp}: {exc}", file=sys.stderr, flush=True)
+        return 2
+    result = solve_jssp(shop, time_limit=args.time_limit)
+    if args.json:
+        record = {
+            "makespan": result.makespan,
+            "bound": result.bound,
+            "status": result.status,
+            "seconds": round(result.seconds, 3),
+        }
+        print(json.dumps(record), flush=True)
+    else:
+        gap = f", gap {result.gap:.1%}" if result.gap is not None else ""
+        _echo(
+            f"{shop.n_jobs}x{shop.n_machines} job shop: makespan {result.makespan}, bound {result.bound}, "
+            f"status {result.status}{gap} ({result.seconds:.2f}s)"
+        )
+    return 0 if result.makespan is not None else 1
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run a benchmark script of the source tree (``benchmarks/<what>_speed.py``) with its own options."""
     import runpy
@@ -176,6 +205,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print one JSON object per series: champion vs baselines"
     )
     fc.set_defaults(func=cmd_forecast)
+
+    sch = sub.add_parser("schedule", help="solve a job-shop instance (standard JSSP format) with CP-SAT")
+    sch.add_argument(
+        "--jssp", required=True, help="instance file: 'n_jobs n_machines', then machine/duration pairs"
+    )
+    sch.add_argument(
+        "--time-limit", type=float, default=10.0, help="solver time limit in seconds (default 10)"
+    )
+    sch.add_argument(
+        "--json", action="store_true", help="print one JSON object: makespan, bound, status, seconds"
+    )
+    sch.set_defaults(func=cmd_schedule)
 
     bench = sub.add_parser("bench", help="run a benchmark, e.g. `omniops bench forecast --series 300`")
     bench.add_argument("what", choices=["forecast"])
