@@ -209,36 +209,24 @@ def _dbt_keys(names: list[str]) -> list:
     return [get_asset_key_for_model([omniops_dbt_models], name) for name in names]
 
 
+FORECAST_OUTPUTS = {
+    "demand_forecast": "Newest reconciled forecast: 28 days, 12 weeks, 6 months per SKU × channel.",
+    "forecast_vintages": "Every run's forecast, one vintage per as_of × freq (a re-run replaces it).",
+    "forecast_accuracy_series": "Backtest score per series and candidate model, with its revenue weight.",
+    "forecast_accuracy_summary": "Revenue-weighted WAPE: champion vs baselines vs the sales team, with FVA.",
+}
+
+
 @multi_asset(
     specs=[
         AssetSpec(
-            "demand_forecast",
+            name,
             deps=_dbt_keys(FORECAST_INPUTS),
             group_name="forecast",
-            kinds={"python", "duckdb"},
-            description="Newest reconciled forecast: 28 days, 12 weeks, 6 months per SKU × channel.",
-        ),
-        AssetSpec(
-            "forecast_vintages",
-            deps=_dbt_keys(FORECAST_INPUTS),
-            group_name="forecast",
-            kinds={"duckdb"},
-            description="Every run's forecast, one vintage per as_of × freq (a re-run replaces it).",
-        ),
-        AssetSpec(
-            "forecast_accuracy_series",
-            deps=_dbt_keys(FORECAST_INPUTS),
-            group_name="forecast",
-            kinds={"duckdb"},
-            description="Backtest score per series and candidate model, with the series' revenue weight.",
-        ),
-        AssetSpec(
-            "forecast_accuracy_summary",
-            deps=_dbt_keys(FORECAST_INPUTS),
-            group_name="forecast",
-            kinds={"duckdb"},
-            description="Revenue-weighted WAPE: champion vs baselines vs the sales team, with FVA.",
-        ),
+            kinds={"python", "duckdb"} if name == "demand_forecast" else {"duckdb"},
+            description=description,
+        )
+        for name, description in FORECAST_OUTPUTS.items()
     ]
 )
 def demand_forecast_assets(
