@@ -25,6 +25,7 @@ navigation = st.navigation(
     [
         st.Page(PAGES / "overview.py", title="KPI overview", icon="📊", default=True),
         st.Page(PAGES / "forecast.py", title="Forecast & inventory", icon="📈"),
+        st.Page(PAGES / "production.py", title="Production", icon="🏭"),
         st.Page(PAGES / "data_quality.py", title="Data quality", icon="🧪"),
     ]
 )

@@ -8,6 +8,7 @@ from orchestration.assets.dbt import omniops_dbt_models
 from orchestration.assets.forecast import forecast_assets, forecast_checks
 from orchestration.assets.kpis import kpi_monthly
 from orchestration.assets.landing import landing_assets
+from orchestration.assets.production import production_assets, production_checks
 from orchestration.assets.publish import published_warehouse
 from orchestration.assets.quality_checks import quality_checks
 from orchestration.resources import build_resources
@@ -15,8 +16,15 @@ from orchestration.schedules import daily_schedule, everything_job
 from orchestration.sensors import landing_file_sensor
 
 defs = Definitions(
-    assets=[*landing_assets, omniops_dbt_models, kpi_monthly, *forecast_assets, published_warehouse],
-    asset_checks=[*quality_checks, *forecast_checks],
+    assets=[
+        *landing_assets,
+        omniops_dbt_models,
+        kpi_monthly,
+        *forecast_assets,
+        *production_assets,
+        published_warehouse,
+    ],
+    asset_checks=[*quality_checks, *forecast_checks, *production_checks],
     jobs=[everything_job],
     schedules=[daily_schedule],
     sensors=[landing_file_sensor],

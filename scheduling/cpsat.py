@@ -40,8 +40,11 @@ def solve(
     workers: int = 2,
     makespan_share: float = 0.2,
     method: str = "cpsat",
+    pinned: dict[OpKey, Assignment] | None = None,
+    seed: int = 0,
 ) -> Plan:
-    """Best plan found within ``time_limit`` seconds (see the module docstring)."""
+    """Best plan found within ``time_limit`` seconds (see the module docstring). ``pinned`` operations
+    keep the given machine and start but otherwise obey every rule (used by :func:`improve`)."""
     from ortools.sat.python import cp_model
 
     t0 = time.monotonic()
@@ -83,6 +86,8 @@ def solve(
                 model.Add(e == s + op.minutes)
                 for prev in waits:
                     model.Add(s >= prev)
+                if pinned and key in pinned:
+                    model.Add(s == pinned[key].start)
                 if len(op.machines) == 1:
                     per_machine[op.machines[0]].append(model.NewIntervalVar(s, op.minutes, e, f"iv_{name}"))
                     choice[key] = {}
@@ -90,6 +95,8 @@ def solve(
                     lits = {}
                     for m in op.machines:
                         lit = model.NewBoolVar(f"x_{name}_{m}")
+                        if pinned and key in pinned:
+                            model.Add(lit == int(m == pinned[key].machine))
                         per_machine[m].append(
                             model.NewOptionalIntervalVar(s, op.minutes, e, lit, f"iv_{name}_{m}")
                         )
@@ -126,6 +133,7 @@ def solve(
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = int(workers)
+    solver.parameters.random_seed = int(seed)
     solver.parameters.max_time_in_seconds = max(0.1, time_limit * (1.0 - makespan_share))
     code = solver.Solve(model)
     status = solver.StatusName(code)
@@ -157,7 +165,7 @@ def solve(
 
     # Solve 2: the makespan, weighted tardiness held at its best.
     left = time_limit - (time.monotonic() - t0)
-    if left > 0.2:
+    if makespan_share > 0 and left > 0.2:
         model.Add(wt <= objective)
         span = model.NewIntVar(0, horizon, "makespan")
         model.AddMaxEquality(span, [end[op.key] for op in ops] or [model.NewConstant(0)])

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dagster import AssetExecutionContext
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from orchestration.resources import dbt_project
 
@@ -26,3 +26,8 @@ class OmniopsDbtTranslator(DagsterDbtTranslator):
 )
 def omniops_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
+
+
+def dbt_keys(names: list[str]) -> list:
+    """Asset keys of dbt models and seeds by name, for the ``deps`` of Python assets downstream."""
+    return [get_asset_key_for_model([omniops_dbt_models], name) for name in names]

@@ -29,7 +29,6 @@ from dagster import (
     asset_check,
     multi_asset,
 )
-from dagster_dbt import get_asset_key_for_model
 
 from forecasting import horizons, vintages
 from forecasting.backtest import cross_validate
@@ -37,7 +36,7 @@ from forecasting.holdout import holdout_summary
 from forecasting.models import BASELINES
 from forecasting.parallel import safe_workers
 from forecasting.select import forecast_with_champions
-from orchestration.assets.dbt import omniops_dbt_models
+from orchestration.assets.dbt import dbt_keys
 from orchestration.planning import accuracy, demand_series
 from orchestration.planning import inventory_plan as planning
 from orchestration.planning.tables import (
@@ -205,10 +204,6 @@ def _fmt(wapes: dict[str, float]) -> str:
     return ", ".join(f"{name} {value:.3f}" for name, value in wapes.items())
 
 
-def _dbt_keys(names: list[str]) -> list:
-    return [get_asset_key_for_model([omniops_dbt_models], name) for name in names]
-
-
 FORECAST_OUTPUTS = {
     "demand_forecast": "Newest reconciled forecast: 28 days, 12 weeks, 6 months per SKU × channel.",
     "forecast_vintages": "Every run's forecast, one vintage per as_of × freq (a re-run replaces it).",
@@ -221,7 +216,7 @@ FORECAST_OUTPUTS = {
     specs=[
         AssetSpec(
             name,
-            deps=_dbt_keys(FORECAST_INPUTS),
+            deps=dbt_keys(FORECAST_INPUTS),
             group_name="forecast",
             kinds={"python", "duckdb"} if name == "demand_forecast" else {"duckdb"},
             description=description,
@@ -337,7 +332,7 @@ def build_inventory_plan(
 
 @asset(
     group_name="forecast",
-    deps=["demand_forecast", *_dbt_keys(PLAN_INPUTS)],
+    deps=["demand_forecast", *dbt_keys(PLAN_INPUTS)],
     kinds={"python", "duckdb"},
     description="Per SKU × warehouse: ATP, safety stock, reorder point, cover, stock-out date, proposal.",
 )
@@ -375,7 +370,7 @@ def inventory_plan(context: AssetExecutionContext, warehouse: WarehouseResource)
 
 @asset(
     group_name="forecast",
-    deps=["demand_forecast", *_dbt_keys(TURNOVER_INPUTS)],
+    deps=["demand_forecast", *dbt_keys(TURNOVER_INPUTS)],
     kinds={"python", "duckdb"},
     description="Inventory turnover days per SKU and category over the last 365 days vs the industry band.",
 )

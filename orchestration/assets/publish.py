@@ -23,6 +23,14 @@ PUBLISHED_ASSETS = [
     "forecast_accuracy_summary",
     "inventory_plan",
     "inventory_turnover",
+    "production_schedule",
+    "schedule_orders",
+    "schedule_runs",
+    "work_center_load",
+    "plan_problem",
+    "t3_warnings",
+    "daily_close",
+    "daily_close_materials",
 ]
 
 

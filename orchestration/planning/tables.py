@@ -46,11 +46,11 @@ INVENTORY_TURNOVER = {
 }  # fmt: skip
 
 
-def write_table(conn, name: str, frame: pd.DataFrame, columns: dict[str, str]) -> int:
-    """Replace ``forecasting.<name>`` with ``frame``, cast to the contract's column types and order."""
-    conn.execute(f"create schema if not exists {SCHEMA}")
+def write_table(conn, name: str, frame: pd.DataFrame, columns: dict[str, str], schema: str = SCHEMA) -> int:
+    """Replace ``<schema>.<name>`` with ``frame``, cast to the contract's column types and order."""
+    conn.execute(f"create schema if not exists {schema}")
     conn.register("frame_to_write", frame[list(columns)])
     select = ", ".join(f"cast({col} as {typ}) as {col}" for col, typ in columns.items())
-    conn.execute(f"create or replace table {SCHEMA}.{name} as select {select} from frame_to_write")
+    conn.execute(f"create or replace table {schema}.{name} as select {select} from frame_to_write")
     conn.unregister("frame_to_write")
     return len(frame)

@@ -1,0 +1,62 @@
+"""Rush-order what-if on a stored plan: the stored problem and plan tables plus one product's routing in,
+the re-solved plan and the orders it delays out. Used by the dashboard and the benchmark, and the way to
+try a rush order from Python on a published warehouse::
+
+    tables = {t: conn.execute(f"select * from production.{t}").df()
+              for t in ("plan_problem", "plan_blocked", "plan_calendar", "schedule")}
+    routing = conn.execute("select * from staging.stg_erp__routings where sku = ?", [sku]).df()
+    result = rush_what_if(tables, routing, quantity=200, due_at=pd.Timestamp("2026-11-27 10:00"))
+    result.delayed  # the orders it delays, by how many plant minutes
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .frames import calendar_from_frame, plan_from_frame, problem_from_frames
+from .inputs import build_problem
+from .rush import RushResult, insert_rush_order
+
+__all__ = ["rush_what_if"]
+
+
+def rush_what_if(
+    tables: dict[str, pd.DataFrame],
+    routing: pd.DataFrame,
+    quantity: int,
+    due_at: pd.Timestamp,
+    tier: str = "A",
+    margin: float = 0.3,
+    order_id: str = "RUSH",
+    frozen_minutes: int = 480,
+    time_limit: float = 4.0,
+    efficiency: dict[str, float] | None = None,
+    method: str = "cpsat",
+) -> RushResult:
+    """Insert a rush order of ``quantity`` units made by ``routing`` (rows of ``stg_erp__routings``:
+    ``operation_seq, work_center, eligible_machines, setup_minutes, run_minutes_per_unit``) due at
+    ``due_at`` (same clock as the calendar, UTC in the warehouse) into the stored ``method`` plan."""
+    if routing.empty:
+        raise ValueError("the product has no routing: it is not made in the plant")
+    problem = problem_from_frames(tables["plan_problem"], tables["plan_blocked"])
+    calendar = calendar_from_frame(tables["plan_calendar"])
+    sched = tables["schedule"]
+    current = plan_from_frame(sched.loc[sched["method"] == method] if "method" in sched else sched)
+    ops = routing.assign(
+        production_order_id=order_id,
+        quantity_to_produce=int(quantity),
+        scheduled_at=calendar.origin,
+        due_at=pd.Timestamp(due_at),
+        customer_tier=tier,
+        margin=margin,
+        remaining_quantity=int(quantity),
+        operation_status="not_started",
+        last_machine_id=None,
+    )
+    if "eligible_machines" not in ops:
+        ops["eligible_machines"] = None
+    machines = pd.DataFrame(
+        {"machine_id": list(problem.machines), "work_center": list(problem.machines.values())}
+    )
+    rush_problem, _ = build_problem(ops, machines, calendar, efficiency=efficiency)
+    return insert_rush_order(problem, current, rush_problem.orders[0], frozen_minutes, time_limit)
