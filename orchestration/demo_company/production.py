@@ -7,17 +7,19 @@ cutter CUT-01, shirts not on the legacy SEW-05, power banks only on the battery-
 Two kinds of MOs: make-to-stock orders released by the stock policy for plant-made SKUs (inventory.py's
 planning run), and make-to-order MOs for bulk B2B lines from social commerce and store orders (`Source`
 = `social:SC-…` / `stores:SO-…`, with the customer's tier and the line's margin). Planners cut both into
-lots (a make-to-stock batch into lots of about LOT_UNITS due two days apart, a large B2B line into up to
-three lots due together). The MES simulation (mes.py) then runs them; an MO is `done` when its last
-operation is finished, `progress` when started, `confirmed` when still waiting. At the snapshot the
-planner has also confirmed make-to-stock lots for the coming days, enough to bring the busiest work
-center's open load to about LOAD_TARGET of its capacity over the next LOAD_DAYS (x scale below 1), and
-has drafts for the weeks after.
+lots (a make-to-stock batch into lots of about LOT_UNITS due LOT_DAYS apart, a large B2B line into up to
+MAX_MTO_LOTS lots due together). The MES simulation (mes.py) then runs them; an MO is `done` when its
+last operation is finished, `progress` when started, `confirmed` when still waiting. At the snapshot the
+planner has also confirmed make-to-stock lots for the coming days (due within half to all of the lead
+time, at most five weeks out) for SKUs whose every work center still has room, until the open load
+reaches LOAD_TARGET of the capacity over the next LOAD_DAYS (x scale below 1) on their routes, and has
+drafts for the weeks after.
 
-The plant's ideal cycle times are sized so its capacity matches the load at scale 1 (and stays at that
-speed below scale 1, idling as `NO-ORDERS` instead), so OEE looks the same at every scale. The routing's
-`Time per Unit (min)` is the planning standard: the ideal cycle time divided by the work center's
-efficiency without breakdowns (speed and minor stops).
+The plant's ideal cycle times are sized so its capacity is the load x HEADROOM at scale 1 (and stays at
+that speed below scale 1, idling as `NO-ORDERS` instead), so OEE looks the same at every scale. Sewing
+(and on the electronics side assembly) is the bottleneck. The routing's `Time per Unit (min)` is the
+planning standard: the ideal cycle time divided by the work center's efficiency without breakdowns
+(speed and minor stops).
 """
 
 from __future__ import annotations
