@@ -132,8 +132,6 @@ _COLOR_ZH = {
     "Warm": "暖光",
 }
 
-WORK_CENTER_ROUTES = {"Apparel": ("CUT", "SEW", "PKG"), "Electronics": ("ASM", "PKG")}
-
 
 @dataclass(frozen=True)
 class Catalog:

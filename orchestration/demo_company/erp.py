@@ -13,8 +13,8 @@ import pandas as pd
 from .catalog import Catalog
 from .customers import People, cn_phone
 from .demand import ChannelOrders, intensity
-from .mes import MACHINES, WORK_CENTERS, machines_frame, shift_calendar
 from .output import Output, fmt_local, fmt_money
+from .plant import MACHINES, downtime_frame, machines_frame, shift_calendar, work_centers_frame
 from .production import PlantResult
 from .window import Window, month_day, rng_for
 
@@ -90,26 +90,23 @@ def write_master_data(out: Output, catalog: Catalog, people: People) -> None:
 
 
 def write_plant(out: Output, window: Window, catalog: Catalog, plant: PlantResult) -> None:
-    out.csv(
-        "erp",
-        "work_centers.csv",
-        pd.DataFrame(
-            {
-                "Code": [w[0] for w in WORK_CENTERS],
-                "Work Center": [w[1] for w in WORK_CENTERS],
-                "Owner": [w[2] for w in WORK_CENTERS],
-                "Time Efficiency": [w[3] for w in WORK_CENTERS],
-                "OEE Target": [w[4] for w in WORK_CENTERS],
-            }
-        ),
-    )
+    out.csv("erp", "work_centers.csv", work_centers_frame())
     out.csv("erp", "machines.csv", machines_frame(plant.ict))
     out.csv("erp", "shift_calendar.csv", shift_calendar(window))
+    out.csv("erp", "machine_downtime.csv", downtime_frame(plant.downtime))
     out.csv(
         "erp",
         "routings.csv",
         plant.routings[
-            ["Product", "Sequence", "Operation", "Work Center", "Setup Time (min)", "Time per Unit (min)"]
+            [
+                "Product",
+                "Sequence",
+                "Operation",
+                "Work Center",
+                "Setup Time (min)",
+                "Time per Unit (min)",
+                "Eligible Machines",
+            ]
         ],
     )
     m = plant.mos

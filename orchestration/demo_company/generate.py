@@ -39,11 +39,17 @@ PATTERNS = {
         "work_centers.csv",
         "machines.csv",
         "shift_calendar.csv",
+        "machine_downtime.csv",
         "bom.csv",
         "exchange_rates.csv",
     ],
     "wms": ["stock_snapshots_*.csv", "movements_*.csv", "shipments_*.csv"],
-    "mes": ["machine_events_*.csv", "production_counts_*.csv"],
+    "mes": [
+        "machine_events_*.csv",
+        "production_counts_*.csv",
+        "dispatch_plan_*.csv",
+        "material_consumption_*.csv",
+    ],
     "cs": ["tickets_*.csv"],
 }
 
@@ -92,7 +98,7 @@ def generate_demo_company(
         f"wms: {shipments['shipment_id'].nunique():,} shipments, {stock['movements']:,} movements, "
         f"{stock['snapshots']:,} stock snapshot rows"
     )
-    mes.write(out, plant.mes, plant.mos["ref"].tolist(), window)
+    mes.write(out, plant.mes, plant.mos["ref"].tolist(), plant.consumption)
     cs.generate(rng_for(seed, "cs"), window, channels, out)
 
     manifest = {

@@ -1,15 +1,26 @@
-"""The plant floor: 12 machines in 4 work centers, their shift calendar and the MES simulation.
+"""The MES simulation: the plant (plant.py) runs the production orders shift by shift over the history.
 
-Each calendar shift of each machine is tiled exactly by MES events (no gaps, no overlaps): a 30-minute
-planned break in the middle of the shift, setups when a machine changes production-order operation,
+Each calendar shift of each machine (its own calendar, plant.py) is tiled exactly by MES events (no gaps,
+no overlaps): a 30-minute planned break in the middle of the shift, planned downtime (`planned_stop` /
+`PM`, from erp/machine_downtime.csv), setups when a machine changes production-order operation,
 breakdowns and minor stops that occur while it runs (so their share does not depend on how busy the
-plant is), running time, and `planned_stop` / `NO-ORDERS` when there is no released work. Counts are
-booked per machine x shift x production order operation and never exceed what the ideal cycle time
-allows in the shift's run time (performance <= 99.5 %).
+plant is), now and then a longer wait for material (`idle` / `WAIT-MATERIAL`) before an operation,
+running time, and `planned_stop` / `NO-ORDERS` when there is no released work the machine may do.
+Operations are pulled by earliest deadline (EDD), each only by the machines its routing allows
+(`Eligible Machines`). Counts are booked per machine x shift x production order operation and never
+exceed what the ideal cycle time allows in the shift's run time (performance <= 99.5 %).
 
-OEE arithmetic the data is built for (domain.md): planned production time = shift - planned stops;
-run time = planned production time - breakdowns - setups (idle minor stops stay in run time);
-performance = total_count x ideal cycle time / run time; quality = good / total.
+OEE arithmetic the data is built for (domain.md): planned production time = shift - planned stops
+(break, planned downtime, no orders); run time = planned production time - breakdowns - setups (idle
+minor stops and material waits stay in run time); performance = total_count x ideal cycle time / run
+time; quality = good / total.
+
+The dispatch plan is what the planner gave each machine for each shift, issued the day before: from the
+queues as they stand before the shift, each machine's current operation and then the next ones it may
+do in EDD order, at the routing's standard time per unit (which allows for minor stops but not for
+breakdowns) after the routing's setup. Actual counts then fall short of it for reasons the data shows:
+a breakdown or a material wait on that machine in that shift, a slower machine than the standard (the
+legacy SEW-05), scrap (good below total), and planned operations that did not start at all.
 """
 
 from __future__ import annotations
@@ -22,121 +33,31 @@ import numpy as np
 import pandas as pd
 
 from .output import Output, fmt_date, fmt_local
-from .window import HOUR_S, SHANGHAI_OFFSET, Window
+from .plant import AVAILABLE_S, MACHINES, Machine, ShiftClock, Shifts
 
-SHIFTS = (("A", 6 * HOUR_S), ("B", 14 * HOUR_S))  # shift code, local start (seconds after midnight)
-SHIFT_S = 8 * HOUR_S
-BREAK_S = 30 * 60
-BREAK_AT = 4 * HOUR_S  # the break starts 4 h into the shift (10:00 and 18:00)
-AVAILABLE_S = SHIFT_S - BREAK_S
-WORK_AHEAD_S = 45 * 24 * HOUR_S  # how far ahead of its planned start an order may be pulled in
+WORK_AHEAD_S = 2 * 24 * 3600  # a released lot may start up to two days before its scheduled date
 PERF_CAP = 0.995
-
-# code, name, owner, time efficiency, OEE target, setup minutes per operation
-WORK_CENTERS = (
-    ("CUT", "Cutting", "Zhao Lei", 1.0, 0.85, 30),
-    ("SEW", "Sewing", "Wu Min", 0.95, 0.80, 45),
-    ("ASM", "Electronics Assembly", "Huang Tao", 1.0, 0.85, 40),
-    ("PKG", "Packing", "Ma Jun", 1.0, 0.85, 15),
-)
-
-
-@dataclass(frozen=True)
-class Machine:
-    id: str
-    name: str
-    wc: str
-    commissioned: str
-    breakdowns_per_shift: float = 0.7  # at full load
-    breakdown_minutes: float = 55.0
-    minor_stops_per_shift: float = 3.5
-    minor_stop_minutes: float = 5.0
-    speed: float = 0.955  # share of ideal speed while running (reduced-speed loss)
-    scrap: float = 0.015
-    setup_factor: float = 1.0
-
-
-MACHINES = (
-    Machine("CUT-01", "Automatic cutter 1", "CUT", "2019-03-11"),
-    Machine(
-        "CUT-02",
-        "Automatic cutter 2",
-        "CUT",
-        "2021-06-01",
-        breakdowns_per_shift=0.9,
-        setup_factor=1.5,
-        speed=0.94,
-    ),
-    Machine("SEW-01", "Sewing line 1", "SEW", "2018-09-03", scrap=0.012),
-    Machine("SEW-02", "Sewing line 2", "SEW", "2018-09-03"),
-    Machine("SEW-03", "Sewing line 3", "SEW", "2020-04-20", speed=0.965),
-    Machine("SEW-04", "Sewing line 4", "SEW", "2022-02-14", breakdowns_per_shift=0.5),
-    Machine(
-        "SEW-05",
-        "Sewing line 5 (legacy)",
-        "SEW",
-        "2009-05-18",
-        breakdowns_per_shift=1.3,
-        breakdown_minutes=62.0,
-        minor_stops_per_shift=5.0,
-        minor_stop_minutes=6.5,
-        speed=0.9,
-        scrap=0.035,
-    ),
-    Machine("ASM-01", "Assembly cell 1", "ASM", "2020-10-12"),
-    Machine("ASM-02", "Assembly cell 2", "ASM", "2020-10-12", speed=0.96),
-    Machine("ASM-03", "Assembly cell 3", "ASM", "2023-03-06", scrap=0.03, minor_stops_per_shift=4.5),
-    Machine("PKG-01", "Packing line 1", "PKG", "2017-07-01", scrap=0.005),
-    Machine("PKG-02", "Packing line 2", "PKG", "2021-11-15", scrap=0.005, breakdowns_per_shift=0.55),
-)
 BREAKDOWN_REASONS = ("BD-MECH", "BD-ELEC", "BD-JAM")
-MINOR_REASONS = ("MINOR-STOP", "WAIT-MATERIAL", "ADJUST")
+MINOR_REASONS = ("MINOR-STOP", "ADJUST")
+MATERIAL_WAIT_P = 0.05  # share of operation starts that wait for material first
+MATERIAL_WAIT_MIN = (20.0, 80.0)  # minutes, uniform
+SETUP_SPREAD = (0.85, 1.3)  # actual setup / standard setup x machine factor, uniform
 
 
-def machines_frame(ict: dict[str, int]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Machine": [m.id for m in MACHINES],
-            "Name": [m.name for m in MACHINES],
-            "Work Center": [m.wc for m in MACHINES],
-            "Ideal Cycle Time (s)": [ict[m.wc] for m in MACHINES],
-            "Commissioned on": [m.commissioned for m in MACHINES],
-        }
-    )
+def minor_allowance(m: Machine) -> float:
+    """Share of running time lost to minor stops at full load (the routing standard allows for it)."""
+    return m.minor_stops_per_shift * m.minor_stop_minutes * 60 / (AVAILABLE_S * 0.9)
 
 
-def shift_starts(window: Window) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(day, shift code, UTC start seconds) of every calendar shift, chronological."""
-    days = window.working_days()
-    day = np.repeat(days, len(SHIFTS))
-    code = np.tile([s[0] for s in SHIFTS], len(days))
-    offset = np.tile([s[1] for s in SHIFTS], len(days))
-    start = (day.astype("datetime64[s]") - SHANGHAI_OFFSET).astype(np.int64) + offset
-    return day, code, start
-
-
-def shift_calendar(window: Window) -> pd.DataFrame:
-    day, code, start = shift_starts(window)
-    n = len(MACHINES)
-    start_utc = np.repeat(start, n).astype("datetime64[s]")
-    return pd.DataFrame(
-        {
-            "Date": fmt_date(np.repeat(day, n)),
-            "Machine": np.tile([m.id for m in MACHINES], len(day)),
-            "Shift": np.repeat(code, n),
-            "Start": fmt_local(start_utc),
-            "End": fmt_local(start_utc + np.timedelta64(SHIFT_S, "s")),
-            "Planned Break (min)": BREAK_S // 60,
-        }
-    )
+def standard_efficiency(m: Machine) -> float:
+    """Ideal-time output per running second without breakdowns: what the routing standard assumes."""
+    return m.speed / (1 + minor_allowance(m))
 
 
 def expected_efficiency(m: Machine) -> float:
-    """Expected ideal-time output per available second at full load, before setups."""
-    run_per_shift = AVAILABLE_S * 0.9
-    bd = m.breakdowns_per_shift * m.breakdown_minutes * 60 / run_per_shift
-    minor = m.minor_stops_per_shift * m.minor_stop_minutes * 60 / run_per_shift
-    return m.speed / (1 + bd + minor)
+    """Expected ideal-time output per available second at full load, before setups and material waits."""
+    bd = m.breakdowns_per_shift * m.breakdown_minutes * 60 / (AVAILABLE_S * 0.9)
+    return m.speed / (1 + bd + minor_allowance(m))
 
 
 @dataclass
@@ -151,6 +72,7 @@ class Op:
     release: int
     successor: int  # index of the next operation of the same order, -1 for the last one
     qty_in: int = 0  # units to process (the predecessor's good output)
+    eligible: tuple[int, ...] = ()  # machine indexes allowed to run it; empty = every machine of wc
     progress: float = 0.0
     counted: int = 0
     good: int = 0
@@ -161,83 +83,116 @@ class Op:
 
 @dataclass
 class MesResult:
-    events: pd.DataFrame
-    counts: pd.DataFrame
+    events: pd.DataFrame  # machine, state, start, end (UTC seconds), reason
+    counts: pd.DataFrame  # machine, shift, op, total, good, day, code
+    plan: pd.DataFrame  # machine, shift, op, planned, day, code
     ops: list[Op] = field(repr=False)
+    shifts: Shifts = field(repr=False)
 
 
 @dataclass
 class _MachineState:
     machine: Machine
     ict: int
+    keys: list[tuple[str, tuple[int, ...]]]  # the queues it may pull from
     op: int = -1
     setup_left: int = 0
+    wait_left: int = 0
     to_breakdown: float = 0.0
     to_minor: float = 0.0
 
 
-def simulate(rng: np.random.Generator, window: Window, ops: list[Op], ict: dict[str, int]) -> MesResult:
-    """Run the plant shift by shift; operations are pulled by earliest deadline (EDD)."""
-    day, code, start = shift_starts(window)
-    by_wc_future: dict[str, list[tuple[int, int, int]]] = {wc[0]: [] for wc in WORK_CENTERS}
+Queue = list[tuple[int, int, int]]  # heap of (deadline, mo, op index)
+
+
+def simulate(
+    rng: np.random.Generator,
+    shifts: Shifts,
+    clocks: dict[tuple[int, int], ShiftClock],
+    ops: list[Op],
+    ict: dict[str, int],
+    standard_s: dict[str, float],
+) -> MesResult:
+    """Run the plant over `shifts`; `clocks` holds the machine-shifts with planned downtime,
+    `standard_s` the routing's standard seconds per unit per work center (for the dispatch plan)."""
+    default_clock = ShiftClock()
+    keys = sorted({(o.wc, o.eligible) for o in ops})
+    future: dict[tuple[str, tuple[int, ...]], list[tuple[int, int, int]]] = {k: [] for k in keys}
     for i in _first_ops(ops):
-        by_wc_future[ops[i].wc].append((ops[i].release, ops[i].deadline, i))
-    for lst in by_wc_future.values():
+        future[(ops[i].wc, ops[i].eligible)].append((ops[i].release, ops[i].deadline, i))
+    for lst in future.values():
         lst.sort()
-    pointer = {wc: 0 for wc in by_wc_future}
-    ready: dict[str, list[tuple[int, int, int]]] = {wc: [] for wc in by_wc_future}
+    pointer = dict.fromkeys(keys, 0)
+    ready: dict[tuple[str, tuple[int, ...]], Queue] = {k: [] for k in keys}
     waiting: list[tuple[int, int]] = []  # (eligible time, op) for successors of finished operations
 
     states = []
-    for m in MACHINES:
-        s = _MachineState(m, ict[m.wc])
+    for mi, m in enumerate(MACHINES):
+        own = [k for k in keys if k[0] == m.wc and (not k[1] or mi in k[1])]
+        s = _MachineState(m, ict[m.wc], own)
         s.to_breakdown = _draw_ttf(rng, m.breakdowns_per_shift)
         s.to_minor = _draw_ttf(rng, m.minor_stops_per_shift)
         states.append(s)
 
-    ev_machine: list[int] = []
-    ev_state: list[str] = []
-    ev_start: list[int] = []
-    ev_end: list[int] = []
-    ev_reason: list[str] = []
+    local = [sum(1 for m in MACHINES[:mi] if m.wc == MACHINES[mi].wc) for mi in range(len(MACHINES))]
+    crew = [sum(1 for m in MACHINES if m.wc == MACHINES[mi].wc) for mi in range(len(MACHINES))]
+    ev_rows: list[tuple[int, str, int, int, str]] = []
     cnt_rows: list[tuple[int, int, int, int, int]] = []  # machine, shift index, op, total, good
+    plan_rows: list[tuple[int, int, int, int]] = []  # machine, shift index, op, planned units
 
-    for si in range(len(start)):
-        t0 = int(start[si])
-        for wc, lst in by_wc_future.items():
-            k = pointer[wc]
-            while k < len(lst) and lst[k][0] <= t0 + WORK_AHEAD_S:
-                heapq.heappush(ready[wc], (lst[k][1], ops[lst[k][2]].mo, lst[k][2]))
-                k += 1
-            pointer[wc] = k
+    for si in range(len(shifts)):
+        t0 = int(shifts.start[si])
+        for k, lst in future.items():
+            j = pointer[k]
+            while j < len(lst) and lst[j][0] <= t0 + WORK_AHEAD_S:
+                heapq.heappush(ready[k], (lst[j][1], ops[lst[j][2]].mo, lst[j][2]))
+                j += 1
+            pointer[k] = j
         still = []
         for when, i in waiting:
             if when <= t0:
-                heapq.heappush(ready[ops[i].wc], (ops[i].deadline, ops[i].mo, i))
+                heapq.heappush(ready[(ops[i].wc, ops[i].eligible)], (ops[i].deadline, ops[i].mo, i))
             else:
                 still.append((when, i))
         waiting = still
 
-        # Machines pick work in a rotating order, so no machine is always last in line.
-        for mi in np.roll(np.arange(len(states)), -(si % len(states))):
+        # Machines of a work center pick work in a rotating order, so none is always last in line.
+        order = sorted(
+            (mi for mi in range(len(states)) if shifts.works[mi, si]),
+            key=lambda mi: ((local[mi] - si) % crew[mi], mi),
+        )
+        plan_rows += _dispatch(si, order, states, ready, ops, clocks, default_clock, standard_s)
+
+        for mi in order:
             st = states[mi]
             m = st.machine
+            clk = clocks.get((mi, si), default_clock)
+            avail = clk.avail
             segs: list[tuple[str, int, int, str]] = []
             produced: dict[int, float] = {}
             t = 0
-            while t < AVAILABLE_S:
+            while t < avail:
                 if st.op < 0:
-                    q = ready[m.wc]
-                    if not q:
-                        segs.append(("planned_stop", t, AVAILABLE_S, "NO-ORDERS"))
+                    picked = _pick(ready, st.keys)
+                    if picked < 0:
+                        segs.append(("planned_stop", t, avail, "NO-ORDERS"))
                         break
-                    _, _, st.op = heapq.heappop(q)
+                    st.op = picked
                     op = ops[st.op]
-                    st.setup_left = int(op.setup_s * m.setup_factor * rng.uniform(0.85, 1.3))
+                    st.setup_left = int(op.setup_s * m.setup_factor * rng.uniform(*SETUP_SPREAD))
+                    st.wait_left = (
+                        int(rng.uniform(*MATERIAL_WAIT_MIN) * 60) if rng.random() < MATERIAL_WAIT_P else 0
+                    )
                     if op.started < 0:
-                        op.started = t0 + _clock(t)
+                        op.started = t0 + clk.clock(t)
+                if st.wait_left > 0:
+                    d = min(st.wait_left, avail - t)
+                    segs.append(("idle", t, t + d, "WAIT-MATERIAL"))
+                    st.wait_left -= d
+                    t += d
+                    continue
                 if st.setup_left > 0:
-                    d = min(st.setup_left, AVAILABLE_S - t)
+                    d = min(st.setup_left, avail - t)
                     segs.append(("setup", t, t + d, "CHANGEOVER"))
                     st.setup_left -= d
                     t += d
@@ -248,7 +203,7 @@ def simulate(rng: np.random.Generator, window: Window, ops: list[Op], ict: dict[
                 d = int(
                     min(
                         need,
-                        AVAILABLE_S - t,
+                        avail - t,
                         max(math.ceil(st.to_breakdown), 1),
                         max(math.ceil(st.to_minor), 1),
                     )
@@ -262,18 +217,16 @@ def simulate(rng: np.random.Generator, window: Window, ops: list[Op], ict: dict[
                 t += d
                 if op.progress >= op.qty_in - 1e-6:
                     op.progress = float(op.qty_in)
-                    op.done_at = t0 + _clock(t)
+                    op.done_at = t0 + clk.clock(t)
                     st.op = -1
-                if st.to_breakdown <= 0 and t < AVAILABLE_S:
-                    dur = int(
-                        min(rng.lognormal(np.log(m.breakdown_minutes * 60 * 0.67), 0.9), AVAILABLE_S - t)
-                    )
+                if st.to_breakdown <= 0 and t < avail:
+                    dur = int(min(rng.lognormal(np.log(m.breakdown_minutes * 60 * 0.67), 0.9), avail - t))
                     segs.append(("breakdown", t, t + dur, BREAKDOWN_REASONS[int(rng.integers(0, 3))]))
                     t += dur
                     st.to_breakdown = _draw_ttf(rng, m.breakdowns_per_shift)
-                elif st.to_minor <= 0 and t < AVAILABLE_S:
-                    dur = int(min(rng.uniform(0.4, 1.6) * m.minor_stop_minutes * 60, AVAILABLE_S - t))
-                    segs.append(("idle", t, t + dur, MINOR_REASONS[int(rng.integers(0, 3))]))
+                elif st.to_minor <= 0 and t < avail:
+                    dur = int(min(rng.uniform(0.4, 1.6) * m.minor_stop_minutes * 60, avail - t))
+                    segs.append(("idle", t, t + dur, MINOR_REASONS[int(rng.integers(0, 2))]))
                     t += dur
                     st.to_minor = _draw_ttf(rng, m.minor_stops_per_shift)
                 if st.to_breakdown <= 0:
@@ -315,20 +268,75 @@ def simulate(rng: np.random.Generator, window: Window, ops: list[Op], ict: dict[
                     ops[op.successor].qty_in = max(op.good, 1)
                     waiting.append((op.done_at, op.successor))
 
-            for state, a, b, reason in _with_break(segs):
-                ev_machine.append(mi)
-                ev_state.append(state)
-                ev_start.append(t0 + a)
-                ev_end.append(t0 + b)
-                ev_reason.append(reason)
+            for state, a, b, reason in clk.events(segs):
+                ev_rows.append((mi, state, t0 + a, t0 + b, reason))
 
-    events = pd.DataFrame(
-        {"machine": ev_machine, "state": ev_state, "start": ev_start, "end": ev_end, "reason": ev_reason}
-    )
+    events = pd.DataFrame(ev_rows, columns=["machine", "state", "start", "end", "reason"])
     counts = pd.DataFrame(cnt_rows, columns=["machine", "shift", "op", "total", "good"])
-    counts["day"] = day[counts["shift"].to_numpy()]
-    counts["code"] = code[counts["shift"].to_numpy()]
-    return MesResult(events=events, counts=counts, ops=ops)
+    plan = pd.DataFrame(plan_rows, columns=["machine", "shift", "op", "planned"])
+    for frame in (counts, plan):
+        frame["day"] = shifts.day[frame["shift"].to_numpy()]
+        frame["code"] = shifts.code[frame["shift"].to_numpy()]
+    return MesResult(events=events, counts=counts, plan=plan, ops=ops, shifts=shifts)
+
+
+def _pick(ready: dict[tuple[str, tuple[int, ...]], Queue], keys: list[tuple[str, tuple[int, ...]]]) -> int:
+    """Pop the earliest-deadline operation among the queues a machine may pull from; -1 if none."""
+    best = None
+    for k in keys:
+        q = ready[k]
+        if q and (best is None or q[0] < ready[best][0]):
+            best = k
+    return -1 if best is None else heapq.heappop(ready[best])[2]
+
+
+def _dispatch(
+    si: int,
+    order: list[int],
+    states: list[_MachineState],
+    ready: dict[tuple[str, tuple[int, ...]], Queue],
+    ops: list[Op],
+    clocks: dict[tuple[int, int], ShiftClock],
+    default_clock: ShiftClock,
+    standard_s: dict[str, float],
+) -> list[tuple[int, int, int, int]]:
+    """The plan for one shift: per machine, its current operation, then the next ones in EDD order, at
+    the routing standard (setup + standard time per unit), until the shift's available time is used."""
+    copies: dict[tuple[str, tuple[int, ...]], Queue] = {}
+    rows: list[tuple[int, int, int, int]] = []
+    for mi in order:
+        st = states[mi]
+        std = standard_s[st.machine.wc]
+        budget = float(clocks.get((mi, si), default_clock).avail)
+        if st.op >= 0:
+            op = ops[st.op]
+            budget -= st.setup_left
+            left = op.qty_in - int(op.progress)
+            q = min(left, int(max(budget, 0.0) // std))
+            if q > 0:
+                rows.append((mi, si, st.op, q))
+                budget -= q * std
+            if q < left:
+                continue
+        while budget > 0:
+            best = None
+            for k in st.keys:
+                if k not in copies:
+                    copies[k] = list(ready[k])  # a heap's copy is a heap
+                if copies[k] and (best is None or copies[k][0] < copies[best][0]):
+                    best = k
+            if best is None:
+                break
+            entry = heapq.heappop(copies[best])
+            i = entry[2]
+            budget -= ops[i].setup_s
+            q = min(ops[i].qty_in, int(max(budget, 0.0) // std))
+            if q <= 0:  # does not fit: it stays in line for the next machine
+                heapq.heappush(copies[best], entry)
+                break
+            rows.append((mi, si, i, q))
+            budget -= q * std
+    return rows
 
 
 def _first_ops(ops: list[Op]) -> list[int]:
@@ -341,43 +349,17 @@ def _draw_ttf(rng: np.random.Generator, per_shift: float) -> float:
     return float(rng.exponential(AVAILABLE_S * 0.9 / max(per_shift, 1e-6)))
 
 
-def _clock(t: int) -> int:
-    """Seconds after shift start of a point on the available-time axis (the break is not available)."""
-    return t + (BREAK_S if t >= BREAK_AT else 0)
-
-
-def _with_break(segs: list[tuple[str, int, int, str]]) -> list[tuple[str, int, int, str]]:
-    """Insert the planned break, convert to clock offsets and merge touching segments of the same kind."""
-    out: list[tuple[str, int, int, str]] = []
-    inserted = False
-    for state, a, b, reason in segs:
-        if b <= a:
-            continue
-        pieces = [(a, b)] if not (a < BREAK_AT < b) else [(a, BREAK_AT), (BREAK_AT, b)]
-        for pa, pb in pieces:
-            if not inserted and pa >= BREAK_AT:
-                out.append(("planned_stop", BREAK_AT, BREAK_AT + BREAK_S, "BREAK"))
-                inserted = True
-            ca = _clock(pa)
-            cb = BREAK_AT if pb == BREAK_AT else _clock(pb)
-            if out and out[-1][0] == state and out[-1][3] == reason and out[-1][2] == ca:
-                out[-1] = (state, out[-1][1], cb, reason)
-            else:
-                out.append((state, ca, cb, reason))
-    if not inserted:
-        out.append(("planned_stop", BREAK_AT, BREAK_AT + BREAK_S, "BREAK"))
-    return out
-
-
-def write(out: Output, result: MesResult, mo_refs: list[str], window: Window) -> dict:
-    """Monthly machine_events and production_counts files; returns OEE inputs per machine for the log."""
+def write(out: Output, result: MesResult, mo_refs: list[str], consumption: pd.DataFrame) -> dict:
+    """Monthly machine_events, production_counts, dispatch_plan and material_consumption files."""
+    ids = np.array([m.id for m in MACHINES])
+    refs = np.array(mo_refs, dtype=object)
     ev = result.events.sort_values(["start", "machine"], kind="stable").reset_index(drop=True)
     start = ev["start"].to_numpy().astype("datetime64[s]")
     end = ev["end"].to_numpy().astype("datetime64[s]")
     events = pd.DataFrame(
         {
             "event_id": [f"EV{i + 1:07d}" for i in range(len(ev))],
-            "machine_id": np.array([m.id for m in MACHINES])[ev["machine"].to_numpy()],
+            "machine_id": ids[ev["machine"].to_numpy()],
             "state": ev["state"].to_numpy(),
             "started_at": fmt_local(start),
             "ended_at": fmt_local(end),
@@ -386,14 +368,14 @@ def write(out: Output, result: MesResult, mo_refs: list[str], window: Window) ->
     )
     month = events["started_at"].str[:7].to_numpy()
     files = out.monthly_csv("mes", "machine_events_{}.csv", events, month)
-    c = result.counts
     ops = result.ops
+    c = result.counts
     counts = pd.DataFrame(
         {
-            "machine_id": np.array([m.id for m in MACHINES])[c["machine"].to_numpy()],
+            "machine_id": ids[c["machine"].to_numpy()],
             "shift_date": fmt_date(c["day"].to_numpy()),
             "shift": c["code"].to_numpy(),
-            "production_order": [mo_refs[ops[i].mo] for i in c["op"]],
+            "production_order": refs[[ops[i].mo for i in c["op"]]],
             "operation_seq": [ops[i].seq for i in c["op"]],
             "total_count": c["total"].to_numpy(),
             "good_count": c["good"].to_numpy(),
@@ -402,5 +384,26 @@ def write(out: Output, result: MesResult, mo_refs: list[str], window: Window) ->
     files += out.monthly_csv(
         "mes", "production_counts_{}.csv", counts, counts["shift_date"].str[:7].to_numpy()
     )
-    out.say(f"mes: {len(events):,} machine events, {len(counts):,} count rows in {len(files)} files")
-    return {"events": len(events), "counts": len(counts)}
+    p = result.plan.sort_values(["shift", "machine"], kind="stable")
+    plan = pd.DataFrame(
+        {
+            "shift_date": fmt_date(p["day"].to_numpy()),
+            "shift": p["code"].to_numpy(),
+            "machine_id": ids[p["machine"].to_numpy()],
+            "production_order": refs[[ops[i].mo for i in p["op"]]],
+            "operation_seq": [ops[i].seq for i in p["op"]],
+            "planned_qty": p["planned"].to_numpy(),
+        }
+    )
+    files += out.monthly_csv("mes", "dispatch_plan_{}.csv", plan, plan["shift_date"].str[:7].to_numpy())
+    files += out.monthly_csv(
+        "mes",
+        "material_consumption_{}.csv",
+        consumption,
+        consumption["shift_date"].str[:7].to_numpy(),
+    )
+    out.say(
+        f"mes: {len(events):,} machine events, {len(counts):,} count rows, {len(plan):,} dispatch rows, "
+        f"{len(consumption):,} consumption rows in {len(files)} files"
+    )
+    return {"events": len(events), "counts": len(counts), "plan": len(plan)}

@@ -1,11 +1,25 @@
-"""Production planning for the plant: which production orders (MOs) exist and how the plant ran them.
+"""Production planning for the plant: routings, the production orders (MOs) and how the plant ran them.
+
+Routings: 4–7 operations per plant-made SKU (ROUTES per style; grey tees are also garment-washed), a few
+operations restricted to some machines (`Eligible Machines`: twill chinos only on the heavy-fabric
+cutter CUT-01, shirts not on the legacy SEW-05, power banks only on the battery-welding cell ASM-02).
 
 Two kinds of MOs: make-to-stock orders released by the stock policy for plant-made SKUs (inventory.py's
 planning run), and make-to-order MOs for bulk B2B lines from social commerce and store orders (`Source`
-= `social:SC-…` / `stores:SO-…`). The MES simulation (mes.py) then runs them; an MO is `done` when its
-last operation is finished, `progress` when started, `confirmed` when still waiting. The plant's ideal
-cycle times are sized so its capacity matches the load at scale 1 (and stays at that speed below scale 1,
-idling as `NO-ORDERS` instead), so OEE looks the same at every scale.
+= `social:SC-…` / `stores:SO-…`, with the customer's tier and the line's margin). Planners cut both into
+lots (a make-to-stock batch into lots of about LOT_UNITS due LOT_DAYS apart, a large B2B line into up to
+MAX_MTO_LOTS lots due together). The MES simulation (mes.py) then runs them; an MO is `done` when its
+last operation is finished, `progress` when started, `confirmed` when still waiting. At the snapshot the
+planner has also confirmed make-to-stock lots for the coming days (due within half to all of the lead
+time, at most five weeks out) for SKUs whose every work center still has room, until the open load
+reaches LOAD_TARGET of the capacity over the next LOAD_DAYS (x scale below 1) on their routes, and has
+drafts for the weeks after.
+
+The plant's ideal cycle times are sized so its capacity is the load x HEADROOM at scale 1 (and stays at
+that speed below scale 1, idling as `NO-ORDERS` instead), so OEE looks the same at every scale. Sewing
+(and on the electronics side assembly) is the bottleneck. The routing's `Time per Unit (min)` is the
+planning standard: the ideal cycle time divided by the work center's efficiency without breakdowns
+(speed and minor stops).
 """
 
 from __future__ import annotations
@@ -16,19 +30,95 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .catalog import WORK_CENTER_ROUTES, Catalog
+from .catalog import Catalog
 from .demand import ChannelOrders
 from .inventory import Policy, StockRun, simulate
-from .mes import AVAILABLE_S, MACHINES, WORK_CENTERS, MesResult, Op, expected_efficiency, shift_starts
+from .materials import bom_by_operation, consumption
+from .mes import (
+    MATERIAL_WAIT_MIN,
+    MATERIAL_WAIT_P,
+    SETUP_SPREAD,
+    MesResult,
+    Op,
+    expected_efficiency,
+    standard_efficiency,
+)
 from .mes import simulate as run_mes
+from .plant import (
+    MACHINE_INDEX,
+    MACHINES,
+    SETUP_MIN,
+    WORK_CENTERS,
+    Downtime,
+    available_seconds,
+    calendar_shifts,
+    history_shifts,
+    planned_downtime,
+    shift_clocks,
+)
 from .window import DAY_S, HOUR_S, Window, rng_for
 
-# Plant capacity / load at scale 1 per work center. Downstream centers get less slack: they wait for
-# upstream work anyway, and a tight fit keeps their idle (NO-ORDERS) time small.
-HEADROOM = {"CUT": 1.0, "ASM": 1.0, "SEW": 0.95, "PKG": 0.92}
+# Plant capacity / load at scale 1 per work center. Sewing is the bottleneck (labour-bound), printing
+# and electronics assembly come next; the other centers have slack and idle as `NO-ORDERS` at times.
+HEADROOM = {
+    "CUT": 1.3,
+    "PRT": 1.3,
+    "SEW": 1.0,
+    "WSH": 2.0,
+    "TRM": 1.6,
+    "SMT": 1.3,
+    "ASM": 1.05,
+    "TST": 1.5,
+    "BRN": 1.5,
+    "QC": 1.6,
+    "PKG": 1.6,
+}
 OVERRUN = 1.02  # extra units started to cover scrap
-SEQUENCES = (10, 20, 30)
 RUSH_DAYS = 5
+LOT_UNITS = 30  # make-to-stock batches are cut into lots of about this size (at most MAX_LOTS)
+MAX_LOTS = 6
+LOT_DAYS = 2  # lots of one batch are due this many days apart
+MTO_LOT_UNITS = 100  # a B2B line above this is made in up to MAX_MTO_LOTS lots
+MAX_MTO_LOTS = 4
+LOAD_DAYS = 21
+LOAD_TARGET = 1.0
+
+# Operations per style (work centers in order); the name of each operation.
+ROUTES = {
+    "LSH": ("CUT", "SEW", "TRM", "QC", "PKG"),
+    "OXS": ("CUT", "PRT", "SEW", "TRM", "QC", "PKG"),
+    "OCT": ("CUT", "PRT", "SEW", "TRM", "QC", "PKG"),
+    "CHN": ("CUT", "SEW", "WSH", "TRM", "QC", "PKG"),
+    "EBD": ("SMT", "ASM", "TST", "BRN", "QC", "PKG"),
+    "SPK": ("ASM", "TST", "BRN", "QC", "PKG"),
+    "PB1": ("SMT", "ASM", "TST", "BRN", "QC", "PKG"),
+    "PB2": ("SMT", "ASM", "TST", "BRN", "QC", "PKG"),
+    "GAN": ("SMT", "ASM", "TST", "QC", "PKG"),
+    "CBL": ("ASM", "TST", "QC", "PKG"),
+}
+WASHED = {("OCT", "Grey")}  # colours garment-washed after sewing (one more operation)
+OPERATION_NAMES = {
+    "CUT": "Cutting",
+    "PRT": "Printing",
+    "SEW": "Sewing",
+    "WSH": "Garment wash",
+    "TRM": "Trim & press",
+    "SMT": "SMT placement & reflow",
+    "ASM": "Assembly",
+    "TST": "Functional test",
+    "BRN": "Burn-in",
+    "QC": "Final inspection",
+    "PKG": "Packing",
+}
+STYLE_OPERATION_NAMES = {("OXS", "PRT"): "Logo embroidery", ("OCT", "PRT"): "Screen printing"}
+_SEW_NOT_LEGACY = ("SEW-01", "SEW-02", "SEW-03", "SEW-04")
+ELIGIBLE = {
+    ("CHN", "CUT"): ("CUT-01",),  # twill: the heavy-fabric cutter only
+    ("LSH", "SEW"): _SEW_NOT_LEGACY,  # shirts need the newer lines
+    ("OXS", "SEW"): _SEW_NOT_LEGACY,
+    ("PB1", "ASM"): ("ASM-02",),  # battery welding
+    ("PB2", "ASM"): ("ASM-02",),
+}
 
 
 @dataclass
@@ -39,29 +129,54 @@ class PlantResult:
     mes: MesResult
     stock: StockRun
     production: pd.DataFrame  # production receipts: at, sku, qty, reference
+    downtime: Downtime
+    consumption: pd.DataFrame  # MES material consumption rows, as written
 
 
 def _product_factor(sku: str) -> float:
     return 0.9 + (zlib.crc32(sku.encode()) % 31) / 100.0
 
 
+def route_of(style: str, color: str) -> tuple[str, ...]:
+    route = ROUTES[style]
+    if (style, color) in WASHED:
+        k = route.index("SEW") + 1
+        route = route[:k] + ("WSH",) + route[k:]
+    return route
+
+
 def routings(catalog: Catalog) -> pd.DataFrame:
     """Operations per plant-made SKU (without the time per unit, which comes from the calibration)."""
-    setup = {wc[0]: wc[5] for wc in WORK_CENTERS}
-    names = {"CUT": "Cutting", "SEW": "Sewing", "ASM": "Assembly", "PKG": "Packing"}
     rows = []
     for r in catalog.products.loc[catalog.products["make"]].itertuples():
-        for seq, wc in zip(SEQUENCES, WORK_CENTER_ROUTES[r.family], strict=False):
+        for k, wc in enumerate(route_of(r.style_code, r.color)):
             rows.append(
-                (r.sku_idx, r.sku, seq, names[wc], wc, round(setup[wc] * _product_factor(r.sku + wc)))
+                (
+                    r.sku_idx,
+                    r.sku,
+                    10 * (k + 1),
+                    STYLE_OPERATION_NAMES.get((r.style_code, wc), OPERATION_NAMES[wc]),
+                    wc,
+                    round(SETUP_MIN[wc] * _product_factor(r.sku + wc)),
+                    ";".join(ELIGIBLE.get((r.style_code, wc), ())),
+                )
             )
     return pd.DataFrame(
-        rows, columns=["sku_idx", "Product", "Sequence", "Operation", "Work Center", "Setup Time (min)"]
+        rows,
+        columns=[
+            "sku_idx",
+            "Product",
+            "Sequence",
+            "Operation",
+            "Work Center",
+            "Setup Time (min)",
+            "Eligible Machines",
+        ],
     )
 
 
 def make_to_order(channels: list[ChannelOrders], catalog: Catalog) -> pd.DataFrame:
-    """One MO per bulk B2B line of a plant-made SKU."""
+    """One MO per bulk B2B line of a plant-made SKU (before cutting it into lots)."""
     parts = []
     cost = catalog.products["cost_cny"].to_numpy()
     for co in channels:
@@ -85,6 +200,21 @@ def make_to_order(channels: list[ChannelOrders], catalog: Catalog) -> pd.DataFra
             )
         )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _lots(mos: pd.DataFrame, n_lots: np.ndarray, stagger_s: int) -> pd.DataFrame:
+    """Cut each MO into n_lots lots (sizes differ by at most 1); lot j of k is due (k-1-j) x stagger_s
+    earlier than the whole batch."""
+    n_lots = np.maximum(np.asarray(n_lots, dtype=np.int64), 1)
+    rep = mos.loc[mos.index.repeat(n_lots)].reset_index(drop=True)
+    k = np.repeat(n_lots, n_lots)
+    j = np.concatenate([np.arange(n) for n in n_lots]) if len(n_lots) else np.zeros(0, np.int64)
+    total = rep["qty"].to_numpy()
+    rep["qty"] = total // k + (j < total % k)
+    rep["deadline"] = rep["deadline"].to_numpy(dtype="datetime64[s]") - ((k - 1 - j) * stagger_s).astype(
+        "timedelta64[s]"
+    )
+    return rep
 
 
 def plan_and_run(
@@ -112,7 +242,7 @@ def plan_and_run(
         seed, window, policy, outflow, inflow + _as_inflow(mto_due[:n_d], inflow.shape), plan_mos=True
     )
 
-    # The MO list: make-to-stock releases + make-to-order lines, numbered by release time.
+    # The MO list: make-to-stock lots + make-to-order lots, numbered by release time.
     rel = np.array(planned.mo_releases, dtype=np.int64).reshape(-1, 3)
     mts_release = window.utc_at(rel[:, 0], np.full(len(rel), 8 * HOUR_S))
     lead = p["mfg_lead_days"].to_numpy()[rel[:, 1]]
@@ -128,18 +258,25 @@ def plan_and_run(
             "margin": np.round((price - p["cost_cny"].to_numpy()[rel[:, 1]]) / price, 3),
         }
     )
+    mts = _lots(mts, np.clip(np.round(mts["qty"] / LOT_UNITS), 1, MAX_LOTS), LOT_DAYS * DAY_S)
+    if len(mto):
+        mto = _lots(mto, np.clip(np.ceil(mto["qty"] / MTO_LOT_UNITS), 1, MAX_MTO_LOTS), 0)
     mos = pd.concat([mts, mto], ignore_index=True) if len(mto) else mts
     mos = mos.sort_values(["release", "sku"], kind="stable").reset_index(drop=True)
     mos["ref"] = [f"MO/{i + 1:05d}" for i in range(len(mos))]
 
     route = routings(catalog)
-    ict = calibrate(window, mos, route, scale)
-    route["Time per Unit (min)"] = [round(ict[wc] / 60.0, 2) for wc in route["Work Center"]]
+    hist = history_shifts(window)
+    downtime = planned_downtime(seed, window)
+    clocks, _ = shift_clocks(hist, downtime)
+    ict = calibrate(available_seconds(hist, downtime), mos, route, scale)
+    standard = standard_seconds(ict)
+    route["Time per Unit (min)"] = [round(standard[wc] / 60.0, 2) for wc in route["Work Center"]]
     ops = _ops(mos, route)
-    mes = run_mes(rng, window, ops, ict)
+    mes = run_mes(rng, hist, clocks, ops, ict, standard)
 
     # Final state of each MO and its production receipt into WH-SH.
-    mos = _states(mos, ops, window)
+    mos = _states(mos, ops)
     done = mos.loc[mos["state"] == "done"]
     production = pd.DataFrame(
         {
@@ -156,8 +293,25 @@ def plan_and_run(
         production["qty"].to_numpy(),
     )
     actual = simulate(seed, window, policy, outflow, inflow, mo_arrivals=arrivals, plan_mos=False)
-    mos = _extra_orders(rng, mos, window, catalog)
-    return PlantResult(mos=mos, routings=route, ict=ict, mes=mes, stock=actual, production=production)
+    used = consumption(
+        rng_for(seed, "mes-materials"),
+        mes,
+        mos["sku"].to_numpy(np.int64),
+        mos["ref"].tolist(),
+        bom_by_operation(catalog, route),
+    )
+    capacity = capacity_minutes(window, downtime, LOAD_DAYS)
+    mos = _extra_orders(rng, mos, ops, route, standard, capacity, window, catalog, scale)
+    return PlantResult(
+        mos=mos,
+        routings=route,
+        ict=ict,
+        mes=mes,
+        stock=actual,
+        production=production,
+        downtime=downtime,
+        consumption=used,
+    )
 
 
 def _as_inflow(per_sku: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -166,30 +320,66 @@ def _as_inflow(per_sku: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return out
 
 
-def calibrate(window: Window, mos: pd.DataFrame, route: pd.DataFrame, scale: float) -> dict[str, int]:
-    """Ideal cycle time per work center so that capacity = load x HEADROOM at scale 1."""
-    n_shifts = len(shift_starts(window)[0])
+def _machines_of(wc: str) -> list[int]:
+    return [i for i, m in enumerate(MACHINES) if m.wc == wc]
+
+
+def calibrate(avail: np.ndarray, mos: pd.DataFrame, route: pd.DataFrame, scale: float) -> dict[str, int]:
+    """Ideal cycle time per work center so that capacity = load x HEADROOM at scale 1.
+
+    avail: (machines, history shifts) seconds available for production (calendar minus break and
+    planned downtime). Setups and material waits are expected per operation run."""
     qty_by_sku = mos.groupby("sku")["qty"].sum()
+    n_by_sku = mos.groupby("sku").size()
+    setup_spread = float(np.mean(SETUP_SPREAD))
+    wait_s = MATERIAL_WAIT_P * float(np.mean(MATERIAL_WAIT_MIN)) * 60
     ict: dict[str, int] = {}
-    for wc, _, _, _, _, setup_min in WORK_CENTERS:
+    for wc, *_ in WORK_CENTERS:
         r = route.loc[route["Work Center"] == wc]
         load = float(qty_by_sku.reindex(r["sku_idx"]).fillna(0).sum()) * OVERRUN
-        n_ops = int(mos["sku"].isin(r["sku_idx"]).sum())
-        machines = [m for m in MACHINES if m.wc == wc]
-        setup_s = n_ops * setup_min * 60 * 1.075 * float(np.mean([m.setup_factor for m in machines]))
-        avail = len(machines) * n_shifts * AVAILABLE_S - setup_s
-        ideal_seconds = avail * float(np.mean([expected_efficiency(m) for m in machines]))
+        runs = n_by_sku.reindex(r["sku_idx"]).fillna(0).to_numpy()
+        idx = _machines_of(wc)
+        factor = float(np.mean([MACHINES[i].setup_factor for i in idx]))
+        setup_s = float((runs * r["Setup Time (min)"].to_numpy()).sum()) * 60 * setup_spread * factor
+        lost_s = setup_s + runs.sum() * wait_s
+        eff = np.array([expected_efficiency(MACHINES[i]) for i in idx])
+        ideal_seconds = float((avail[idx].sum(axis=1) * eff).sum()) - lost_s * float(eff.mean())
         equiv_load = max(load, 1.0) / min(scale, 1.0)
         ict[wc] = max(1, int(round(ideal_seconds / (equiv_load * HEADROOM[wc]))))
     return ict
 
 
+def standard_seconds(ict: dict[str, int]) -> dict[str, float]:
+    """The routing's standard seconds per unit: ideal cycle time / efficiency without breakdowns."""
+    return {
+        wc: ict[wc] / float(np.mean([standard_efficiency(MACHINES[i]) for i in _machines_of(wc)]))
+        for wc, *_ in WORK_CENTERS
+    }
+
+
+def capacity_minutes(window: Window, downtime: Downtime, days: int) -> dict[str, float]:
+    """Calendar minutes available per work center over the `days` days from the snapshot (shift minus
+    break minus planned downtime)."""
+    sh = calendar_shifts(window)
+    ahead = (sh.day >= np.datetime64(window.as_of, "D")) & (
+        sh.day < np.datetime64(window.as_of, "D") + np.timedelta64(days, "D")
+    )
+    avail = available_seconds(sh, downtime)[:, ahead].sum(axis=1) / 60.0
+    return {wc: float(avail[_machines_of(wc)].sum()) for wc, *_ in WORK_CENTERS}
+
+
 def _ops(mos: pd.DataFrame, route: pd.DataFrame) -> list[Op]:
-    steps: dict[int, list[tuple[int, str, int]]] = {}
-    for sku, seq, wc, setup in zip(
-        route["sku_idx"], route["Sequence"], route["Work Center"], route["Setup Time (min)"], strict=True
+    steps: dict[int, list[tuple[int, str, int, tuple[int, ...]]]] = {}
+    for sku, seq, wc, setup, elig in zip(
+        route["sku_idx"],
+        route["Sequence"],
+        route["Work Center"],
+        route["Setup Time (min)"],
+        route["Eligible Machines"],
+        strict=True,
     ):
-        steps.setdefault(int(sku), []).append((int(seq), str(wc), int(setup)))
+        machines = tuple(sorted(MACHINE_INDEX[m] for m in elig.split(";") if m))
+        steps.setdefault(int(sku), []).append((int(seq), str(wc), int(setup), machines))
     release = mos["release"].to_numpy(dtype="datetime64[s]").astype(np.int64)
     # Planners pull customer orders forward: MTO operations are sequenced as if due RUSH_DAYS earlier.
     deadline = mos["deadline"].to_numpy(dtype="datetime64[s]").astype(np.int64)
@@ -198,7 +388,7 @@ def _ops(mos: pd.DataFrame, route: pd.DataFrame) -> list[Op]:
     for i, (sku, qty) in enumerate(zip(mos["sku"].to_numpy(), mos["qty"].to_numpy(), strict=True)):
         route_steps = sorted(steps[int(sku)])
         first = len(ops)
-        for k, (seq, wc, setup) in enumerate(route_steps):
+        for k, (seq, wc, setup, machines) in enumerate(route_steps):
             ops.append(
                 Op(
                     mo=i,
@@ -209,12 +399,13 @@ def _ops(mos: pd.DataFrame, route: pd.DataFrame) -> list[Op]:
                     release=int(release[i]),
                     successor=first + k + 1 if k + 1 < len(route_steps) else -1,
                     qty_in=int(np.ceil(qty * OVERRUN)) if k == 0 else 0,
+                    eligible=machines,
                 )
             )
     return ops
 
 
-def _states(mos: pd.DataFrame, ops: list[Op], window: Window) -> pd.DataFrame:
+def _states(mos: pd.DataFrame, ops: list[Op]) -> pd.DataFrame:
     mos = mos.copy()
     n = len(mos)
     started = np.full(n, -1, np.int64)
@@ -239,11 +430,38 @@ def _states(mos: pd.DataFrame, ops: list[Op], window: Window) -> pd.DataFrame:
     return mos
 
 
+def open_load_minutes(mos: pd.DataFrame, ops: list[Op], standard: dict[str, float]) -> dict[str, float]:
+    """Standard minutes still to do per work center for the MOs the MES ran that are not done: setup of
+    operations not started + standard time x units not yet counted."""
+    load = dict.fromkeys(standard, 0.0)
+    open_ = set(np.flatnonzero(mos["state"].isin(["confirmed", "progress"]).to_numpy()).tolist())
+    qty = mos["qty"].to_numpy()
+    for op in ops:
+        if op.mo not in open_ or op.done_at >= 0:
+            continue
+        units = op.qty_in if op.qty_in > 0 else int(np.ceil(qty[op.mo] * OVERRUN))
+        left = max(units - op.counted, 0)
+        load[op.wc] += (op.setup_s if op.started < 0 else 0) / 60.0 + left * standard[op.wc] / 60.0
+    return load
+
+
 def _extra_orders(
-    rng: np.random.Generator, mos: pd.DataFrame, window: Window, catalog: Catalog
+    rng: np.random.Generator,
+    mos: pd.DataFrame,
+    ops: list[Op],
+    route: pd.DataFrame,
+    standard: dict[str, float],
+    capacity: dict[str, float],
+    window: Window,
+    catalog: Catalog,
+    scale: float,
 ) -> pd.DataFrame:
-    """Orders the MES has not seen: cancelled duplicates (entered twice, one cancelled), MOs confirmed for
-    the coming week and drafts for the weeks after. New references follow the existing ones."""
+    """Orders the MES has not seen: cancelled duplicates (entered twice, one cancelled), make-to-stock
+    lots confirmed for the coming days and drafts for the weeks after. New references follow the
+    existing ones.
+
+    Confirmed lots (at least half a week's worth) are added for SKUs whose every work center's open load
+    is still below LOAD_TARGET x min(scale, 1) of its capacity over the next LOAD_DAYS, until none is."""
     p = catalog.products
     mts = mos.loc[mos["source"] == ""]
     k = max(1, int(round(len(mts) * 0.02)))
@@ -255,27 +473,57 @@ def _extra_orders(
     weekly = max(2, int(round(len(mts) / 52)))
     make = p.loc[p["make"], "sku_idx"].to_numpy()
     pop = p["popularity"].to_numpy()[make]
+    lots = mts["qty"].to_numpy() if len(mts) else np.array([40])
     snap = window.snapshot_utc
+    steps: dict[int, list[tuple[str, int]]] = {}
+    for sku, wc, setup in zip(route["sku_idx"], route["Work Center"], route["Setup Time (min)"], strict=True):
+        steps.setdefault(int(sku), []).append((str(wc), int(setup)))
+
+    load = open_load_minutes(mos, ops, standard)
+    target = LOAD_TARGET * min(scale, 1.0)
+    confirmed: list[tuple[int, int]] = []
+    while len(confirmed) < weekly * 6:
+        # The planner fills the lines that still have room: SKUs whose every work center is below target.
+        room = np.array(
+            [all(load[wc] < target * capacity[wc] for wc, _ in steps[int(s)]) for s in make], dtype=bool
+        )
+        if not room.any() and len(confirmed) >= weekly // 2:
+            break
+        fits = room if room.any() else np.ones(len(make), bool)
+        sku = int(rng.choice(make[fits], p=pop[fits] / pop[fits].sum()))
+        qty = int(rng.choice(lots))
+        confirmed.append((sku, qty))
+        for wc, setup in steps[sku]:
+            load[wc] += setup + qty * OVERRUN * standard[wc] / 60.0
+
     parts = [mos, dup]
-    for state, n_new, lo_day, hi_day in (
-        ("confirmed", weekly, 0.3, 6.0),
-        ("draft", max(2, weekly // 2), 8, 20),
+    n_draft = max(2, weekly // 2)
+    draft_sku = rng.choice(make, n_draft, replace=False, p=pop / pop.sum())
+    draft_qty = rng.choice(lots, n_draft)
+    for state, sku, qty, lo_day, hi_day in (
+        (
+            "confirmed",
+            np.array([s for s, _ in confirmed], dtype=np.int64),
+            np.array([q for _, q in confirmed], dtype=np.int64),
+            0.3,
+            8.0,
+        ),
+        ("draft", draft_sku, draft_qty, 8, 20),
     ):
-        sku = rng.choice(make, n_new, replace=False, p=pop / pop.sum())
+        n_new = len(sku)
         rel = snap + (rng.uniform(lo_day, hi_day, n_new) * DAY_S).astype(np.int64).astype("timedelta64[s]")
-        lead = p["mfg_lead_days"].to_numpy()[sku]
-        deadline = rel + (lead * DAY_S + 10 * HOUR_S).astype("timedelta64[s]")
-        if state == "confirmed":  # the planner promised these within four weeks
-            deadline = np.minimum(deadline, snap + np.timedelta64(27 * DAY_S, "s"))
+        lead = p["mfg_lead_days"].to_numpy()[sku] * DAY_S
+        if state == "confirmed":  # promised within half to all of the lead time, at most five weeks out
+            lead = (lead * rng.uniform(0.5, 1.0, n_new)).astype(np.int64)
+        deadline = rel + (lead + 10 * HOUR_S).astype("timedelta64[s]")
+        if state == "confirmed":
+            deadline = np.minimum(deadline, snap + np.timedelta64(35 * DAY_S, "s"))
         price = p["price_cny"].to_numpy()[sku]
-        typical = mts["qty"].median() if len(mts) else 50
         parts.append(
             pd.DataFrame(
                 {
                     "sku": sku,
-                    "qty": (np.maximum(rng.uniform(0.5, 1.5, n_new) * typical / 10, 1).round() * 10).astype(
-                        int
-                    ),
+                    "qty": qty,
                     "release": rel,
                     "deadline": deadline,
                     "source": "",

@@ -16,6 +16,7 @@ SHANGHAI_OFFSET = np.timedelta64(8, "h")  # Asia/Shanghai has no daylight saving
 DAY = np.timedelta64(1, "D")
 HOUR_S = 3600
 DAY_S = 86400
+PLAN_AHEAD_DAYS = 42  # the plant's shift calendar and planned downtime reach this far past the snapshot
 
 # Spring Festival (Chinese New Year) days; the plant and most couriers stop around them.
 _SPRING_FESTIVAL = {
@@ -49,6 +50,13 @@ def black_friday(year: int) -> date:
 
 def to_days(values: list[date]) -> np.ndarray:
     return np.array([np.datetime64(v, "D") for v in values], dtype="datetime64[D]")
+
+
+def plant_working_days(first: np.datetime64, last: np.datetime64) -> np.ndarray:
+    """Plant working days from first to last (inclusive): Monday to Saturday, minus plant holidays."""
+    days = np.arange(first, last + DAY, dtype="datetime64[D]")
+    years = range(int(str(first)[:4]), int(str(last)[:4]) + 1)
+    return days[(weekday_of(days) != 6) & ~np.isin(days, plant_holidays(years))]
 
 
 def plant_holidays(years: range) -> np.ndarray:
@@ -112,13 +120,14 @@ class Window:
         secs = np.asarray(day_index, dtype=np.int64) * DAY_S + np.asarray(seconds_local, dtype=np.int64)
         return self.start_utc + secs.astype("timedelta64[s]")
 
+    @property
+    def plan_end_day(self) -> np.datetime64:
+        """The last day of the plant's planning horizon: `as_of` + PLAN_AHEAD_DAYS."""
+        return np.datetime64(self.as_of, "D") + np.timedelta64(PLAN_AHEAD_DAYS, "D")
+
     def working_days(self) -> np.ndarray:
         """Plant working days in the window: Monday to Saturday, minus plant holidays."""
-        weekday = (self.days.astype("datetime64[D]").view("int64") - 4) % 7  # 1970-01-01 was a Thursday
-        open_ = weekday != 6
-        holidays = plant_holidays(range(self.start.year, self.end.year + 1))
-        open_ &= ~np.isin(self.days, holidays)
-        return self.days[open_]
+        return plant_working_days(self.start_day, self.end_day)
 
 
 def weekday_of(days: np.ndarray) -> np.ndarray:

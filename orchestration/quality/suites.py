@@ -289,6 +289,42 @@ def _rules() -> list[TableRules]:
             known_values={"shift": frozenset({"A", "B"})},
         ),
         TableRules(
+            "mes",
+            "dispatch_plan",
+            required=(
+                "shift_date",
+                "shift",
+                "machine_id",
+                "production_order",
+                "operation_seq",
+                "planned_qty",
+            ),
+            keys=("shift_date", "shift", "machine_id", "production_order", "operation_seq"),
+            not_null=("planned_qty",),
+            numbers={"operation_seq": Number(0, 10_000), "planned_qty": Number(0, 100_000)},
+            timestamps={"shift_date": Timestamp(SHANGHAI_DATE, True)},  # issued the day before
+            known_values={"shift": frozenset({"A", "B"})},
+        ),
+        TableRules(
+            "mes",
+            "material_consumption",
+            required=(
+                "shift_date",
+                "shift",
+                "machine_id",
+                "production_order",
+                "operation_seq",
+                "component",
+                "quantity",
+                "unit_of_measure",
+            ),
+            keys=("shift_date", "shift", "machine_id", "production_order", "operation_seq", "component"),
+            not_null=("quantity",),
+            numbers={"operation_seq": Number(0, 10_000), "quantity": Number(0, 10_000_000)},
+            timestamps={"shift_date": Timestamp(SHANGHAI_DATE)},
+            known_values={"shift": frozenset({"A", "B"}), "unit_of_measure": frozenset({"m", "Units"})},
+        ),
+        TableRules(
             "cs",
             "tickets",
             required=(
@@ -426,6 +462,17 @@ def _erp_rules(quantity: Number, amount: Number) -> list[TableRules]:
                 "End": Timestamp(SHANGHAI_TIME, True),
             },
             known_values={"Shift": frozenset({"A", "B"})},
+        ),
+        TableRules(
+            "erp",
+            "machine_downtime",
+            required=("Machine", "Start", "End", "Reason"),
+            keys=("Machine", "Start"),
+            not_null=("End",),
+            timestamps={
+                "Start": Timestamp(SHANGHAI_TIME, True),
+                "End": Timestamp(SHANGHAI_TIME, True),
+            },
         ),
         TableRules(
             "erp",

@@ -243,6 +243,8 @@ def oee(landing: Path) -> float:
         shifts[column] = pd.to_datetime(shifts[column])
     events["started_at"] = pd.to_datetime(events["started_at"])
     events["ended_at"] = pd.to_datetime(events["ended_at"])
+    # The calendar also holds the planned shifts after the snapshot; OEE covers the shifts the MES reached.
+    shifts = shifts[shifts["Start"] < events["ended_at"].max()]
     counts[["total_count", "good_count"]] = counts[["total_count", "good_count"]].astype(int)
     totals = counts.groupby(["machine_id", "shift_date", "shift"])[["total_count", "good_count"]].sum()
     events_by_machine = dict(tuple(events.groupby("machine_id")))

@@ -73,7 +73,7 @@ def test_a_rejected_file_exits_2_naming_it_and_a_second_run_changes_nothing(tmp_
     assert (bad.parent / "_rejected" / "orders_export_x.csv.reason.txt").exists()
     published = tmp_path / "warehouse" / "omniops.duckdb"
     marts, raw = checksums(published, "marts"), checksums(published, "raw")
-    assert len(marts) >= 10 and len(raw) == 23
+    assert len(marts) >= 10 and len(raw) == 26
 
     assert main(["run"]) == 0
     assert "REJECTED" not in capsys.readouterr().out

@@ -1,11 +1,14 @@
 -- Minutes per machine state within each planned shift. MES events are clipped to the shift's start and
 -- end, so an event crossing a shift boundary counts in both shifts for the part inside each.
-with shifts as (
-    select * from {{ ref('stg_erp__shift_calendar') }}
+-- The calendar also plans the weeks after the snapshot: only shifts that started before the MES's last
+-- event ended count (a past shift without events stays, with zero recorded minutes).
+with events as (
+    select * from {{ ref('stg_mes__machine_events') }}
 ),
 
-events as (
-    select * from {{ ref('stg_mes__machine_events') }}
+shifts as (
+    select * from {{ ref('stg_erp__shift_calendar') }}
+    where shift_start_utc < (select max(ended_at_utc) from events)
 ),
 
 clipped as (
