@@ -4,16 +4,16 @@ Output, per day × production order × operation:
 
     variance      = good − planned                      (units; negative = behind plan)
     variance_pct  = variance / planned                  (empty when nothing was planned)
-    within tolerance when |variance| ≤ tolerance × planned (5 % by default)
+    within tolerance when |variance| ≤ max(tolerance × planned, min_units)   (5 %, 1 unit by default)
 
 Every variance outside tolerance gets a reason, the first that applies, from the day's records of the
-machines that ran (or were to run) the operation:
+machines that ran (or were to run) the operation, and a detail with the numbers:
 
 1. ``not started``: planned, nothing counted;
 2. ``unplanned output``: counted, nothing planned;
 3. ``scrap``: enough was made (total ≥ planned) but ``total − good`` units were rejected;
-4. ``breakdown``: the machines stood still for a breakdown (minutes named);
-5. ``waiting for material`` (minutes named);
+4. ``breakdown``: the machines stood still for a breakdown (minutes in the detail);
+5. ``waiting for material`` (minutes in the detail);
 6. ``ahead of plan`` for a positive variance, else ``slow running`` (no stop explains it).
 
 Material, per day × production order × operation × component:
@@ -39,18 +39,20 @@ TOLERANCE = 0.05
 KEY = ["shift_date", "production_order_id", "operation_seq"]
 
 
-def _reason(r) -> str:
+def _reason(r) -> tuple[str, str]:
     if r.planned_qty > 0 and r.total_count == 0:
-        return "not started"
+        return "not started", f"{int(r.planned_qty)} planned on {r.planned_machines}, nothing counted"
     if r.planned_qty == 0:
-        return "unplanned output"
+        return "unplanned output", f"{int(r.good_count)} good on {r.actual_machines} without a plan"
     if r.variance < 0 and r.total_count >= r.planned_qty and r.scrap > 0:
-        return f"scrap: {int(r.scrap)} units rejected"
+        return "scrap", f"{int(r.scrap)} of {int(r.total_count)} units rejected"
     if r.variance < 0 and r.breakdown_minutes > 0:
-        return f"breakdown: {int(r.breakdown_minutes)} min"
+        return "breakdown", f"{r.breakdown_minutes:.0f} min of breakdowns on {r.planned_machines}"
     if r.variance < 0 and r.material_wait_minutes > 0:
-        return f"waiting for material: {int(r.material_wait_minutes)} min"
-    return "ahead of plan" if r.variance > 0 else "slow running"
+        return "waiting for material", f"{r.material_wait_minutes:.0f} min waiting on {r.planned_machines}"
+    if r.variance > 0:
+        return "ahead of plan", f"{int(r.variance)} units more than planned"
+    return "slow running", f"{-int(r.variance)} units short with no stop recorded"
 
 
 def output_variances(
@@ -58,6 +60,7 @@ def output_variances(
     actual: pd.DataFrame,
     stops: pd.DataFrame | None = None,
     tolerance: float = TOLERANCE,
+    min_units: int = 1,
 ) -> pd.DataFrame:
     """Planned vs actual output (see the module docstring).
 
@@ -98,12 +101,12 @@ def output_variances(
         out = out.merge(hit, on=KEY, how="left")
     for c in ("breakdown_minutes", "material_wait_minutes"):
         out[c] = out[c].fillna(0.0) if c in out else 0.0
-    out["within_tolerance"] = (out["planned_qty"] > 0) & (
-        out["variance"].abs() <= tolerance * out["planned_qty"]
-    )
-    out["reason"] = [
-        None if ok else _reason(r) for ok, r in zip(out["within_tolerance"], out.itertuples(), strict=True)
-    ]
+    allowed = np.maximum(tolerance * out["planned_qty"], min_units)
+    out["within_tolerance"] = (out["planned_qty"] > 0) & (out["variance"].abs() <= allowed)
+    flags = zip(out["within_tolerance"], out.itertuples(), strict=True)
+    reasons = [(None, None) if ok else _reason(r) for ok, r in flags]
+    out["reason"] = [r[0] for r in reasons]
+    out["reason_detail"] = [r[1] for r in reasons]
     return out.sort_values(KEY).reset_index(drop=True)
 
 

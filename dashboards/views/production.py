@@ -309,7 +309,20 @@ with tab_close:
         )
         fig.update_layout(barmode="group", height=260, margin={"t": 10, "b": 10}, title=None)
         st.plotly_chart(fig, width="stretch", key="pr_close_trend")
-        st.markdown("**Output variances** (outside ±5 % of plan)")
+        reasons = query(
+            "select reason, count(*) as variances from production.daily_close where reason is not null "
+            "and shift_date > cast(? as date) - interval 30 day group by 1 order by 2 desc",
+            (day,),
+        )
+        if len(reasons):
+            st.plotly_chart(
+                px.bar(reasons, x="variances", y="reason", orientation="h", title="Reasons, last 30 days")
+                .update_yaxes(autorange="reversed", title=None)
+                .update_layout(height=80 + 32 * len(reasons), margin={"t": 40, "b": 10}),
+                width="stretch",
+                key="pr_close_reasons",
+            )
+        st.markdown("**Output variances** (outside ±5 % of plan, at least one unit)")
         st.dataframe(
             out.loc[
                 ~out["within_tolerance"],
@@ -324,6 +337,7 @@ with tab_close:
                     "variance",
                     "variance_pct",
                     "reason",
+                    "reason_detail",
                 ],
             ],
             hide_index=True,

@@ -11,8 +11,6 @@
 Rules and their reasons: docs/scheduling.md.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Iterator
 

@@ -62,7 +62,7 @@ DAILY_CLOSE_OUTPUT = {
     "planned_machines": "varchar", "actual_machines": "varchar", "planned_qty": "integer",
     "total_count": "integer", "good_count": "integer", "scrap": "integer", "variance": "integer",
     "variance_pct": "double", "breakdown_minutes": "double", "material_wait_minutes": "double",
-    "within_tolerance": "boolean", "reason": "varchar",
+    "within_tolerance": "boolean", "reason": "varchar", "reason_detail": "varchar",
 }  # fmt: skip
 DAILY_CLOSE_MATERIALS = {
     "shift_date": "date", "production_order_id": "varchar", "operation_seq": "integer", "sku": "varchar",

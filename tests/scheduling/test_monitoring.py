@@ -150,6 +150,8 @@ def test_output_variances_by_hand():
             ("2026-11-20", "MO/2", 10, "CUT-02", 60),  # made 40 -> breakdown 55 min on CUT-02
             ("2026-11-20", "MO/3", 10, "CUT-01", 50),  # nothing counted
             ("2026-11-20", "MO/4", 30, "PKG-01", 40),  # 30 made, 20 min waiting for material
+            ("2026-11-20", "MO/6", 10, "CUT-01", 10),  # 9 made: one unit short is within tolerance
+            ("2026-11-20", "MO/7", 10, "CUT-01", 10),  # 8 made: two short, no stop -> slow running
         ],
         columns=["shift_date", "production_order_id", "operation_seq", "machine_id", "planned_qty"],
     )
@@ -161,6 +163,8 @@ def test_output_variances_by_hand():
             ("2026-11-20", "MO/2", 10, "CUT-02", 40, 40),
             ("2026-11-20", "MO/4", 30, "PKG-01", 30, 30),
             ("2026-11-20", "MO/5", 10, "CUT-02", 12, 12),  # not planned
+            ("2026-11-20", "MO/6", 10, "CUT-01", 9, 9),
+            ("2026-11-20", "MO/7", 10, "CUT-01", 8, 8),
         ],
         columns=[
             "shift_date",
@@ -179,13 +183,18 @@ def test_output_variances_by_hand():
     assert v.loc[("MO/1", 10), "variance"] == 0 and v.loc[("MO/1", 10), "within_tolerance"]
     assert v.loc[("MO/1", 20), ["variance", "scrap"]].tolist() == [-5, 10]
     assert v.loc[("MO/1", 20), "variance_pct"] == pytest.approx(-5 / 80)
-    assert v.loc[("MO/1", 20), "reason"] == "scrap: 10 units rejected"
-    assert v.loc[("MO/2", 10), "variance"] == -20 and v.loc[("MO/2", 10), "reason"] == "breakdown: 55 min"
+    assert v.loc[("MO/1", 20), "reason"] == "scrap"
+    assert v.loc[("MO/1", 20), "reason_detail"] == "10 of 85 units rejected"
+    assert v.loc[("MO/2", 10), "variance"] == -20 and v.loc[("MO/2", 10), "reason"] == "breakdown"
+    assert v.loc[("MO/2", 10), "reason_detail"] == "55 min of breakdowns on CUT-02"
     assert v.loc[("MO/3", 10), "reason"] == "not started"
-    assert v.loc[("MO/4", 30), "reason"] == "waiting for material: 20 min"
+    assert v.loc[("MO/4", 30), "reason"] == "waiting for material"
+    assert v.loc[("MO/4", 30), "reason_detail"] == "20 min waiting on PKG-01"
     assert v.loc[("MO/5", 10), ["planned_qty", "good_count"]].tolist() == [0, 12]
     assert v.loc[("MO/5", 10), "reason"] == "unplanned output"
-    assert len(v) == 6  # every planned or counted (order, operation) appears once
+    assert v.loc[("MO/6", 10), "within_tolerance"] and v.loc[("MO/6", 10), "reason"] is None
+    assert v.loc[("MO/7", 10), "reason"] == "slow running"
+    assert len(v) == 8  # every planned or counted (order, operation) appears once
 
 
 def test_material_variances_by_hand():

@@ -35,6 +35,7 @@ select
     production_orders.quantity_to_produce,
     production_orders.scheduled_date,
     production_orders.due_date,
+    production_orders.scheduled_at,
     production_orders.due_at,
     production_orders.sales_order_ref,
     production_orders.customer_tier,
