@@ -11,13 +11,18 @@ try a rush order from Python on a published warehouse::
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from .frames import calendar_from_frame, plan_from_frame, problem_from_frames
 from .inputs import build_problem
+from .priority import PriorityWeights
 from .rush import RushResult, insert_rush_order
 
-__all__ = ["rush_what_if"]
+__all__ = ["rush_what_if", "RUSH_WEIGHT_FACTOR"]
+
+RUSH_WEIGHT_FACTOR = 2
 
 
 def rush_what_if(
@@ -32,10 +37,14 @@ def rush_what_if(
     time_limit: float = 4.0,
     efficiency: dict[str, float] | None = None,
     method: str = "cpsat",
+    weight: int | None = None,
 ) -> RushResult:
     """Insert a rush order of ``quantity`` units made by ``routing`` (rows of ``stg_erp__routings``:
     ``operation_seq, work_center, eligible_machines, setup_minutes, run_minutes_per_unit``) due at
-    ``due_at`` (same clock as the calendar, UTC in the warehouse) into the stored ``method`` plan."""
+    ``due_at`` (same clock as the calendar, UTC in the warehouse) into the stored ``method`` plan.
+
+    A rush order is urgent by definition: unless ``weight`` is given, each minute it is late counts
+    ``RUSH_WEIGHT_FACTOR`` (2) times the heaviest regular weight."""
     if routing.empty:
         raise ValueError("the product has no routing: it is not made in the plant")
     problem = problem_from_frames(tables["plan_problem"], tables["plan_blocked"])
@@ -59,4 +68,6 @@ def rush_what_if(
         {"machine_id": list(problem.machines), "work_center": list(problem.machines.values())}
     )
     rush_problem, _ = build_problem(ops, machines, calendar, efficiency=efficiency)
-    return insert_rush_order(problem, current, rush_problem.orders[0], frozen_minutes, time_limit)
+    heaviest = max((o.weight for o in problem.orders), default=PriorityWeights().max_weight)
+    rush = replace(rush_problem.orders[0], weight=weight or RUSH_WEIGHT_FACTOR * heaviest)
+    return insert_rush_order(problem, current, rush, frozen_minutes, time_limit)

@@ -24,6 +24,15 @@ METHODS = {
     "atc": "ATC (dispatch rule)",
 }
 LEVEL_COLOURS = {"T-3": "#bf8700", "T-2": "#d1242f", "T-1": "#a40e26", "overdue": "#6e7781"}
+DISPLAY = {
+    "priority_rank": "priority",
+    "production_order_id": "order",
+    "customer_tier": "tier",
+    "due_at_utc": "due",
+    "planned_completion_utc": "planned completion",
+    "lateness_hours": "late (h)",
+    "open_operations": "open ops",
+}
 TABLES = ("schedule", "schedule_orders", "schedule_runs", "work_center_load", "t3_warnings", "daily_close")
 
 st.title("Production")
@@ -132,8 +141,9 @@ def gantt(frame: pd.DataFrame, by: str, title: str) -> go.Figure:
             "production_order_id": "order",
             "due_at_utc": "due",
         },
+        category_orders={row: sorted(f[row].unique())},
     )
-    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_yaxes(title=None)
     fig.update_layout(
         title=title,
         showlegend=by == "order",
@@ -183,9 +193,10 @@ with tab_gantt:
                 "lateness_hours",
                 "open_operations",
             ]
-        ],
+        ].rename(columns=DISPLAY),
         hide_index=True,
         width="stretch",
+        column_config={"late (h)": st.column_config.NumberColumn(format="%.1f")},
     )
 
 with tab_load:

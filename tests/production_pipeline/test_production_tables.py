@@ -155,3 +155,31 @@ def test_material_standard_is_bom_times_good(built_instance):
     )[0][0]
     assert row.standard_qty == pytest.approx(float(per_unit) * row.good_count)
     assert row.variance == pytest.approx(row.actual_qty - row.standard_qty)
+
+
+def test_rush_what_if_on_the_published_plan(built_instance, stored):
+    from scheduling.whatif import RUSH_WEIGHT_FACTOR, rush_what_if
+
+    tables = {
+        t: built_instance.df(f"select * from production.{t}")
+        for t in ("plan_problem", "plan_blocked", "plan_calendar", "schedule")
+    }
+    sku = built_instance.query(
+        "select sku from staging.stg_erp__routings group by sku order by count(*) desc, sku limit 1"
+    )[0][0]
+    routing = built_instance.df(f"select * from staging.stg_erp__routings where sku = '{sku}'")
+    as_of = pd.Timestamp(tables["plan_calendar"]["origin"].iloc[0])
+    result = rush_what_if(tables, routing, quantity=40, due_at=as_of + pd.Timedelta(days=2), time_limit=2)
+    assert result.violations == []
+    problem, sched = stored
+    current = plan_from_frame(sched.loc[sched["method"] == "cpsat"]).assignments
+    for key, a in result.frozen.items():
+        assert result.plan.assignments[key] == a == current[key]
+    rush = result.problem.order("RUSH")
+    assert len(rush.ops) == len(routing)
+    assert rush.weight == RUSH_WEIGHT_FACTOR * max(o.weight for o in problem.orders)
+    moves = result.moves.set_index("production_order_id")
+    assert set(moves.index) == {o.order for o in problem.orders} | {"RUSH"}
+    for oid in moves.index.drop("RUSH"):
+        last = max(k for k in current if k[0] == oid)
+        assert moves.loc[oid, "delay_minutes"] == result.plan.assignments[last].end - current[last].end

@@ -15,7 +15,7 @@ from scheduling.cpsat import solve
 from scheduling.dispatch import dispatch
 from scheduling.inputs import build_problem
 from scheduling.problem import Assignment, Operation, Order, weighted_tardiness
-from scheduling.rush import insert_rush_order
+from scheduling.rush import fit_in, freeze, insert_rush_order, push_in
 
 ORIGIN = pd.Timestamp("2026-11-23 08:00")  # a Monday, two hours into shift A
 MACHINES = pd.DataFrame(
@@ -207,6 +207,23 @@ def test_rush_insertion_keeps_frozen_work_and_reports_moves(problem):
         last = prob.order(oid).ops[-1].key
         assert moves.loc[oid, "delay_minutes"] == after[last].end - current.assignments[last].end
     assert (result.delayed["delay_minutes"] > 0).all()
+
+
+def test_both_rush_hints_are_valid_plans(problem):
+    prob, _ = problem
+    current = dispatch(prob, "ATC").assignments
+    fixed, frozen = freeze(prob, current, 600)
+    rush = Order("RUSH-3", 500, 0, 20, (Operation("RUSH-3", 10, "C", ("C1",), 90),))
+    new = fixed.with_orders((*fixed.orders, rush))
+    pushed = push_in(new, current, frozen, rush)
+    assert check_plan(new, pushed, frozen=frozen) == []
+    fitted = fit_in(new, current, rush)
+    # "It goes first": never later than where there happens to be room, and nothing else ahead of it
+    # on C1 except frozen work.
+    assert pushed[("RUSH-3", 10)].start <= fitted[("RUSH-3", 10)].start
+    ahead = [k for k, a in pushed.items() if a.machine == "C1" and a.start < pushed[("RUSH-3", 10)].start]
+    assert all(k in frozen for k in ahead)
+    assert check_plan(new, fitted, frozen=frozen) == []
 
 
 def test_rush_order_with_unknown_machine_is_refused(problem):
