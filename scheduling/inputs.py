@@ -17,6 +17,7 @@ Rules, stated once here:
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 
@@ -139,7 +140,7 @@ def build_problem(
         for i, m in started:
             s = lines[m].earliest(0, ops[i].minutes)
             lines[m].add(s, s + ops[i].minutes)
-            ops[i] = Operation(**{**ops[i].__dict__, "fixed_machine": m, "fixed_start": s})
+            ops[i] = replace(ops[i], fixed_machine=m, fixed_start=s)
 
     orders = tuple(
         Order(

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-__all__ = ["Operation", "Order", "Problem", "Assignment", "Plan", "OpKey"]
+__all__ = [
+    "Operation", "Order", "Problem", "Assignment", "Plan", "OpKey",
+    "completion", "weighted_tardiness", "makespan", "score",
+]  # fmt: skip
 
 OpKey = tuple[str, int]  # (order id, operation sequence)
 

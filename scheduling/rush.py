@@ -56,23 +56,28 @@ def freeze(problem: Problem, current: dict[OpKey, Assignment], frozen_minutes: i
     return problem.with_orders(tuple(orders)), frozen
 
 
-def fit_in(problem: Problem, current: dict[OpKey, Assignment], order: Order) -> dict[OpKey, Assignment]:
-    """``current`` plus ``order``'s operations, each on the eligible machine where it ends first, in
-    the first gap that fits after its predecessor and the order's release."""
+def _timelines(problem: Problem, busy: dict[OpKey, Assignment]) -> dict[str, MachineTimeline]:
     lines = {m: MachineTimeline(problem.blocked.get(m, ())) for m in problem.machines}
-    for a in current.values():
+    for a in busy.values():
         lines[a.machine].add(a.start, a.end)
-    out = dict(current)
+    return lines
+
+
+def _place(order: Order, lines: dict[str, MachineTimeline], out: dict[OpKey, Assignment]) -> None:
+    """Each operation of ``order`` on the eligible machine where it ends first, in the first gap after
+    its predecessor and the order's release."""
     ready = order.release
     for op in order.ops:
-        options = []
-        for m in op.machines:
-            s = lines[m].earliest(ready, op.minutes)
-            options.append((s + op.minutes, m, s))
-        end, m, s = min(options)
-        lines[m].add(s, end)
-        out[op.key] = Assignment(m, s, end)
+        end, m = min((lines[m].earliest(ready, op.minutes) + op.minutes, m) for m in op.machines)
+        lines[m].add(end - op.minutes, end)
+        out[op.key] = Assignment(m, end - op.minutes, end)
         ready = end
+
+
+def fit_in(problem: Problem, current: dict[OpKey, Assignment], order: Order) -> dict[OpKey, Assignment]:
+    """``current`` unchanged plus ``order`` in the first gaps that fit ("where there is room")."""
+    out = dict(current)
+    _place(order, _timelines(problem, current), out)
     return out
 
 
@@ -82,16 +87,9 @@ def push_in(
     """The frozen plan, then ``order`` first at the earliest it can run, then every other operation of
     ``current`` in its current sequence on its current machine, shifted as far as the rush order
     pushes it (a list schedule, so precedence and machine capacity hold)."""
-    lines = {m: MachineTimeline(problem.blocked.get(m, ())) for m in problem.machines}
-    for a in frozen.values():
-        lines[a.machine].add(a.start, a.end)
+    lines = _timelines(problem, frozen)
     out = dict(frozen)
-    ready = order.release
-    for op in order.ops:
-        end, m = min((lines[m].earliest(ready, op.minutes) + op.minutes, m) for m in op.machines)
-        lines[m].add(end - op.minutes, end)
-        out[op.key] = Assignment(m, end - op.minutes, end)
-        ready = end
+    _place(order, lines, out)
     release = {o.order: o.release for o in problem.orders}
     done: dict[str, int] = {}
     for key, a in frozen.items():
