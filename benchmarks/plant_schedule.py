@@ -130,6 +130,9 @@ def main() -> None:
         f"(max {delayed['delay_minutes'].max() if len(delayed) else 0} plant min), "
         f"{len(res.violations)} violations"
     )
+    rush = res.moves.loc[res.moves["is_rush_order"]].iloc[0]
+    late = int(rush.completion_after - rush.due_minute)
+    print(f"rush order itself: {'late by ' + str(late) + ' plant min' if late > 0 else 'on time'}")
     if tmp is not None:
         tmp.cleanup()
 
