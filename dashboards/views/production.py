@@ -32,6 +32,16 @@ DISPLAY = {
     "planned_completion_utc": "planned completion",
     "lateness_hours": "late (h)",
     "open_operations": "open ops",
+    "due_at": "due",
+    "days_left": "days left",
+    "blocking_operation": "blocking operation",
+    "work_center": "work center",
+    "machine_id": "machine",
+    "escalated_to": "escalated to",
+    "unfinished_operations": "unfinished ops",
+    "planned_completion": "planned completion",
+    "projected_late": "will be late",
+    "opened_at": "open since",
 }
 TABLES = ("schedule", "schedule_orders", "schedule_runs", "work_center_load", "t3_warnings", "daily_close")
 
@@ -276,7 +286,7 @@ with tab_t3:
                     "projected_late",
                     "opened_at",
                 ]
-            ],
+            ].rename(columns=DISPLAY),
             hide_index=True,
             width="stretch",
         )
