@@ -4,30 +4,73 @@ Instance format (as in JSPLIB / OR-Library): optional ``#`` comment lines and bl
 ``n_jobs n_machines``, then one line per job with ``machine duration`` pairs in processing order,
 machines numbered from 0.
 
-Model (:func:`solve_jssp`):
+Model (:func:`solve_jssp`), the textbook one:
 
-* one interval variable per operation, ``start + duration == end``;
+* one interval variable per operation, ``start + duration == end``, its domain cut by the job's head
+  (work before it) and tail (work after it) and by the horizon (a known upper bound);
 * precedence inside each job: ``end[j, k] <= start[j, k + 1]``;
 * ``NoOverlap`` over the intervals of each machine;
-* ``makespan == max(end of the last operation of each job)``, minimised.
+* ``makespan == max(end of the last operation of each job)``, minimised, with domain
+  ``[lower bound, horizon]``; the starts of the best known schedule are given as a hint.
 
-Speed-ups, kept deliberately simple:
+Search, in two phases (measured on the 18 10 x 10 instances of ``benchmarks/jssp.py`` on a 2-core shared
+machine; "dtime" is CP-SAT's deterministic time, which does not depend on the machine's load):
 
-* the horizon is the makespan of a greedy dispatch schedule (shortest-processing-time among the next
-  operations, earliest start first), which is a valid upper bound; the greedy schedule is also given
-  as a solution hint, so the solver starts from a feasible solution;
-* the trivial lower bound ``max(longest job, most loaded machine)`` is added as a constraint on the
-  makespan, and each start is bounded by the job's head (work before it) and tail (work after it).
+1. *Upper bound* (only when ``workers >= 2``): CP-SAT with ``workers`` threads, one complete search
+   without LP (subsolver ``no_lp``) and the LNS workers on the others, from the greedy schedule. It stops
+   at ``_UB_SHARE`` (30 %) of the time limit, or as soon as the makespan has not improved for
+   ``max(0.5 s, 5 % of the limit)`` (the LNS finds the optimum or a near-optimal schedule of a 10 x 10
+   instance in 0.3-2 s and then stalls); easy instances are already proved optimal here.
+2. *Proof*: a new model with the horizon set to the best makespan found (tighter domains, so presolve
+   probing learns more) and that schedule as hint, solved by a single CP-SAT worker for the rest of the
+   time. It improves the schedule further if it can and proves optimality.
 
-Reporting: ``makespan`` is the best solution found (``None`` if none), ``bound`` is the solver's proven
-lower bound (``ObjectiveBound``, never below the trivial bound). ``status`` is ``OPTIMAL`` when
-``makespan == bound`` was proven, ``FEASIBLE`` when a solution exists but optimality was not proven in
-the time limit (gap = ``(makespan - bound) / makespan``, see :attr:`JsspResult.gap`), ``INFEASIBLE``
-or ``UNKNOWN`` otherwise.
+The choices and the measurements behind them:
+
+* ``use_strong_propagation_in_disjunctive`` (off by default in CP-SAT) is the change that matters most:
+  proving ``makespan <= optimum - 1`` infeasible with one worker on ft10, abz5, orb01, orb03, orb06 takes
+  1.7 dtime in total instead of 82 (orb03 not even in 60 s without it); with the default 4-worker
+  portfolio it took ft10 from 4.4 s to 2.2 s and orb01 from unproved in 10 s to 9 s.
+* ``linearization_level = 0``: the LP relaxation of this model has no rows (precedences go to CP-SAT's
+  precedence propagator), so the LP only costs time: one worker proves orb01 in 5.7 s instead of not at
+  all in 10 s, orb03 in 3.5 s instead of 8.4 s. For the same reason the ``no_lp`` subsolver does all the
+  useful full-search work in the default portfolios (with 3 workers, which have no ``no_lp``, ft10, abz5,
+  orb01, orb03, orb06, la19 all failed to be proved in 10 s).
+* Number of workers: with the plain model, 4 workers beat 2 (ft10 4.4 s vs unproved) and 6 or 8 were
+  worse again (threads time-sharing 2 cores). With strong propagation the best full run is a single
+  complete search, and the proof is *faster on one thread* whenever the machine is shared: with the
+  optimum known, orb01's proof took 4.6 s on one worker against 8.1-9.6 s on two (interleaved runs,
+  load ~3.5), with one external busy process 6.2-6.3 s against 7.3 s to unproved. Hence the
+  single-worker proof phase; the second core is used where it helps, for the LNS of phase 1 (on 15 x 15
+  instances it finds better schedules than one worker: ta02 1244 vs 1259, la38 1196 vs 1201-1217).
+* Rebuilding the model with the phase-1 makespan as horizon: the proof of orb01 from its optimal
+  schedule takes ~3 s, against ~6 s for a one-worker run from the greedy schedule (5.6-10 s over seeds).
+* The lower bound is the one-machine preemptive (Jackson) bound with heads and tails, not only
+  ``max(longest job, most loaded machine)``: it is what CP-SAT reaches at its root anyway on 10 x 10
+  instances (ft10 808, orb01 929) and makes the reported bound honest but useful when the time runs out
+  on bigger instances (ta06: 1134 instead of 918, known optimum 1238).
+
+Tried and dropped (no gain or worse): an interval ``[makespan, horizon)`` in every machine's NoOverlap
+(orb01 proof 1.33 vs 0.93 dtime); explicit precedence literals per machine pair, with or without
+transitivity clauses (1.96 / 2.94 vs 1.46 dtime on 4 instances); ``search_branching`` FIXED (nothing
+proved in 60 s), PORTFOLIO (62 dtime), RANDOMIZED (17), PSEUDO_COST (same as automatic); a
+start-time or machine-ranked decision strategy; ``use_dynamic_precedence_in_disjunctive``,
+``exploit_all_precedences``, ``use_dual_scheduling_heuristics``, probing levels, symmetry level, restart
+and polarity options (no change or worse); ``optimize_with_core``, ``optimize_with_lb_tree_search``,
+``use_objective_lb_search``, ``binary_search_num_conflicts`` (slower); shared tree search and two
+complete searches with clause sharing on 2 threads (slower than one); ``interleave_search``; solving the
+time-reversed instance (orb01 and orb03 harder); ``use_combined_no_overlap`` (crashes in OR-Tools 9.15).
+
+Reporting: ``makespan`` is the best schedule found (the greedy one at worst, so never ``None`` in
+practice), ``bound`` is the best proven lower bound (the Jackson bound or CP-SAT's objective bound,
+whichever is higher). ``status`` is ``OPTIMAL`` only when ``makespan == bound`` was proven, ``FEASIBLE``
+when the time limit ran out first (gap = ``(makespan - bound) / makespan``, see
+:attr:`JsspResult.gap`).
 """
 
 from __future__ import annotations
 
+import heapq
 import time
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -148,6 +191,39 @@ def _makespan(shop: JobShop, starts: list[list[int]]) -> int:
     return max((s[-1] + ops[-1][1] for s, ops in zip(starts, shop.jobs, strict=True) if ops), default=0)
 
 
+def _jackson_bound(shop: JobShop) -> int:
+    """One-machine relaxation bound: for every machine, the optimal *preemptive* schedule of its operations
+    with heads (work before them in their job) and tails (work after them), computed by Jackson's rule
+    (always run the released operation with the longest tail); the makespan is at least
+    ``max(completion + tail)`` on every machine. At least the bound of :meth:`JobShop.lower_bound`."""
+    by_machine: dict[int, list[tuple[int, int, int]]] = {}
+    for ops in shop.jobs:
+        total = sum(d for _, d in ops)
+        head = 0
+        for m, d in ops:
+            by_machine.setdefault(m, []).append((head, d, total - head - d))
+            head += d
+    best = shop.lower_bound()
+    for tasks in by_machine.values():
+        tasks.sort()
+        t, i, n, ready = 0, 0, len(tasks), []
+        while i < n or ready:
+            if not ready:
+                t = max(t, tasks[i][0])
+            while i < n and tasks[i][0] <= t:
+                head, d, tail = tasks[i]
+                heapq.heappush(ready, (-tail, d))
+                i += 1
+            neg_tail, d = heapq.heappop(ready)
+            if i < n and t + d > tasks[i][0]:  # preempted by the next release
+                heapq.heappush(ready, (neg_tail, d - (tasks[i][0] - t)))
+                t = tasks[i][0]
+            else:
+                t += d
+                best = max(best, t - neg_tail)
+    return best
+
+
 def check_schedule(shop: JobShop, starts: list[list[int]]) -> list[str]:
     """Return the list of violated constraints (empty when the schedule is feasible)."""
     errors = []
@@ -168,14 +244,39 @@ def check_schedule(shop: JobShop, starts: list[list[int]]) -> list[str]:
     return errors
 
 
-def solve_jssp(shop: JobShop, time_limit: float = 10.0, workers: int = 2) -> JsspResult:
-    """Minimise the makespan with CP-SAT (see the module docstring for the model and reporting)."""
-    from ortools.sat.python import cp_model
+# CP-SAT parameters shared by every phase (see the module docstring for the measurements behind them).
+_SEARCH_PARAMS = {
+    "use_strong_propagation_in_disjunctive": True,
+    "linearization_level": 0,
+}
+# Phase 1 (upper bound, ``workers >= 2``): at most this share of the time limit, and it stops earlier
+# once the best makespan has not improved for max(_UB_STALL, _UB_STALL_SHARE * time_limit) seconds.
+_UB_SHARE = 0.3
+_UB_STALL = 0.5
+_UB_STALL_SHARE = 0.05
 
-    t0 = time.monotonic()
-    lb = shop.lower_bound()
-    greedy = greedy_schedule(shop)
-    horizon = _makespan(shop, greedy)
+
+@dataclass
+class _Phase:
+    code: int
+    makespan: int | None
+    bound: int
+    starts: list[list[int]]
+
+
+def _solve_phase(
+    shop: JobShop,
+    horizon: int,
+    lb: int,
+    hint: list[list[int]] | None,
+    time_limit: float,
+    workers: int,
+    stall: float | None = None,
+) -> _Phase:
+    """One CP-SAT run on the model with makespan <= ``horizon``, hinted with the schedule ``hint``."""
+    import threading
+
+    from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
     starts, ends, by_machine = [], [], {}
@@ -187,9 +288,9 @@ def solve_jssp(shop: JobShop, time_limit: float = 10.0, workers: int = 2) -> Jss
             tail = total - head - d
             s = model.NewIntVar(head, horizon - tail - d, f"s{j}_{k}")
             e = model.NewIntVar(head + d, horizon - tail, f"e{j}_{k}")
-            iv = model.NewIntervalVar(s, d, e, f"i{j}_{k}")
-            by_machine.setdefault(m, []).append(iv)
-            model.AddHint(s, greedy[j][k])
+            by_machine.setdefault(m, []).append(model.NewIntervalVar(s, d, e, f"i{j}_{k}"))
+            if hint is not None:
+                model.AddHint(s, hint[j][k])
             if k:
                 model.Add(je[-1] <= s)
             js.append(s)
@@ -201,19 +302,90 @@ def solve_jssp(shop: JobShop, time_limit: float = 10.0, workers: int = 2) -> Jss
         model.AddNoOverlap(ivs)
     makespan = model.NewIntVar(lb, horizon, "makespan")
     model.AddMaxEquality(makespan, [je[-1] for je in ends if je])
-    model.AddHint(makespan, horizon)
+    if hint is not None:
+        model.AddHint(makespan, _makespan(shop, hint))
     model.Minimize(makespan)
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit)
+    for key, value in _SEARCH_PARAMS.items():
+        setattr(solver.parameters, key, value)
+    solver.parameters.max_time_in_seconds = max(float(time_limit), 0.01)
     solver.parameters.num_workers = int(workers)
-    code = solver.Solve(model)
-    status = solver.StatusName(code)
-    if status == "MODEL_INVALID":
-        status = "UNKNOWN"
+    if workers >= 2:
+        # one complete search without LP (the LP relaxation is empty here) plus the LNS workers
+        solver.parameters.subsolvers.append("no_lp")
+
+    callback = None
+    if stall is not None:
+        # Stop once the makespan has not improved for `stall` seconds since the last improvement (the
+        # solver keeps its best solution and its bound); the clock starts at the first solution.
+        last: list[float | None] = [None]
+
+        class _Improved(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                last[0] = time.monotonic()
+
+        callback = _Improved()
+        done = threading.Event()
+
+        def watch() -> None:
+            while not done.wait(0.05):
+                if last[0] is not None and time.monotonic() - last[0] > stall:
+                    solver.StopSearch()
+                    return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+    try:
+        code = solver.Solve(model, callback)
+    finally:
+        if callback is not None:
+            done.set()
+            watcher.join()
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         sol = [[int(solver.Value(s)) for s in js] for js in starts]
         value = int(solver.ObjectiveValue())
         bound = max(lb, int(round(solver.BestObjectiveBound())))
-        return JsspResult(value, min(bound, value), status, time.monotonic() - t0, sol)
-    return JsspResult(None, lb, status, time.monotonic() - t0, [])
+        return _Phase(code, value, min(bound, value), sol)
+    return _Phase(code, None, lb, [])
+
+
+def solve_jssp(shop: JobShop, time_limit: float = 10.0, workers: int = 2) -> JsspResult:
+    """Minimise the makespan with CP-SAT (see the module docstring for the model, search and reporting)."""
+    from ortools.sat.python import cp_model
+
+    t0 = time.monotonic()
+    lb = _jackson_bound(shop)
+    best = greedy_schedule(shop)
+    ub = _makespan(shop, best)
+    bound = lb
+    if ub <= lb:
+        return JsspResult(ub, ub, "OPTIMAL", time.monotonic() - t0, best)
+
+    def remaining() -> float:
+        return time_limit - (time.monotonic() - t0)
+
+    if workers >= 2:
+        phase = _solve_phase(
+            shop,
+            ub,
+            lb,
+            best,
+            min(remaining(), _UB_SHARE * time_limit),
+            workers,
+            stall=max(_UB_STALL, _UB_STALL_SHARE * time_limit),
+        )
+        if phase.makespan is not None and phase.makespan <= ub:
+            best, ub = phase.starts, phase.makespan
+        bound = max(bound, phase.bound)
+        if phase.code == cp_model.OPTIMAL or bound >= ub:
+            return JsspResult(ub, ub, "OPTIMAL", time.monotonic() - t0, best)
+    if remaining() > 0:
+        phase = _solve_phase(shop, ub, bound, best, remaining(), 1)
+        if phase.makespan is not None and phase.makespan <= ub:
+            best, ub = phase.starts, phase.makespan
+        bound = max(bound, phase.bound)
+        if phase.code == cp_model.OPTIMAL:
+            bound = ub
+    status = "OPTIMAL" if bound >= ub else "FEASIBLE"
+    return JsspResult(ub, min(bound, ub), status, time.monotonic() - t0, best)
