@@ -43,8 +43,12 @@ The choices and the measurements behind them:
   load ~3.5), with one external busy process 6.2-6.3 s against 7.3 s to unproved. Hence the
   single-worker proof phase; the second core is used where it helps, for the LNS of phase 1 (on 15 x 15
   instances it finds better schedules than one worker: ta02 1244 vs 1259, la38 1196 vs 1201-1217).
-* Rebuilding the model with the phase-1 makespan as horizon: the proof of orb01 from its optimal
-  schedule takes ~3 s, against ~6 s for a one-worker run from the greedy schedule (5.6-10 s over seeds).
+* Rebuilding the model with the phase-1 makespan as horizon and its schedule as hint: orb01's proof
+  from its optimal schedule costs 0.8-1.2 dtime (seeds 1-3), a one-worker run from the greedy schedule
+  1.8-3.2 dtime (seeds 1-5, once unproved in 10 s). Dropping the hint and asking for ``makespan <= best
+  - 1`` instead was worse as soon as phase 1 missed the optimum (orb03 from 1022: unproved in 8.4 s).
+* Phase 1 stall threshold 0.5 s vs 1.0 s vs 1.5 s: no measurable difference on orb01 (7 runs each,
+  medians 7.9 / 8.6 / 8.6 s under load); a shorter phase 1 wastes less on easy instances.
 * The lower bound is the one-machine preemptive (Jackson) bound with heads and tails, not only
   ``max(longest job, most loaded machine)``: it is what CP-SAT reaches at its root anyway on 10 x 10
   instances (ft10 808, orb01 929) and makes the reported bound honest but useful when the time runs out
@@ -58,8 +62,10 @@ start-time or machine-ranked decision strategy; ``use_dynamic_precedence_in_disj
 ``exploit_all_precedences``, ``use_dual_scheduling_heuristics``, probing levels, symmetry level, restart
 and polarity options (no change or worse); ``optimize_with_core``, ``optimize_with_lb_tree_search``,
 ``use_objective_lb_search``, ``binary_search_num_conflicts`` (slower); shared tree search and two
-complete searches with clause sharing on 2 threads (slower than one); ``interleave_search``; solving the
-time-reversed instance (orb01 and orb03 harder); ``use_combined_no_overlap`` (crashes in OR-Tools 9.15).
+complete searches with clause sharing on 2 threads (slower than one); an LNS-only phase 1 (mixed over 5
+runs each: orb01 proved more often, orb03 less); a redundant capacity-1 ``Cumulative`` per machine
+(presolved away); ``interleave_search``; solving the time-reversed instance (orb01 and orb03 harder);
+``use_combined_no_overlap`` (crashes in OR-Tools 9.15).
 
 Reporting: ``makespan`` is the best schedule found (the greedy one at worst, so never ``None`` in
 practice), ``bound`` is the best proven lower bound (the Jackson bound or CP-SAT's objective bound,
@@ -268,7 +274,7 @@ def _solve_phase(
     shop: JobShop,
     horizon: int,
     lb: int,
-    hint: list[list[int]] | None,
+    hint: list[list[int]],
     time_limit: float,
     workers: int,
     stall: float | None = None,
@@ -289,8 +295,7 @@ def _solve_phase(
             s = model.NewIntVar(head, horizon - tail - d, f"s{j}_{k}")
             e = model.NewIntVar(head + d, horizon - tail, f"e{j}_{k}")
             by_machine.setdefault(m, []).append(model.NewIntervalVar(s, d, e, f"i{j}_{k}"))
-            if hint is not None:
-                model.AddHint(s, hint[j][k])
+            model.AddHint(s, hint[j][k])
             if k:
                 model.Add(je[-1] <= s)
             js.append(s)
@@ -302,8 +307,7 @@ def _solve_phase(
         model.AddNoOverlap(ivs)
     makespan = model.NewIntVar(lb, horizon, "makespan")
     model.AddMaxEquality(makespan, [je[-1] for je in ends if je])
-    if hint is not None:
-        model.AddHint(makespan, _makespan(shop, hint))
+    model.AddHint(makespan, _makespan(shop, hint))
     model.Minimize(makespan)
 
     solver = cp_model.CpSolver()
