@@ -121,16 +121,9 @@ def production_schedule_assets(
         )
         counts = {}
         for name, frame in tables.items():
-            contract = {
-                "schedule": T.SCHEDULE,
-                "schedule_orders": T.SCHEDULE_ORDERS,
-                "schedule_runs": T.SCHEDULE_RUNS,
-                "work_center_load": T.WORK_CENTER_LOAD,
-                "plan_problem": T.PLAN_PROBLEM,
-                "plan_blocked": T.PLAN_BLOCKED,
-                "plan_calendar": T.PLAN_CALENDAR,
-            }[name]
-            counts[name] = write_table(conn, name, frame.assign(as_of=plant.as_of), contract, schema=T.SCHEMA)
+            counts[name] = write_table(
+                conn, name, frame.assign(as_of=plant.as_of), T.CONTRACTS[name], schema=T.SCHEMA
+            )
     runs = tables["schedule_runs"].set_index("method")
     summary = {m: int(runs.loc[m, "weighted_tardiness"]) for m in runs.index}
     for name, (table, _, _) in PLAN_OUTPUTS.items():

@@ -70,3 +70,11 @@ DAILY_CLOSE_MATERIALS = {
     "standard_qty": "double", "scrap_allowance": "double", "variance": "double", "unexplained": "double",
     "variance_pct": "double", "flagged": "boolean", "reason": "varchar",
 }  # fmt: skip
+
+# Every table of the schema by name: what the writers and the contract test both use.
+CONTRACTS = {
+    "schedule": SCHEDULE, "schedule_orders": SCHEDULE_ORDERS, "schedule_runs": SCHEDULE_RUNS,
+    "work_center_load": WORK_CENTER_LOAD, "plan_problem": PLAN_PROBLEM, "plan_blocked": PLAN_BLOCKED,
+    "plan_calendar": PLAN_CALENDAR, "t3_warnings": T3_WARNINGS, "daily_close": DAILY_CLOSE_OUTPUT,
+    "daily_close_materials": DAILY_CLOSE_MATERIALS,
+}  # fmt: skip

@@ -12,12 +12,7 @@ from scheduling.frames import plan_from_frame, problem_from_frames
 
 SQL_TYPE = {"date": "DATE", "varchar": "VARCHAR", "double": "DOUBLE", "boolean": "BOOLEAN",
             "integer": "INTEGER", "bigint": "BIGINT", "timestamp": "TIMESTAMP"}  # fmt: skip
-CONTRACT = {
-    "schedule": T.SCHEDULE, "schedule_orders": T.SCHEDULE_ORDERS, "schedule_runs": T.SCHEDULE_RUNS,
-    "work_center_load": T.WORK_CENTER_LOAD, "plan_problem": T.PLAN_PROBLEM, "plan_blocked": T.PLAN_BLOCKED,
-    "plan_calendar": T.PLAN_CALENDAR, "t3_warnings": T.T3_WARNINGS, "daily_close": T.DAILY_CLOSE_OUTPUT,
-    "daily_close_materials": T.DAILY_CLOSE_MATERIALS,
-}  # fmt: skip
+CONTRACT = T.CONTRACTS
 
 
 @pytest.fixture(scope="module")
