@@ -1,32 +1,41 @@
-"""OmniOps dashboards: the entry point ``omniops serve`` runs."""
+"""OmniOps dashboards: the entry point ``omniops serve`` runs.
+
+Sign-in first; then each role gets only its own pages (``dashboards/access.py``).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
+from dashboards.access import pages_for
+from dashboards.auth import current_user, login_form, user_box
+from dashboards.i18n import language_switch, t
 from dashboards.warehouse import published_db_path, warehouse_version
 
-# Not "pages/": Streamlit would also list that folder as pages of its own, beside st.navigation.
-PAGES = Path(__file__).parent / "views"
-
 st.set_page_config(page_title="OmniOps", page_icon="📦", layout="wide")
+language_switch()
+
+user = current_user()
+if user is None:
+    login_form()
+    st.stop()
+user_box(user)
 
 if warehouse_version() is None:
     st.title("OmniOps")
     st.warning(
-        f"No published warehouse yet at `{published_db_path()}`. "
-        "Run `omniops run` (or `make demo`) and reload this page."
+        t(
+            "No published warehouse yet at `{path}`. "
+            "Run `omniops run` (or `make demo`) and reload this page.",
+            path=published_db_path(),
+        )
     )
     st.stop()
 
 navigation = st.navigation(
     [
-        st.Page(PAGES / "overview.py", title="KPI overview", icon="📊", default=True),
-        st.Page(PAGES / "forecast.py", title="Forecast & inventory", icon="📈"),
-        st.Page(PAGES / "production.py", title="Production", icon="🏭"),
-        st.Page(PAGES / "data_quality.py", title="Data quality", icon="🧪"),
+        st.Page(page.path, title=t(page.title), icon=page.icon, url_path=page.key, default=index == 0)
+        for index, page in enumerate(pages_for(user.role))
     ]
 )
 navigation.run()

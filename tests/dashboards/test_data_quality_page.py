@@ -10,18 +10,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from orchestration.landing.sources import source_systems
+from tests.dashboards.appkit import open_app
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 PAGE = "views/data_quality.py"
 
 
 def open_page(home: Path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("OMNIOPS_HOME", str(home))
-    app = AppTest.from_file(str(APP), default_timeout=60)
-    app.run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
+    return open_app(home, monkeypatch, role="analyst", page=PAGE, timeout=60)
 
 
 @pytest.fixture()

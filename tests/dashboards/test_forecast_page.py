@@ -17,6 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.formatting import fmt_percent
+from tests.dashboards.appkit import open_app
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 PAGE = "views/forecast.py"
@@ -24,12 +25,7 @@ NEWEST = "as_of = (select max(as_of) from forecasting.{table})"
 
 
 def open_page(home: Path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("OMNIOPS_HOME", str(home))
-    app = AppTest.from_file(str(APP), default_timeout=60)
-    app.run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
+    return open_app(home, monkeypatch, role="planner", page=PAGE, timeout=60)
 
 
 def metrics(app: AppTest) -> dict[str, str]:

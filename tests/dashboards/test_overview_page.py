@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+from tests.dashboards.appkit import open_app
 
 
 @pytest.fixture()
 def app(built_instance, monkeypatch):
-    monkeypatch.setenv("OMNIOPS_HOME", str(built_instance.home))
-    return AppTest.from_file(str(APP), default_timeout=60)
+    return open_app(built_instance.home, monkeypatch, role="manager")
 
 
 def test_overview_renders_the_three_kpis_of_the_latest_complete_month(app, built_instance):
@@ -48,8 +45,7 @@ def test_choosing_the_whole_history_shows_the_history_values(app, built_instance
 
 def test_without_a_published_warehouse_the_app_says_what_to_run(tmp_path, monkeypatch):
     monkeypatch.setenv("OMNIOPS_HOME", str(tmp_path))
-    app = AppTest.from_file(str(APP), default_timeout=30)
-    app.run()
+    app = open_app(tmp_path, monkeypatch, role="manager")
     assert not app.exception
     assert "omniops run" in app.warning[0].value
     assert os.environ["OMNIOPS_HOME"] == str(tmp_path)

@@ -9,17 +9,14 @@ from pathlib import Path
 import duckdb
 from streamlit.testing.v1 import AppTest
 
+from tests.dashboards.appkit import open_app
+
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 PAGE = "views/production.py"
 
 
 def open_page(home: Path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("OMNIOPS_HOME", str(home))
-    app = AppTest.from_file(str(APP), default_timeout=90)
-    app.run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
+    return open_app(home, monkeypatch, role="planner", page=PAGE, timeout=90)
 
 
 def metrics(app: AppTest) -> dict[str, str]:

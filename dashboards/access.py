@@ -1,0 +1,55 @@
+"""Who sees what: the roles, the pages each role may open, and which roles see customer contacts.
+
+One table, so adding a page or a role is a one-line change here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+VIEWS = Path(__file__).parent / "views"
+
+ROLES = ("manager", "planner", "cs_agent", "analyst")
+ROLE_LABELS = {
+    "manager": "Manager",
+    "planner": "Planner",
+    "cs_agent": "Customer-service agent",
+    "analyst": "Analyst",
+}
+# Customer-service agents talk to the customer and need the full phone number and e-mail;
+# every other role sees them masked.
+ROLES_SEEING_CONTACTS = frozenset({"cs_agent"})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    file: str
+    title: str
+    icon: str
+    roles: frozenset[str]
+
+    @property
+    def path(self) -> Path:
+        return VIEWS / self.file
+
+
+_MANAGEMENT = frozenset({"manager", "planner", "analyst"})
+_CUSTOMER_SERVICE = frozenset({"cs_agent", "manager", "analyst"})
+PAGES = (
+    PageSpec("overview", "overview.py", "KPI overview", "📊", _MANAGEMENT),
+    PageSpec("order_lookup", "order_lookup.py", "Order lookup", "🔎", _CUSTOMER_SERVICE),
+    PageSpec("forecast", "forecast.py", "Forecast & inventory", "📈", _MANAGEMENT),
+    PageSpec("production", "production.py", "Production", "🏭", _MANAGEMENT),
+    PageSpec("data_quality", "data_quality.py", "Data quality", "🧪", frozenset({"analyst"})),
+)
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    """The pages a role may open, in menu order (the first is its landing page)."""
+    return [page for page in PAGES if role in page.roles]
+
+
+def sees_contacts(role: str) -> bool:
+    return role in ROLES_SEEING_CONTACTS

@@ -1,0 +1,63 @@
+"""English and Chinese for the pages: ``t("English text")`` returns the text in the user's language.
+
+The English text is the key (as with gettext), so a page stays readable and an untranslated string
+falls back to English instead of failing. Translations live in ``dashboards/locales/zh/*.json``, one
+file per page plus ``common.json``, all merged; ``tests/dashboards/test_i18n.py`` checks that every
+literal passed to ``t()`` has a Chinese entry. Placeholders use ``str.format`` names:
+``t("{n} late orders", n=3)``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+
+LOCALES = Path(__file__).parent / "locales"
+LANGUAGES = {"en": "English", "zh": "中文"}
+DEFAULT_LANGUAGE = "en"
+SESSION_KEY = "language"
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    """All entries for a language, merged from its folder (later files do not override earlier ones)."""
+    entries: dict[str, str] = {}
+    folder = LOCALES / language
+    if not folder.is_dir():
+        return entries
+    for path in sorted(folder.glob("*.json")):
+        for key, value in json.loads(path.read_text(encoding="utf-8")).items():
+            entries.setdefault(key, value)
+    return entries
+
+
+def current_language() -> str:
+    language = st.session_state.get(SESSION_KEY) or os.environ.get("OMNIOPS_LANGUAGE", DEFAULT_LANGUAGE)
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def translate(text: str, language: str, **values: object) -> str:
+    """``text`` in ``language`` (English when there is no entry), with ``values`` filled in."""
+    translated = text if language == "en" else catalog(language).get(text, text)
+    return translated.format(**values) if values else translated
+
+
+def t(text: str, **values: object) -> str:
+    return translate(text, current_language(), **values)
+
+
+def language_switch() -> None:
+    """A sidebar switch; the choice lives in the session, so every page follows it."""
+    if SESSION_KEY not in st.session_state:
+        st.session_state[SESSION_KEY] = current_language()
+    st.sidebar.radio(
+        "Language / 语言",
+        list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        key=SESSION_KEY,
+        horizontal=True,
+    )

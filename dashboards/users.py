@@ -1,0 +1,169 @@
+"""Dashboard users: hashed passwords in a config file or the environment, never in the repository.
+
+Where users come from, first match wins:
+
+1. ``OMNIOPS_USERS``: ``name:role:hash`` entries separated by ``;`` (for containers and CI secrets);
+2. the TOML file ``OMNIOPS_USERS_FILE``, default ``$OMNIOPS_HOME/config/users.toml``::
+
+       [users.alice]
+       role = "manager"
+       display_name = "Alice Chen"
+       password_hash = "scrypt$16384$8$1$<salt>$<hash>"
+
+``omniops users add NAME --role ROLE`` writes that file. Passwords are hashed with scrypt (the standard
+library's, memory-hard, N=2^14, r=8, p=1, 16-byte random salt) and compared in constant time.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboards.access import ROLES
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    display_name: str
+    password_hash: str
+
+
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    encode = base64.urlsafe_b64encode
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.urlsafe_b64decode(digest)
+        actual = hashlib.scrypt(
+            password.encode(),
+            salt=base64.urlsafe_b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def users_file() -> Path:
+    configured = os.environ.get("OMNIOPS_USERS_FILE")
+    if configured:
+        return Path(configured).expanduser()
+    home = Path(os.environ.get("OMNIOPS_HOME", "data")).expanduser().resolve()
+    return home / "config" / "users.toml"
+
+
+class UsersConfigError(ValueError):
+    """A users file or variable that cannot be used; the message names where and why."""
+
+
+def _check(user: User, where: str) -> User:
+    if user.role not in ROLES:
+        raise UsersConfigError(
+            f"{where}: user {user.username!r} has unknown role {user.role!r} (roles: {', '.join(ROLES)})"
+        )
+    if not user.password_hash.startswith("scrypt$"):
+        raise UsersConfigError(
+            f"{where}: user {user.username!r} has no scrypt password hash; set one with "
+            f"`omniops users add {user.username} --role {user.role}`"
+        )
+    return user
+
+
+def load_users() -> dict[str, User]:
+    """All users by name; empty when none are configured (the app then says how to add one)."""
+    variable = os.environ.get("OMNIOPS_USERS", "").strip()
+    if variable:
+        users = {}
+        for number, entry in enumerate(filter(None, (e.strip() for e in variable.split(";"))), start=1):
+            parts = entry.split(":")
+            if len(parts) != 3:
+                raise UsersConfigError(f"OMNIOPS_USERS entry {number}: expected name:role:hash")
+            name, role, password_hash = parts
+            users[name] = _check(User(name, role, name, password_hash), "OMNIOPS_USERS")
+        return users
+    path = users_file()
+    if not path.exists():
+        return {}
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise UsersConfigError(f"{path}: not valid TOML ({error})") from error
+    users = {}
+    for name, entry in document.get("users", {}).items():
+        user = User(
+            name, entry.get("role", ""), entry.get("display_name", name), entry.get("password_hash", "")
+        )
+        users[name] = _check(user, str(path))
+    return users
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = load_users().get(username.strip())
+    if user is None:
+        # Same work as a real check, so a wrong name and a wrong password take the same time.
+        verify_password(password, hash_password("unused", salt=b"0" * 16))
+        return None
+    return user if verify_password(password, user.password_hash) else None
+
+
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def save_users(users: dict[str, User], path: Path | None = None) -> Path:
+    """Write the users file (owner-readable only), replacing it atomically."""
+    path = path or users_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# OmniOps dashboard users; manage with `omniops users add|remove|list`.", ""]
+    for user in sorted(users.values(), key=lambda u: u.username):
+        lines += [
+            f"[users.{_toml_string(user.username)}]",
+            f"role = {_toml_string(user.role)}",
+            f"display_name = {_toml_string(user.display_name)}",
+            f"password_hash = {_toml_string(user.password_hash)}",
+            "",
+        ]
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text("\n".join(lines), encoding="utf-8")
+    temporary.chmod(0o600)
+    temporary.replace(path)
+    return path
+
+
+def add_user(username: str, role: str, password: str, display_name: str | None = None) -> Path:
+    if os.environ.get("OMNIOPS_USERS"):
+        raise UsersConfigError("users come from OMNIOPS_USERS; unset it to manage the users file")
+    if not username or any(c in username for c in ':;"\\ '):
+        raise UsersConfigError(f"user name {username!r}: use letters, digits, '.', '_' or '-'")
+    users = load_users()
+    user = User(username, role, display_name or username, hash_password(password))
+    users[username] = _check(user, "new user")
+    return save_users(users)
+
+
+def remove_user(username: str) -> bool:
+    users = load_users()
+    if users.pop(username, None) is None:
+        return False
+    save_users(users)
+    return True

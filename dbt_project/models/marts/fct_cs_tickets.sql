@@ -1,0 +1,44 @@
+-- One row per customer-service ticket, linked to its unified order when the ticket names one.
+-- first_response_minutes is the KPI's measure (first agent reply − ticket created); NULL while unanswered.
+with tickets as (
+    select * from {{ ref('stg_cs__tickets') }}
+),
+
+orders as (
+    select order_key, customer_key, channel, channel_order_id, fulfilment_ref from {{ ref('fct_orders') }}
+),
+
+linked as (
+    select
+        tickets.*,
+        orders.order_key,
+        orders.customer_key
+    from tickets
+    left join orders
+        on orders.channel = tickets.channel
+        and tickets.channel_order_id in (orders.channel_order_id, orders.fulfilment_ref)
+    -- a reference that matches one order's id and another's fulfilment reference keeps the id match
+    qualify row_number() over (
+        partition by tickets.ticket_id
+        order by (orders.channel_order_id = tickets.channel_order_id) desc nulls last, orders.order_key
+    ) = 1
+)
+
+select
+    ticket_id,
+    channel,
+    channel_order_id,
+    order_key,
+    customer_key,
+    customer_contact,
+    subject,
+    category,
+    created_at_utc,
+    {{ utc_to_local_date('created_at_utc', var('company_time_zone')) }} as created_date,
+    first_response_at_utc,
+    date_diff('second', created_at_utc, first_response_at_utc) / 60.0 as first_response_minutes,
+    resolved_at_utc,
+    date_diff('second', created_at_utc, resolved_at_utc) / 3600.0 as resolution_hours,
+    agent,
+    status
+from linked
