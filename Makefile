@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export OMNIOPS_HOME ?= $(CURDIR)/data
 
-.PHONY: demo test install install-dev lint run serve generate clean
+.PHONY: demo test install install-dev browser lint run serve generate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,22 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The end-to-end test drives Debian's Chromium, with fonts for the Chinese pages and the menu icons;
+# install them when the machine lacks them.
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@if ! command -v $(CHROMIUM) >/dev/null || ! fc-list :lang=zh | grep -q .; then \
+		echo "installing $(BROWSER_PACKAGES) for the end-to-end test"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	fi
+
 demo: install
 	$(BIN)/omniops demo
 
-test: install-dev
+test: install-dev browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

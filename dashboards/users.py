@@ -167,3 +167,108 @@ def remove_user(username: str) -> bool:
         return False
     save_users(users)
     return True
+
+
+DEMO_USERS = (
+    ("manager", "manager", "Demo manager"),
+    ("planner", "planner", "Demo planner"),
+    ("agent", "cs_agent", "Demo customer-service agent"),
+    ("analyst", "analyst", "Demo analyst"),
+)
+
+
+def demo_logins_file() -> Path:
+    return users_file().parent / "demo_logins.txt"
+
+
+def create_demo_users() -> list[tuple[str, str, str]]:
+    """One user per role with a random password, kept in ``demo_logins.txt`` beside the users file.
+
+    Run again, it keeps the users and passwords it made before (so a bookmarked login keeps working) and
+    adds only what is missing. Returns (user, role, password) for the demo users.
+    """
+    logins = demo_logins_file()
+    known: dict[str, str] = {}
+    if logins.exists():
+        for line in logins.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if len(parts) == 3 and not line.startswith("#"):
+                known[parts[0]] = parts[2]
+    users = load_users()
+    result = []
+    for username, role, display_name in DEMO_USERS:
+        password = known.get(username)
+        current = users.get(username)
+        if current is not None and (password is None or not verify_password(password, current.password_hash)):
+            # Someone set this user's password themselves: leave it alone.
+            result.append((username, current.role, "(unchanged, set outside the demo)"))
+            continue
+        if current is None:
+            password = secrets.token_urlsafe(9)
+            users[username] = User(username, role, display_name, hash_password(password))
+        result.append((username, role, password))
+    save_users(users)
+    text = "# user role password (demo only; delete this file in production)\n" + "".join(
+        f"{username} {role} {password}\n" for username, role, password in result if " " not in password
+    )
+    logins.write_text(text, encoding="utf-8")
+    logins.chmod(0o600)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m dashboards.users add|remove|list|demo`` (``omniops users`` calls this)."""
+    import argparse
+    import getpass
+    import sys
+
+    parser = argparse.ArgumentParser(prog="omniops users", description=f"dashboard users in {users_file()}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add = sub.add_parser("add", help="add a user or change a user's role or password")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--name", help="display name (default: the user name)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    remove = sub.add_parser("remove", help="remove a user")
+    remove.add_argument("username")
+    sub.add_parser("list", help="list users and roles (never passwords)")
+    sub.add_parser("demo", help="create one demo user per role and print how to log in")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "add":
+            if args.password_stdin:
+                password = sys.stdin.readline().rstrip("\n")
+            else:
+                password = getpass.getpass(f"password for {args.username}: ")
+                if password != getpass.getpass("again: "):
+                    print("the two passwords differ; nothing changed", file=sys.stderr)
+                    return 1
+            if len(password) < 8:
+                print("a password needs at least 8 characters; nothing changed", file=sys.stderr)
+                return 1
+            path = add_user(args.username, args.role, password, args.name)
+            print(f"user {args.username} ({args.role}) saved in {path}")
+        elif args.command == "remove":
+            if not remove_user(args.username):
+                print(f"no user {args.username!r} in {users_file()}", file=sys.stderr)
+                return 1
+            print(f"user {args.username} removed")
+        elif args.command == "list":
+            for user in sorted(load_users().values(), key=lambda u: u.username):
+                print(f"{user.username}\t{user.role}\t{user.display_name}")
+        else:
+            print_demo_logins(create_demo_users())
+    except UsersConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def print_demo_logins(logins: list[tuple[str, str, str]]) -> None:
+    print(f"Dashboard users (saved hashed in {users_file()}; passwords in {demo_logins_file()}):")
+    for username, role, password in logins:
+        print(f"  {role:<9} user {username:<8} password {password}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -84,11 +84,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # No "Deploy" button and developer menu for the people who use the dashboard.
+        "--client.toolbarMode",
+        "viewer",
     ]
     try:
         return subprocess.call(command, env=os.environ.copy())
     except KeyboardInterrupt:
         return 0
+
+
+def _dashboard_users(arguments: list[str]) -> int:
+    """User management lives with the dashboards (``dashboards/users.py``); run it as its own module so
+    orchestration does not import the dashboards."""
+    export_environment()
+    return subprocess.call([sys.executable, "-m", "dashboards.users", *arguments], env=os.environ.copy())
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    return _dashboard_users(args.arguments)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -100,6 +114,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     else:
         _echo(f"using the demo company already in {paths.landing}")
     if cmd_run(args) == EXIT_FAILED:
+        return 1
+    if _dashboard_users(["demo"]):
         return 1
     return cmd_serve(args)
 
@@ -223,7 +239,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("options", nargs=argparse.REMAINDER, help="passed to benchmarks/<what>_speed.py")
     bench.set_defaults(func=cmd_bench)
 
-    demo = sub.add_parser("demo", help="generate (if absent), run, then serve")
+    users = sub.add_parser(
+        "users",
+        help="dashboard users: `users add NAME --role ROLE`, `users remove NAME`, `users list`, `users demo`",
+    )
+    users.add_argument("arguments", nargs=argparse.REMAINDER, help="passed to `python -m dashboards.users`")
+    users.set_defaults(func=cmd_users)
+
+    demo = sub.add_parser("demo", help="generate (if absent), run, create demo users, then serve")
     add_generate_options(demo)
     demo.add_argument("--port", type=int, default=8501)
     demo.set_defaults(func=cmd_demo)

@@ -1,0 +1,65 @@
+"""The dashboard as people use it: sign in through the form in Chromium, read the KPIs, look up an order."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import LOGINS
+
+
+def sign_in(page: Page, url: str, role: str) -> None:
+    username, password = LOGINS[role]
+    page.goto(url)
+    page.get_by_role("textbox", name="User name").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def metrics(page: Page) -> dict[str, str]:
+    """Label → shown value of every metric card on the page."""
+    cards = page.locator("[data-testid='stMetric']")
+    shown = {}
+    for index in range(cards.count()):
+        card = cards.nth(index)
+        label = card.locator("[data-testid='stMetricLabel']").inner_text().strip()
+        shown[label] = card.locator("[data-testid='stMetricValue']").inner_text().strip()
+    return shown
+
+
+def settle(page: Page) -> None:
+    """Wait until Streamlit has finished the script run (its status widget says so) and charts are drawn."""
+    page.wait_for_function(
+        '() => !document.querySelector(\'[data-testid="stStatusWidget"] [data-testid="stSpinner"]\')'
+    )
+    page.wait_for_timeout(1500)
+
+
+def test_a_manager_signs_in_and_sees_the_warehouse_kpis(server, page, built_instance, artifacts):
+    sign_in(page, server.url, "manager")
+    expect(page.get_by_role("heading", name="KPI overview")).to_be_visible()
+    page.wait_for_selector("[data-testid='stMetric']")
+    settle(page)
+    otd, oee, days = built_instance.query(
+        "select max(case when kpi = 'otd_rate' then value end), max(case when kpi = 'oee' then value end), "
+        "max(case when kpi = 'inventory_days' then value end) "
+        "from marts.kpi_monthly where period_type = 'month' and is_complete "
+        "group by period order by period desc limit 1"
+    )[0]
+    shown = metrics(page)
+    assert shown["On-time delivery"] == f"{100 * otd:.1f} %"
+    assert shown["OEE"] == f"{100 * oee:.1f} %"
+    assert shown["Inventory days"] == f"{days:.0f} days"
+    page.screenshot(path=str(artifacts / "manager_overview.png"), full_page=True)
+
+    # The manager has no data-quality page, and the menu says so by not offering it.
+    nav = page.locator("[data-testid='stSidebarNav']")
+    expect(nav.get_by_text("Production")).to_be_visible()
+    expect(nav.get_by_text("Data quality")).to_have_count(0)
+
+    # Chinese: the same numbers under Chinese labels.
+    page.get_by_text("中文").click()
+    expect(page.get_by_role("heading", name="KPI 总览")).to_be_visible()
+    page.wait_for_selector("[data-testid='stMetric']")
+    settle(page)
+    page.screenshot(path=str(artifacts / "manager_overview_zh.png"), full_page=True)
+    assert f"{100 * otd:.1f} %" in metrics(page).values()
