@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -43,7 +44,14 @@ def safe_workers(n_jobs: int = 2) -> Iterator[None]:
     previous = multiprocessing.get_start_method(allow_none=True)
     multiprocessing.set_forkserver_preload(PRELOAD)
     multiprocessing.set_start_method("forkserver", force=True)
+    # A worker re-runs the parent's main script before it starts (multiprocessing's spawn preparation).
+    # The workers only run forecasting functions, and the main script can be anything: in a process that
+    # has run a Streamlit page (AppTest), __main__ *is* that page, and every worker ran it and crashed.
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
     try:
         yield
     finally:
+        if main is not None:
+            sys.modules["__main__"] = main
         multiprocessing.set_start_method(previous, force=True)
