@@ -314,7 +314,7 @@ else:
                 legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
                 hovermode="x unified",
             )
-            st.plotly_chart(figure, width="stretch")
+            st.plotly_chart(figure, width="stretch", key="fc_demand_chart")
 
             notes = [
                 t("Shaded: the prediction interval (80 % by default). Dotted line: the as-of date."),
@@ -516,7 +516,7 @@ if present["forecast_accuracy_series"]:
             xaxis_title=t("series"),
             yaxis=dict(autorange="reversed"),
         )
-        st.plotly_chart(figure, width="stretch")
+        st.plotly_chart(figure, width="stretch", key="fc_champion_mix")
         st.caption(
             t(
                 "How many series each model won in the backtest (it then forecasts them). Grey bars are the "
@@ -686,7 +686,7 @@ else:
             barmode="overlay",
             legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
         )
-        st.plotly_chart(figure, width="stretch")
+        st.plotly_chart(figure, width="stretch", key="fc_turnover")
         st.caption(
             t(
                 "Days of stock held over the last 365 days, per category. The black marker is the industry "

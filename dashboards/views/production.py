@@ -231,7 +231,8 @@ with st.expander(t("Plans compared: CP-SAT against the dispatch rules"), key="pr
     show_table(local(show, "makespan_at_utc"))
 
 tab_gantt, tab_load, tab_t3, tab_close, tab_rush = st.tabs(
-    [t("Gantt"), t("Bottlenecks"), t("T-3 warnings"), t("Daily close"), t("Rush order what-if")]
+    [t("Gantt"), t("Bottlenecks"), t("T-3 warnings"), t("Daily close"), t("Rush order what-if")],
+    key="pr_tabs",
 )
 
 
