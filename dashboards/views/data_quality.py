@@ -1,8 +1,10 @@
-"""Data quality for data engineers: the latest Great Expectations results per source system, the
-file ledger and the quarantine of the landing zone, and how fresh each source's raw data is.
+"""Data quality for data engineers: the latest Great Expectations results per source system, how fresh
+each source is (landed files and the raw tables they loaded), the file ledger and the quarantine of the
+landing zone.
 
 Reads only the published warehouse. The ledger and quarantine tables come with the landing change;
-until a warehouse has them, the page says so instead of failing.
+until a warehouse has them, the page says so instead of failing. Times are shown in the company's zone
+(stored in UTC).
 """
 
 from __future__ import annotations
@@ -11,42 +13,94 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from dashboards.components import company_zone, page_header, source_freshness, to_company_time
+from dashboards.i18n import t
 from dashboards.warehouse import query, table_exists
 
-st.title("Data quality")
+ALL_SOURCES = "All sources"
+# The page is a script Streamlit reruns, so texts built at its top follow the session's language.
+RESULTS = {"passed": t("passed"), "warnings": t("warnings"), "critical failure": t("critical failure")}
+KINDS = {True: t("critical"), False: t("warning")}
+ZONE = company_zone().key
+HEADERS = {
+    "source": t("Source"),
+    "raw_table": t("Raw table"),
+    "raw_tables": t("Raw tables"),
+    "file_path": t("File"),
+    "status": t("Status"),
+    "rows_read": st.column_config.NumberColumn(t("Rows read"), format="%d"),
+    "rows_loaded": st.column_config.NumberColumn(t("Rows loaded"), format="%d"),
+    "rows_rejected": st.column_config.NumberColumn(t("Rows rejected"), format="%d"),
+    "rows_in": st.column_config.NumberColumn(t("Rows in"), format="%d"),
+    "size_bytes": st.column_config.NumberColumn(t("Size (bytes)"), format="%d"),
+    "sha256": "SHA-256",
+    "error_text": t("Error"),
+    "landed_at": st.column_config.DatetimeColumn(t("Landed ({zone})", zone=ZONE), format="YYYY-MM-DD HH:mm"),
+    "last_landed_at": st.column_config.DatetimeColumn(
+        t("Last landed ({zone})", zone=ZONE), format="YYYY-MM-DD HH:mm"
+    ),
+    "last_loaded_at": st.column_config.DatetimeColumn(
+        t("Last loaded into raw ({zone})", zone=ZONE), format="YYYY-MM-DD HH:mm"
+    ),
+    "files": st.column_config.NumberColumn(t("Files"), format="%d"),
+    "line_number": st.column_config.NumberColumn(t("Line"), format="%d"),
+    "reason": t("Reason"),
+    "raw_text": t("Raw text"),
+    "result": t("Result"),
+    "expectations": st.column_config.NumberColumn(t("Expectations"), format="%d"),
+    "failed_critical": st.column_config.NumberColumn(t("Critical failed"), format="%d"),
+    "failed_other": st.column_config.NumberColumn(t("Warnings"), format="%d"),
+    "unexpected": st.column_config.NumberColumn(t("Unexpected values"), format="%d"),
+    "checked_at": st.column_config.DatetimeColumn(
+        t("Checked ({zone})", zone=ZONE), format="YYYY-MM-DD HH:mm"
+    ),
+    "critical": t("Critical"),
+    "expectation": t("Expectation"),
+    "column": t("Column"),
+    "unexpected_count": st.column_config.NumberColumn(t("Unexpected values"), format="%d"),
+    "element_count": st.column_config.NumberColumn(t("Values checked"), format="%d"),
+    "example_values": t("Examples"),
+}
 
 
-def freshness() -> pd.DataFrame:
-    """Last load time per source system, from the lineage column every raw table carries."""
+def show_table(frame: pd.DataFrame) -> None:
+    """A table with the page's headers in the user's language."""
+    config = {column: HEADERS[column] for column in frame.columns if column in HEADERS}
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+
+
+def in_company_time(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    return frame.assign(**{column: to_company_time(frame[column]) for column in columns})
+
+
+def raw_freshness() -> pd.DataFrame:
+    """Last load time and table count per source system, from the lineage column every raw table carries."""
     tables = query(
         "select table_name from information_schema.columns "
         "where table_schema = 'raw' and column_name = '_loaded_at' order by table_name"
     )["table_name"].tolist()
     if not tables:
-        return pd.DataFrame(columns=["source", "last_loaded_at"])
+        return pd.DataFrame(columns=["source", "raw_tables", "last_loaded_at"])
+    # The names come from the catalog, never from user input, so they may be spliced into the SQL.
     union = " union all ".join(
         f"select '{name.split('__')[0]}' as source, max(_loaded_at) as loaded from raw.\"{name}\""
         for name in tables
     )
     return query(
-        f"select source, max(loaded) as last_loaded_at from ({union}) group by source order by source"
+        "select source, count(*) as raw_tables, max(loaded) as last_loaded_at "
+        f"from ({union}) group by source order by source"
     )
 
 
-fresh = freshness()
-if fresh.empty:
-    st.caption("No raw tables in this warehouse yet: nothing has been landed.")
-else:
-    st.caption(
-        "Data freshness (last load, UTC): "
-        + " · ".join(f"{row.source} {row.last_loaded_at:%Y-%m-%d %H:%M}" for row in fresh.itertuples())
-    )
+page_header(t("Data quality"))
 
-st.subheader("Expectations per source system")
+st.subheader(t("Expectations per source system"))
 if not table_exists("landing", "dq_results"):
     st.info(
-        "No data-quality results in this warehouse yet. The Great Expectations checks write them to "
-        "`landing.dq_results` on every `omniops run`; run the pipeline and reload this page."
+        t(
+            "No data-quality results in this warehouse yet. The Great Expectations checks write them to "
+            "`landing.dq_results` on every `omniops run`; run the pipeline and reload this page."
+        )
     )
     results = pd.DataFrame()
 else:
@@ -64,10 +118,10 @@ if not results.empty:
     failed_critical = int((failed["critical"]).sum())
     failed_other = int((~failed["critical"]).sum())
     cards = st.columns(4)
-    cards[0].metric("Sources checked", results["source"].nunique())
-    cards[1].metric("Expectations", len(results))
-    cards[2].metric("Critical failures", failed_critical)
-    cards[3].metric("Warnings", failed_other)
+    cards[0].metric(t("Sources checked"), results["source"].nunique())
+    cards[1].metric(t("Expectations"), len(results))
+    cards[2].metric(t("Critical failures"), failed_critical)
+    cards[3].metric(t("Warnings"), failed_other)
 
     summary = (
         results.assign(
@@ -84,14 +138,14 @@ if not results.empty:
             checked_at=("checked_at", "max"),
         )
     )
-    summary["result"] = "passed"
-    summary.loc[summary["failed_other"] > 0, "result"] = "warnings"
-    summary.loc[summary["failed_critical"] > 0, "result"] = "critical failure"
+    summary["result"] = RESULTS["passed"]
+    summary.loc[summary["failed_other"] > 0, "result"] = RESULTS["warnings"]
+    summary.loc[summary["failed_critical"] > 0, "result"] = RESULTS["critical failure"]
     summary = summary.sort_values(
         ["failed_critical", "failed_other", "source"], ascending=[False, False, True]
     )
-    st.dataframe(
-        summary[
+    show_table(
+        in_company_time(summary, "checked_at")[
             [
                 "source",
                 "result",
@@ -101,43 +155,42 @@ if not results.empty:
                 "unexpected",
                 "checked_at",
             ]
-        ],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "source": st.column_config.TextColumn("Source"),
-            "result": st.column_config.TextColumn("Result"),
-            "expectations": st.column_config.NumberColumn("Expectations", format="%d"),
-            "failed_critical": st.column_config.NumberColumn("Critical failed", format="%d"),
-            "failed_other": st.column_config.NumberColumn("Warnings", format="%d"),
-            "unexpected": st.column_config.NumberColumn("Unexpected values", format="%d"),
-            "checked_at": st.column_config.DatetimeColumn("Checked (UTC)", format="YYYY-MM-DD HH:mm"),
-        },
+        ]
     )
     st.caption(
-        "Critical expectations (required columns, keys filled and unique within each file) stop the run "
-        "before dbt; the others (numbers and times in range, statuses known) only warn."
+        t(
+            "Critical expectations (required columns, keys filled and unique within each file) stop the run "
+            "before dbt; the others (numbers and times in range, statuses known) only warn."
+        )
     )
 
-    st.subheader("Failed expectations")
+    st.subheader(t("Failed expectations"))
     if failed.empty:
-        st.success(f"All {len(results)} expectations passed in the latest check of every source.")
+        st.success(t("All {n} expectations passed in the latest check of every source.", n=len(results)))
     else:
-        chart = failed.assign(kind=failed["critical"].map({True: "critical", False: "warning"}))
-        chart = chart.assign(unexpected_count=chart["unexpected_count"].fillna(0))
+        chart = failed.assign(
+            kind=failed["critical"].map(KINDS), unexpected_count=failed["unexpected_count"].fillna(0)
+        )
         figure = px.bar(
             chart,
             x="raw_table",
             y="unexpected_count",
             color="kind",
             hover_data=["expectation", "column", "example_values"],
-            color_discrete_map={"critical": "#cf222e", "warning": "#bf8700"},
-            labels={"raw_table": "raw table", "unexpected_count": "unexpected values", "kind": ""},
+            color_discrete_map={KINDS[True]: "#cf222e", KINDS[False]: "#bf8700"},
+            labels={
+                "raw_table": t("raw table"),
+                "unexpected_count": t("unexpected values"),
+                "kind": t("Severity"),
+                "expectation": t("Expectation"),
+                "column": t("Column"),
+                "example_values": t("Examples"),
+            },
             height=320,
         )
         figure.update_layout(margin=dict(l=10, r=10, t=10, b=10))
-        st.plotly_chart(figure, width="stretch")
-        st.dataframe(
+        st.plotly_chart(figure, width="stretch", key="dq_failures")
+        show_table(
             failed.sort_values(["critical", "source", "raw_table"], ascending=[False, True, True])[
                 [
                     "source",
@@ -149,16 +202,36 @@ if not results.empty:
                     "element_count",
                     "example_values",
                 ]
-            ],
-            hide_index=True,
-            width="stretch",
+            ]
         )
 
-st.subheader("File ledger")
+st.subheader(t("Freshness per source"))
+raw = raw_freshness()
+landed = source_freshness()
+if raw.empty and landed.empty:
+    st.info(t("No raw tables in this warehouse yet: nothing has been landed."))
+else:
+    fresh = landed.merge(raw, on="source", how="outer").sort_values("source")
+    show_table(
+        in_company_time(fresh, "last_landed_at", "last_loaded_at")[
+            ["source", "last_landed_at", "files", "last_loaded_at", "raw_tables"]
+        ]
+    )
+    st.caption(
+        t(
+            "Last landed: the newest file with new data in the file ledger. Last loaded into raw: the "
+            "newest `_loaded_at` in the source's raw tables. A source whose files land but whose raw "
+            "tables do not move has a loading problem."
+        )
+    )
+
+st.subheader(t("File ledger"))
 if not table_exists("landing", "file_ledger"):
     st.info(
-        "This warehouse has no file ledger (`landing.file_ledger`) yet: it lists every landed file with "
-        "its rows read, loaded and rejected once the landing step records it."
+        t(
+            "This warehouse has no file ledger (`landing.file_ledger`) yet: it lists every landed file with "
+            "its rows read, loaded and rejected once the landing step records it."
+        )
     )
 else:
     ledger = query(
@@ -167,33 +240,42 @@ else:
         "from landing.file_ledger order by landed_at desc, file_path"
     )
     if ledger.empty:
-        st.info("The file ledger is empty: no file has been landed yet.")
+        st.info(t("The file ledger is empty: no file has been landed yet."))
     else:
         totals = st.columns(4)
-        totals[0].metric("Files", len(ledger))
-        totals[1].metric("Rows in", f"{int(ledger['rows_in'].sum()):,}")
-        totals[2].metric("Rows loaded", f"{int(ledger['rows_loaded'].sum()):,}")
-        totals[3].metric("Rows rejected", f"{int(ledger['rows_rejected'].sum()):,}")
-        st.caption("Rows in = rows loaded + rows rejected (rejected rows go to the quarantine below).")
-        st.dataframe(ledger, hide_index=True, width="stretch")
+        totals[0].metric(t("Files"), len(ledger))
+        totals[1].metric(t("Rows in"), f"{int(ledger['rows_in'].sum()):,}")
+        totals[2].metric(t("Rows loaded"), f"{int(ledger['rows_loaded'].sum()):,}")
+        totals[3].metric(t("Rows rejected"), f"{int(ledger['rows_rejected'].sum()):,}")
+        st.caption(t("Rows in = rows loaded + rows rejected (rejected rows go to the quarantine below)."))
+        show_table(in_company_time(ledger, "landed_at"))
 
-st.subheader("Quarantine")
+st.subheader(t("Quarantine"))
 if not table_exists("landing", "quarantine"):
     st.info(
-        "This warehouse has no quarantine (`landing.quarantine`) yet: once the landing step keeps "
-        "rejected lines there, they show here with the reason."
+        t(
+            "This warehouse has no quarantine (`landing.quarantine`) yet: once the landing step keeps "
+            "rejected lines there, they show here with the reason."
+        )
     )
 else:
     sources = query("select distinct source from landing.quarantine order by source")["source"].tolist()
     if not sources:
-        st.success("Nothing in quarantine: every line of every landed file was loaded.")
+        st.success(t("Nothing in quarantine: every line of every landed file was loaded."))
     else:
-        chosen = st.selectbox("Source", ["All sources", *sources])
-        where, params = ("", ()) if chosen == "All sources" else (" where source = ?", (chosen,))
+        # Labels fixed in this run: AppTest calls a format_func outside the run, where there is no session.
+        labels = {ALL_SOURCES: t("All sources")} | {source: source for source in sources}
+        chosen = st.selectbox(
+            t("Source"),
+            [ALL_SOURCES, *sources],
+            format_func=labels.get,
+            key="dq_source",
+        )
+        where, params = ("", ()) if chosen == ALL_SOURCES else (" where source = ?", (chosen,))
         quarantined = query(
             "select source, raw_table, file_path, line_number, reason, raw_text, landed_at "
             f"from landing.quarantine{where} order by landed_at desc, file_path, line_number",
             params,
         )
-        st.caption(f"{len(quarantined):,} quarantined line(s).")
-        st.dataframe(quarantined, hide_index=True, width="stretch")
+        st.caption(t("{n} quarantined line(s).", n=f"{len(quarantined):,}"))
+        show_table(in_company_time(quarantined, "landed_at"))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -51,8 +53,8 @@ def test_the_page_shows_the_latest_results_of_every_source(built_instance, monke
     assert shopify["result"] == "warnings" and shopify["unexpected"] == unexpected
 
     assert len(app.get("plotly_chart")) == 1  # the failures chart (the Shopify `N/A` prices)
-    freshness = next(c.value for c in app.caption if c.value.startswith("Data freshness"))
-    assert all(source in freshness for source in source_systems())
+    freshness = next(c.value for c in app.caption if c.value.startswith("Last landed ("))
+    assert all(f"{source} " in freshness for source in source_systems())
 
 
 def test_ledger_rows_in_and_quarantine_filter(home_copy, monkeypatch):
@@ -86,6 +88,8 @@ def test_ledger_rows_in_and_quarantine_filter(home_copy, monkeypatch):
     )
     ledger = app.dataframe[-2].value
     assert list(ledger["rows_in"]) == list(ledger["rows_loaded"] + ledger["rows_rejected"])
+    # Landed 01:00 UTC, shown in the company's zone (the demo company is in Asia/Shanghai, UTC+8).
+    assert set(ledger["landed_at"]) == {pd.Timestamp("2026-03-02 09:00:00")}
     assert len(app.dataframe[-1].value) == 3
 
     app.selectbox[0].select("tmall").run()
@@ -102,3 +106,46 @@ def test_without_results_ledger_or_quarantine_the_page_says_why(home_copy, monke
     infos = " ".join(info.value for info in app.info)
     assert "omniops run" in infos and "landing.file_ledger" in infos and "landing.quarantine" in infos
     assert not app.metric and not app.get("plotly_chart")
+
+
+def test_freshness_per_source_in_company_time(built_instance, monkeypatch):
+    app = open_page(built_instance.home, monkeypatch)
+    zone = ZoneInfo(
+        built_instance.query("select value from seeds.company_profile where setting = 'time_zone'")[0][0]
+    )
+    table = next(frame.value for frame in app.dataframe if "last_loaded_at" in frame.value.columns)
+    assert list(table["source"]) == sorted(source_systems())
+    for source, files, landed in built_instance.query(
+        "select source, count(*), max(landed_at) from landing.file_ledger group by source"
+    ):
+        row = table.set_index("source").loc[source]
+        assert row["files"] == files
+        local = pd.Timestamp(landed).tz_localize("UTC").tz_convert(zone).tz_localize(None)
+        assert row["last_landed_at"] == local
+    (erp_loaded,) = built_instance.query("select max(_loaded_at) from raw.erp__products")[0]
+    assert table.set_index("source").loc["erp", "last_loaded_at"] >= (
+        pd.Timestamp(erp_loaded).tz_localize("UTC").tz_convert(zone).tz_localize(None)
+    )
+
+
+def test_in_chinese_the_page_shows_the_same_figures_under_chinese_labels(home_copy, monkeypatch):
+    with duckdb.connect(str(home_copy / "warehouse" / "omniops.duckdb")) as conn:
+        conn.execute(
+            "insert into landing.quarantine (file_path, source, raw_table, file_sha256, line_number, "
+            "raw_text, reason, landed_at, run_id) values ('tmall/x.csv', 'tmall', 'tmall__orders', 'ab', 7, "
+            "'a,b', 'too few fields', timestamp '2026-03-02 01:00:00', 'r1')"
+        )
+    english = open_page(home_copy, monkeypatch)
+    chinese = open_app(home_copy, monkeypatch, role="analyst", page=PAGE, language="zh")
+    assert chinese.title[0].value == "数据质量"
+    assert next(c.value for c in chinese.caption if c.value.startswith("最近落地时间"))
+    assert [m.value for m in chinese.metric] == [m.value for m in english.metric]
+    labels = {m.label: m.value for m in chinese.metric}
+    assert labels["已校验数据源"] == str(len(source_systems())) and "警告" in labels
+    summary = chinese.dataframe[0].value.set_index("source")
+    assert summary.loc["shopify", "result"] == "有警告" and summary.loc["erp", "result"] == "通过"
+
+    chinese.selectbox(key="dq_source").select("tmall").run()
+    assert not chinese.exception, chinese.exception
+    assert chinese.selectbox(key="dq_source").options[0] == "全部数据源"
+    assert list(chinese.dataframe[-1].value["line_number"]) == [7]

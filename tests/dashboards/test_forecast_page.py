@@ -8,6 +8,7 @@ contract). The tests that need them skip, saying why, while the built warehouse 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -228,3 +229,57 @@ def test_turnover_chart_shows_every_category(forecast_instance, monkeypatch):
     assert sorted(bars) == sorted(categories)
     band = next(trace for trace in traces if trace["name"] == "benchmark and band")
     assert sorted(band["y"]) == sorted(categories)
+
+
+def numbers(text: str) -> list[str]:
+    """The figures in a shown value ("23,345 units" and "23,345 件" both give ["23,345"])."""
+    return re.findall(r"\d[\d,.]*", text)
+
+
+def landed_sources(instance) -> list[str]:
+    return [row[0] for row in instance.query("select distinct source from landing.file_ledger order by 1")]
+
+
+def test_the_freshness_line_names_every_landed_source(built_instance, monkeypatch):
+    app = open_page(built_instance.home, monkeypatch)
+    line = next(c.value for c in app.caption if c.value.startswith("Last landed ("))
+    sources = landed_sources(built_instance)
+    assert {"erp", "shopify"} <= set(sources)
+    assert all(f"{source} " in line for source in sources)
+
+
+def test_in_chinese_the_page_shows_the_same_figures_under_chinese_labels(forecast_instance, monkeypatch):
+    english = open_page(forecast_instance.home, monkeypatch)
+    chinese = open_app(forecast_instance.home, monkeypatch, role="planner", page=PAGE, language="zh")
+    assert chinese.title[0].value == "预测与库存"
+    assert [s.value for s in chinese.subheader] == [
+        "需求：实际与预测",
+        "预测准确率",
+        "库存：缺货风险与积压",
+        "各品类库存周转天数",
+    ]
+    assert next(c.value for c in chinese.caption if c.value.startswith("最近落地时间"))
+
+    def figures(app: AppTest) -> list[tuple[str, list[str]]]:
+        return [(metric.label, numbers(metric.value)) for metric in app.metric]
+
+    shown_en, shown_zh = figures(english), figures(chinese)
+    assert [n for _, n in shown_zh] == [n for _, n in shown_en] and len(shown_en) >= 12
+    assert all(zh != en for (zh, _), (en, _) in zip(shown_zh, shown_en, strict=True))
+    (periods,) = forecast_instance.query(
+        "select count(distinct ds) from forecasting.demand_forecast "
+        f"where {NEWEST.format(table='demand_forecast')} and freq = 'W'"
+    )[0]
+    assert metrics(chinese)[f"未来 {periods} 周预测"] == metrics(english)[
+        f"Forecast, next {periods} weeks"
+    ].replace("units", "件")
+    assert "缺货风险" in metrics(chinese)
+
+    # Options are selected by value in either language; only their labels are translated.
+    for app in (english, chinese):
+        app.radio(key="fc_freq").set_value("MS").run()
+        app.radio(key="acc_scope").set_value("By channel").run()
+        assert not app.exception, app.exception
+    assert chinese.radio(key="fc_freq").options == ["日", "周", "月"]
+    assert [n for _, n in figures(chinese)] == [n for _, n in figures(english)]
+    assert chinese.dataframe[0].value.equals(english.dataframe[0].value)

@@ -3,6 +3,8 @@ daily close, and the rush-order what-if re-solving the stored problem."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -68,3 +70,65 @@ def test_page_without_production_tables_says_what_to_do(built_instance, tmp_path
         conn.execute("drop schema production cascade")
     app = open_page(tmp_path, monkeypatch)
     assert any("omniops run" in i.value for i in app.info)
+
+
+def numbers(text: str) -> list[str]:
+    """The figures in a shown value, whatever the language around them."""
+    return re.findall(r"\d[\d,.:-]*", text)
+
+
+def spec(chart) -> dict:
+    return json.loads(chart.proto.spec)
+
+
+def test_the_freshness_line_names_every_landed_source(built_instance, monkeypatch):
+    app = open_page(built_instance.home, monkeypatch)
+    line = next(c.value for c in app.caption if c.value.startswith("Last landed ("))
+    sources = [row[0] for row in built_instance.query("select distinct source from landing.file_ledger")]
+    assert {"erp", "mes"} <= set(sources)
+    assert all(f"{source} " in line for source in sources)
+
+
+def test_in_chinese_the_page_shows_the_same_figures_under_chinese_labels(built_instance, monkeypatch):
+    english = open_page(built_instance.home, monkeypatch)
+    chinese = open_app(built_instance.home, monkeypatch, role="planner", page=PAGE, language="zh", timeout=90)
+    assert chinese.title[0].value == "生产"
+    assert [tab.label for tab in chinese.tabs] == ["甘特图", "瓶颈", "T-3 预警", "日清日结", "插单模拟"]
+    assert next(c.value for c in chinese.caption if c.value.startswith("最近落地时间"))
+    en = [(m.label, numbers(m.value)) for m in english.metric]
+    zh = [(m.label, numbers(m.value)) for m in chinese.metric]
+    assert [n for _, n in zh] == [n for _, n in en] and len(en) >= 10
+    got = metrics(chinese)
+    assert got["延期订单（CP-SAT）"] == metrics(english)["Late orders (CP-SAT)"]
+    assert got["未关闭预警"] == metrics(english)["Open warnings"]
+    assert got["瓶颈"] == metrics(english)["Bottleneck"]
+    # The tables keep their data (and column names); only the headers and the pipeline's words change.
+    assert [len(frame.value) for frame in chinese.dataframe] == [
+        len(frame.value) for frame in english.dataframe
+    ]
+
+    chinese.radio(key="pr_by").set_value("order").run()
+    chinese.selectbox(key="pr_method").set_value("edd").run()
+    assert not chinese.exception, chinese.exception
+    assert chinese.radio(key="pr_by").options == ["设备", "订单"]
+    assert any(
+        spec(chart)["layout"].get("title", {}).get("text") == "最早交期优先 EDD（派工规则）"
+        for chart in chinese.get("plotly_chart")
+    )
+
+
+def test_gantt_draws_every_operation_in_the_window_and_outlines_the_late_orders(built_instance, monkeypatch):
+    app = open_page(built_instance.home, monkeypatch)
+    days = app.slider(key="pr_days").value
+    operations, late = built_instance.query(
+        "select count(*), count(*) filter (where o.is_late) from production.schedule s "
+        "join production.schedule_orders o using (method, production_order_id) "
+        "where s.method = 'cpsat' and s.planned_start_utc < s.as_of + to_days(?)",
+        [days],
+    )[0]
+    gantt = next(chart for chart in app.get("plotly_chart") if "CP-SAT (optimised)" in chart.proto.spec)
+    bars = [trace for trace in spec(gantt)["data"] if trace["type"] == "bar"]
+    outlined = [trace for trace in bars if trace.get("marker", {}).get("line", {}).get("color") == "#cf222e"]
+    assert [trace["name"] for trace in outlined] == ["planned late"]
+    assert sum(len(trace["y"]) for trace in bars if trace not in outlined) == operations > 0
+    assert len(outlined[0]["y"]) == late
