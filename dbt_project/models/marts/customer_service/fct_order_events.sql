@@ -1,0 +1,243 @@
+-- One row per thing that happened to an order: the timeline a customer-service agent reads. Times in
+-- UTC (the page shows them in the company's zone).
+--
+-- placed     fct_orders.ordered_at_utc (social commerce: the customer's first `order` message).
+-- confirmed  when the order reached the unified status `confirmed` (paid or accepted): store orders when
+--            the stock was checked, social commerce at the customer's `order` message, every other
+--            channel at payment. Amazon's export gives no time for it, so Amazon orders have none.
+-- paid       fct_orders.paid_at_utc (store orders: the invoice, 开票; counter sales: the sale).
+-- shipped    one per WMS shipment (fct_shipments), with carrier, tracking number, warehouse and units.
+-- delivered  one per shipment once every line of it arrived; a counter sale at the sale itself.
+-- returned   the first WMS return movement that names the order; NULL time when the channel says
+--            returned but the WMS has no return yet.
+-- cancelled  Shopify's cancelled_at, Amazon's last update of a cancelled order, the `lost` message of a
+--            social thread; NULL time for Tmall and store orders (their exports give none).
+-- inquiry, quote, counter_offer   the social-commerce conversation before the order.
+-- ticket_created, ticket_first_response, ticket_resolved   per customer-service ticket of the order.
+--
+-- Rows are stored sorted by order_key so the page's lookup of one order reads only a few row groups.
+with orders as (
+    select * from {{ ref('fct_orders') }}
+),
+
+shipments as (
+    select
+        order_key,
+        shipment_id,
+        max(warehouse_code) as warehouse_code,
+        max(carrier) as carrier,
+        max(tracking_no) as tracking_no,
+        min(shipped_at_utc) as shipped_at_utc,
+        case when count(*) = count(delivered_at_utc) then max(delivered_at_utc) end as delivered_at_utc,
+        sum(quantity) as units
+    from {{ ref('fct_shipments') }}
+    where order_key is not null
+    group by order_key, shipment_id
+),
+
+tickets as (
+    select * from {{ ref('fct_cs_tickets') }}
+    where order_key is not null
+),
+
+social_events as (
+    select distinct thread_id, event_id, event_type, event_at_utc
+    from {{ ref('stg_social__events') }}
+    where event_at_utc is not null
+),
+
+social_order as (
+    select thread_id, min(event_at_utc) as ordered_at_utc
+    from social_events
+    where event_type = 'order'
+    group by thread_id
+),
+
+social_lost as (
+    select thread_id, max(event_at_utc) as lost_at_utc
+    from social_events
+    where event_type = 'lost'
+    group by thread_id
+),
+
+store_orders as (
+    select order_no, min(stock_checked_at_utc) as stock_checked_at_utc, max(invoice_no) as invoice_no
+    from {{ ref('stg_stores__store_orders') }}
+    group by order_no
+),
+
+shopify_cancelled as (
+    select order_name, max(cancelled_at_utc) as cancelled_at_utc
+    from {{ ref('stg_shopify__orders') }}
+    where cancelled_at_utc is not null
+    group by order_name
+),
+
+amazon_cancelled as (
+    select amazon_order_id, max(last_updated_at_utc) as cancelled_at_utc
+    from {{ ref('stg_amazon__all_orders') }}
+    where channel_status = 'Cancelled'
+    group by amazon_order_id
+),
+
+-- the WMS names an order by the reference its channel uses for fulfilment; the channels' formats do
+-- not overlap (#1042, 113-…, 19 digits, SC-…, store receipts), so the reference alone finds the order
+wms_returns as (
+    select
+        reference,
+        min(moved_at_utc) as returned_at_utc,
+        sum(quantity) as units,
+        {{ dbt.listagg('distinct warehouse_code', "', '", "order by warehouse_code") }} as warehouse_code
+    from {{ ref('stg_wms__movements') }}
+    where movement_type = 'return'
+    group by reference
+),
+
+order_facts as (
+    select
+        orders.order_key,
+        orders.channel,
+        orders.channel_order_id,
+        orders.fulfilment_type,
+        orders.order_status,
+        orders.ordered_at_utc,
+        orders.paid_at_utc,
+        orders.sub_channel,
+        case
+            when orders.channel = 'stores' and orders.fulfilment_type = 'ship'
+                then store_orders.stock_checked_at_utc
+            when orders.channel = 'social' then social_order.ordered_at_utc
+            else orders.paid_at_utc
+        end as confirmed_at_utc,
+        store_orders.invoice_no,
+        coalesce(shopify_cancelled.cancelled_at_utc, amazon_cancelled.cancelled_at_utc, social_lost.lost_at_utc)
+            as cancelled_at_utc,
+        wms_returns.returned_at_utc,
+        wms_returns.units as returned_units,
+        wms_returns.warehouse_code as returned_to_warehouse
+    from orders
+    left join store_orders
+        on orders.channel = 'stores' and store_orders.order_no = orders.channel_order_id
+    left join social_order
+        on orders.channel = 'social' and social_order.thread_id = orders.channel_order_id
+    left join social_lost
+        on orders.channel = 'social' and social_lost.thread_id = orders.channel_order_id
+    left join shopify_cancelled
+        on orders.channel = 'shopify' and shopify_cancelled.order_name = orders.channel_order_id
+    left join amazon_cancelled
+        on orders.channel = 'amazon' and amazon_cancelled.amazon_order_id = orders.channel_order_id
+    left join wms_returns
+        on wms_returns.reference = orders.fulfilment_ref
+),
+
+events as (
+    -- the order's own milestones
+    select
+        order_key, 'placed' as event_type, ordered_at_utc as event_at_utc, 'channel' as event_source,
+        cast(null as varchar) as shipment_id, cast(null as varchar) as carrier,
+        cast(null as varchar) as tracking_no, cast(null as varchar) as warehouse_code,
+        cast(null as bigint) as units, cast(null as varchar) as ticket_id, sub_channel as reference
+    from order_facts
+    union all
+    select
+        order_key, 'confirmed', confirmed_at_utc, 'channel',
+        null, null, null, null, null, null, null
+    from order_facts
+    where confirmed_at_utc is not null
+    union all
+    select
+        order_key, 'paid', paid_at_utc, 'channel',
+        null, null, null, null, null, null, invoice_no
+    from order_facts
+    where paid_at_utc is not null
+    union all
+    select
+        order_key, 'delivered', ordered_at_utc, 'channel',
+        null, null, null, null, null, null, sub_channel
+    from order_facts
+    where fulfilment_type = 'counter' and order_status in ('delivered', 'returned')
+    union all
+    select
+        order_key, 'returned', returned_at_utc, case when returned_at_utc is null then 'channel' else 'wms' end,
+        null, null, null, returned_to_warehouse, returned_units, null, null
+    from order_facts
+    where returned_at_utc is not null or order_status = 'returned'
+    union all
+    select
+        order_key, 'cancelled', cancelled_at_utc, 'channel',
+        null, null, null, null, null, null, null
+    from order_facts
+    where order_status = 'cancelled'
+    union all
+    -- the WMS: one shipped (and, once it arrived, one delivered) event per shipment
+    select
+        order_key, 'shipped', shipped_at_utc, 'wms',
+        shipment_id, carrier, tracking_no, warehouse_code, units, null, null
+    from shipments
+    union all
+    select
+        order_key, 'delivered', delivered_at_utc, 'wms',
+        shipment_id, carrier, tracking_no, warehouse_code, units, null, null
+    from shipments
+    where delivered_at_utc is not null
+    union all
+    -- the social-commerce conversation before the order
+    select
+        orders.order_key, social_events.event_type, social_events.event_at_utc, 'channel',
+        null, null, null, null, null, null, null
+    from social_events
+    inner join orders
+        on orders.channel = 'social' and orders.channel_order_id = social_events.thread_id
+    where social_events.event_type in ('inquiry', 'quote', 'counter_offer')
+    union all
+    -- customer service
+    select
+        order_key, 'ticket_created', created_at_utc, 'cs',
+        null, null, null, null, null, ticket_id, category
+    from tickets
+    where created_at_utc is not null
+    union all
+    select
+        order_key, 'ticket_first_response', first_response_at_utc, 'cs',
+        null, null, null, null, null, ticket_id, category
+    from tickets
+    where first_response_at_utc is not null
+    union all
+    select
+        order_key, 'ticket_resolved', resolved_at_utc, 'cs',
+        null, null, null, null, null, ticket_id, category
+    from tickets
+    where resolved_at_utc is not null
+),
+
+stages as (
+    select * from (values
+        ('inquiry', 1), ('quote', 2), ('counter_offer', 3), ('placed', 4), ('confirmed', 5), ('paid', 6),
+        ('shipped', 7), ('delivered', 8), ('returned', 9), ('cancelled', 10),
+        ('ticket_created', 11), ('ticket_first_response', 12), ('ticket_resolved', 13)
+    ) as stages (event_type, stage_rank)
+)
+
+select
+    {{ dbt.hash(dbt.concat([
+        "events.order_key", "'|'", "events.event_type", "'|'", "coalesce(events.shipment_id, '')", "'|'",
+        "coalesce(events.ticket_id, '')", "'|'", "coalesce(cast(events.event_at_utc as varchar), '')"
+    ])) }} as order_event_key,
+    events.order_key,
+    orders.channel,
+    orders.channel_order_id,
+    events.event_type,
+    stages.stage_rank,
+    events.event_at_utc,
+    events.event_source,
+    events.shipment_id,
+    events.carrier,
+    events.tracking_no,
+    events.warehouse_code,
+    events.units,
+    events.ticket_id,
+    events.reference
+from events
+inner join orders on orders.order_key = events.order_key
+inner join stages on stages.event_type = events.event_type
+order by events.order_key, events.event_at_utc nulls last, stages.stage_rank
