@@ -27,3 +27,13 @@ def fmt_money(value: float | None, currency: str = "CNY") -> str:
     if abs(value) >= 1e3:
         return f"{currency} {value / 1e3:.1f} k"
     return f"{currency} {value:.0f}"
+
+
+# The characters that change inline Markdown (emphasis, code, links, HTML, maths, tables, strikethrough).
+_MARKDOWN_SPECIAL = "\\`*_[]<>|~$"
+
+
+def escape_markdown(text: str) -> str:
+    """Data shown inside ``st.markdown``/``st.caption`` as it is: a masked ``+121***73`` beside
+    ``a***@example.com`` would otherwise turn into italics and lose its asterisks."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in text)

@@ -26,6 +26,7 @@ import streamlit as st
 
 from dashboards.auth import current_user
 from dashboards.components import company_zone, page_header, to_company_time
+from dashboards.formatting import escape_markdown
 from dashboards.i18n import t
 from dashboards.masking import mask_contact, mask_email, mask_phone
 from dashboards.warehouse import query, table_exists
@@ -294,7 +295,7 @@ if len(term) < MIN_QUERY_LENGTH:
     st.stop()
 
 results = query(SEARCH_SQL, (term, digits, MAX_RESULTS))
-shown_text = show_contact_text(text)
+shown_text = escape_markdown(show_contact_text(text))
 searched = (
     t(
         "order numbers and e-mails containing “{typed}”, phones containing the digits {digits}",
@@ -394,9 +395,9 @@ emails = [show_email(value) for value in contacts.loc[contacts["key_type"] == "e
 st.markdown(
     t(
         "**Customer:** {name} · **Phone:** {phones} · **E-mail:** {emails}",
-        name=name or "–",
-        phones=", ".join(phones) or "–",
-        emails=", ".join(emails) or "–",
+        name=escape_markdown(name or "–"),
+        phones=escape_markdown(", ".join(phones) or "–"),
+        emails=escape_markdown(", ".join(emails) or "–"),
     )
 )
 if not sees_contacts:

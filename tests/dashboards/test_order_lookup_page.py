@@ -81,11 +81,16 @@ def found_orders(app: AppTest) -> set[tuple[str, str]]:
     return set() if results is None else set(zip(results["Channel"], results["Order number"], strict=True))
 
 
+def as_read(markdown: str) -> str:
+    """Markdown as the reader sees it: backslash escapes (of data such as a masked ``a***@x.com``) gone."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def rendered_text(app: AppTest) -> str:
     """Everything the page shows: texts, tables, metrics, choices and the chart's data."""
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "error"):
-        parts += [str(element.value) for element in app.get(kind)]
+        parts += [as_read(str(element.value)) for element in app.get(kind)]
     parts += [f"{metric.label} {metric.value}" for metric in app.metric]
     parts += [frame.value.to_csv() for frame in app.dataframe]
     for box in app.selectbox:
@@ -253,7 +258,7 @@ def test_hostile_input_matches_nothing_and_breaks_nothing(built_instance, monkey
     app = search(open_page(built_instance.home, monkeypatch), hostile)
     assert found_orders(app) == set() == expected_orders(built_instance, hostile)
     assert len(app.warning) == 1 and app.warning[0].value.startswith("No order matches.")
-    assert hostile in app.warning[0].value  # says what was searched
+    assert hostile in as_read(app.warning[0].value)  # says what was searched, as typed
     assert built_instance.query("select count(*) from marts.fct_orders")[0][0] > 0
 
 

@@ -63,3 +63,50 @@ def test_a_manager_signs_in_and_sees_the_warehouse_kpis(server, page, built_inst
     settle(page)
     page.screenshot(path=str(artifacts / "manager_overview_zh.png"), full_page=True)
     assert f"{100 * otd:.1f} %" in metrics(page).values()
+
+
+def an_order_with_tracking_and_email(built_instance) -> tuple[str, str, str]:
+    """A shipped web-shop order whose customer left an e-mail: (order number, tracking number, e-mail)."""
+    return built_instance.query(
+        "select o.channel_order_id, min(s.tracking_no), min(k.key_value) "
+        "from marts.fct_orders o join marts.fct_shipments s using (order_key) "
+        "join marts.fct_order_lookup_keys k on k.order_key = o.order_key and k.key_type = 'email' "
+        "where o.channel = 'shopify' and s.tracking_no is not null "
+        "group by o.channel_order_id order by o.channel_order_id limit 1"
+    )[0]
+
+
+def look_up(page: Page, text: str) -> None:
+    box = page.get_by_role("textbox", name="Order number, phone or e-mail")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_an_agent_finds_an_order_by_number_and_sees_its_shipment_and_contact(
+    server, page, built_instance, artifacts
+):
+    number, tracking, email = an_order_with_tracking_and_email(built_instance)
+    sign_in(page, server.url, "cs_agent")
+    expect(page.get_by_role("heading", name="Order lookup")).to_be_visible()
+    # An agent has the lookup only.
+    expect(page.locator("[data-testid='stSidebarNav']")).to_have_count(0)
+    look_up(page, number)
+    expect(page.get_by_role("heading", name=f"Order {number} · shopify")).to_be_visible()
+    settle(page)
+    main = page.locator("[data-testid='stMain']")
+    expect(main.get_by_text(email).first).to_be_visible()
+    page.screenshot(path=str(artifacts / "agent_lookup.png"), full_page=True)
+    assert tracking in main.inner_text() or tracking in page.content()
+
+
+def test_a_manager_searching_by_e_mail_sees_it_masked(server, page, built_instance, artifacts):
+    number, _, email = an_order_with_tracking_and_email(built_instance)
+    sign_in(page, server.url, "manager")
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Order lookup").click()
+    look_up(page, email.upper())
+    expect(page.get_by_role("heading", name=f"Order {number} · shopify")).to_be_visible()
+    settle(page)
+    page.screenshot(path=str(artifacts / "manager_lookup_masked.png"), full_page=True)
+    shown = page.locator("[data-testid='stMain']").inner_text()
+    assert email not in shown.lower()
+    assert f"{email[0]}***@{email.split('@')[1]}" in shown
