@@ -619,9 +619,19 @@ def follow_table(select_key: str, table_key: str, options: list) -> None:
         st.session_state.pop(select_key, None)
 
 
-def bar_by(frame: pd.DataFrame, x: str, y: str, scale: float, axis: str, target: float | None) -> go.Figure:
+def status_colours(values: pd.Series, direction: str, target=None, low=None, high=None) -> list[str]:
+    """One status colour per value (green on target, red off, grey without a value or target)."""
+    return [
+        STATUS_COLOURS[target_status(None if pd.isna(v) else float(v), direction, target, low, high)]
+        for v in values
+    ]
+
+
+def bar_by(frame: pd.DataFrame, x: str, y: str, scale: float, axis: str, kpi: str) -> go.Figure:
+    """Bars coloured by status against the KPI's target, with the target as a dashed line."""
+    target, direction = target_of(kpi)
     figure = go.Figure()
-    figure.add_bar(x=frame[x], y=frame[y] * scale, marker_color="#0969da")
+    figure.add_bar(x=frame[x], y=frame[y] * scale, marker_color=status_colours(frame[y], direction, target))
     if target is not None:
         figure.add_hline(y=target * scale, line_dash="dash", line_color=STATUS_COLOURS["off_target"])
     figure.update_layout(height=260, margin=dict(l=5, r=5, t=5, b=5), yaxis_title=axis)
@@ -810,7 +820,6 @@ def drill_oee() -> None:
     if by_machine.empty:
         st.info(t("No machine shifts for these filters in this range."))
         return
-    target, _ = target_of("oee")
     by_machine["ppt_hours"] = by_machine["ppt"] / 60
     by_machine["lost_hours"] = by_machine["lost"] / 60
     st.markdown(t("**OEE by machine, within its work center.** Click a row or choose the machine below."))
@@ -846,7 +855,7 @@ def drill_oee() -> None:
         },
     )
     st.plotly_chart(
-        bar_by(by_machine, "machine_id", "oee", 100, "%", target),
+        bar_by(by_machine, "machine_id", "oee", 100, "%", "oee"),
         width="stretch",
         key="overview_oee_bars",
     )
@@ -860,7 +869,16 @@ def drill_oee() -> None:
     losses = pd.DataFrame(
         {"loss": [LOSS_LABELS[name] for name in LOSSES], "minutes": [float(row[name]) for name in LOSSES]}
     )
-    figure = go.Figure(go.Bar(x=losses["minutes"], y=losses["loss"], orientation="h", marker_color="#cf222e"))
+    factor_colours = [
+        "#cf222e",
+        "#cf222e",
+        "#bf8700",
+        "#bf8700",
+        "#8250df",
+    ]  # availability, performance, quality
+    figure = go.Figure(
+        go.Bar(x=losses["minutes"], y=losses["loss"], orientation="h", marker_color=factor_colours)
+    )
     figure.update_layout(
         height=280,
         margin=dict(l=5, r=5, t=5, b=5),
@@ -944,12 +962,18 @@ def drill_inventory() -> None:
         for v in table["inventory_days"]
     ]
     table = table.sort_values("inventory_days", ascending=False, na_position="last")
-    st.markdown(t("**Inventory days against the band {band}.**", band=kpis["inventory_days"].target_text))
+    st.markdown(t("**Inventory days against the target.** {band}", band=kpis["inventory_days"].target_text))
     label = table[keys].astype(str).agg(" · ".join, axis=1)
-    figure = go.Figure(go.Bar(x=table["inventory_days"], y=label, orientation="h", marker_color="#0969da"))
+    colours = status_colours(table["inventory_days"], "band", low=band_low, high=band_high)
+    figure = go.Figure(go.Bar(x=table["inventory_days"], y=label, orientation="h", marker_color=colours))
     if band_low is not None and band_high is not None:
         figure.add_vrect(
-            x0=band_low, x1=band_high, fillcolor=STATUS_COLOURS["on_target"], opacity=0.12, line_width=0
+            x0=band_low,
+            x1=band_high,
+            fillcolor=STATUS_COLOURS["on_target"],
+            opacity=0.12,
+            line_width=0,
+            layer="below",
         )
     figure.update_layout(
         height=max(220, 22 * len(table)),
@@ -1028,10 +1052,9 @@ def drill_by_channel(kpi: str) -> None:
     if frame.empty:
         st.info(t("No data for these filters in this range."))
         return
-    target, _ = target_of(kpi)
     st.markdown(t("**{kpi} by channel.**", kpi=KPI_LABELS[kpi]))
     st.plotly_chart(
-        bar_by(frame, "channel", value, scale, axis, target),
+        bar_by(frame, "channel", value, scale, axis, kpi),
         width="stretch",
         key=f"overview_{kpi}_bars",
     )
