@@ -14,15 +14,17 @@ one order reads order-level tables, always filtered. Choices made here:
   inventory days it then equals), with "last 90 days", "whole history" and a custom range to choose.
 * Dates: OTD, OTIF and cycle time by delivery date; fill rate by order date; OEE by shift date; inventory
   days by snapshot date (stock) and order date (COGS); first response by ticket date. All company zone.
-* Filters a KPI cannot follow are named under its card, never dropped silently: OEE follows only the work
-  center; inventory days ignore the channel and work center; first response follows only the channel; the
-  order KPIs ignore the work center.
+* Filters a KPI cannot follow are named under its card whenever one of them is set, never dropped
+  silently: OEE follows only the work center (the company has one plant); inventory days ignore the
+  channel and work center; first response follows only the channel; the order KPIs ignore the work center.
 * Attribution: order KPIs (OTD, OTIF, cycle time) count each order once, under its primary category (the
   largest amount among its lines) and the warehouse that shipped most of it; unit KPIs (fill rate and the
   COGS of inventory days) count each line under its own category and the warehouse its units left from.
   So every filtered figure is a part of the unfiltered one and the parts add up.
 * Counter sales (handed over at the till) are outside OTD, OTIF, fill rate and cycle time, as in
-  kpi_monthly; made-to-order orders are outside the fill rate (not served from stock).
+  kpi_monthly; made-to-order orders are outside the fill rate (not served from stock), and an order not
+  shipped yet counts as not filled, so the fill rate of the newest days is provisional. Cycle time and
+  first response are means (Σ ÷ count, so they add up over filters), first response over answered tickets.
 * Late orders carry a reason from ``marts.kpi_late_orders`` (late production, late shipment or carrier).
 * The six big losses come from the MES: the MES records only total and good units, so defects and
   start-up rejects are shown as one loss, and short adjustments and material waits (MES ``idle``) count
@@ -40,7 +42,7 @@ import streamlit as st
 
 from dashboards.components import page_header, to_company_time
 from dashboards.formatting import STATUS_COLOURS, fmt_days, fmt_money, fmt_percent, is_missing
-from dashboards.i18n import t
+from dashboards.i18n import current_language, t
 from dashboards.warehouse import query, table_exists
 from orchestration.kpis.formulas import Ratio, target_status
 from orchestration.kpis.periods import monthly_periods
@@ -104,6 +106,7 @@ def in_clause(column: str, values: tuple[str, ...]) -> tuple[str, tuple]:
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
+    """Σ numerator ÷ Σ denominator; None (shown as –) when there is nothing to divide by."""
     return Ratio(float(numerator), float(denominator)).value
 
 
@@ -131,6 +134,8 @@ class Filters:
 
 @dataclass
 class Kpi:
+    """What one card shows: the value, its status against the target, the trend and what it ignores."""
+
     key: str
     label: str
     value: float | None
@@ -187,6 +192,7 @@ benchmark = query(
 
 
 def target_of(kpi: str) -> tuple[float | None, str]:
+    """The KPI's target and direction from seeds.kpi_targets (editable, never in code)."""
     if kpi not in targets.index:
         return None, "min"
     row = targets.loc[kpi]
@@ -225,6 +231,15 @@ LOSS_LABELS = {
 
 # ---- filters ------------------------------------------------------------------------------------------
 
+# A choice shown through a translated label keeps the old language's label on screen after the language
+# switch (the browser holds the label it displayed); setting the kept value again makes it redraw.
+TRANSLATED_CHOICES = ("overview_period", "overview_drill", "overview_inventory_level")
+if st.session_state.get("overview_language") != current_language():
+    for choice in TRANSLATED_CHOICES:
+        if choice in st.session_state:
+            st.session_state[choice] = st.session_state[choice]
+    st.session_state["overview_language"] = current_language()
+
 period_labels = {
     "last_month": t("Last complete month ({month})", month=LAST_MONTH.label) if LAST_MONTH else "",
     "last_90_days": t("Last 90 days"),
@@ -252,7 +267,7 @@ warehouses = query(
 with st.container(border=True):
     top = st.columns([2, 2, 3])
     period = top[0].selectbox(
-        t("Period"), period_options, format_func=period_labels.get, key="overview_period", index=0
+        t("Period"), period_options, format_func=period_labels.get, key="overview_period"
     )
     if period == "last_month" and LAST_MONTH:
         start, end = LAST_MONTH.start, LAST_MONTH.end
