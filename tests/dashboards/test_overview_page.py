@@ -263,6 +263,36 @@ def test_a_category_filter_counts_each_order_under_its_primary_category(app, bui
     assert "Not filtered by: category" in captions(app)  # OEE and first response
 
 
+def test_a_warehouse_and_a_work_center_filter_their_kpis(app, built_instance, last_month):
+    _, start, end = last_month
+    warehouse, work_center = "WH-GZ", "SEW"
+    app.multiselect(key="overview_warehouses").set_value([warehouse]).run()
+    app.multiselect(key="overview_work_centers").set_value([work_center]).run()
+    assert not app.exception, app.exception
+    # an order counts under the warehouse that shipped most of its units
+    on_time, delivered = built_instance.query(
+        f"with o as ({DELIVERED}), units as (select order_key, warehouse_code, sum(quantity) as n "
+        "from marts.fct_shipments group by all), main as (select order_key, warehouse_code from units "
+        "qualify row_number() over (partition by order_key order by n desc, warehouse_code) = 1) "
+        "select count(*) filter (where o.delivered_date <= o.promised_date), count(*) "
+        "from o join main using (order_key) where main.warehouse_code = ?",
+        [start, end, warehouse],
+    )[0]
+    shown = metrics(app)
+    assert 0 < delivered
+    assert shown["On-time delivery"] == percent(on_time / delivered)
+    productive, ppt = built_instance.query(
+        "select sum(coalesce(oee, 0) * planned_production_minutes), sum(planned_production_minutes) "
+        "from marts.fct_machine_shifts where shift_date between ? and ? and work_center = ?",
+        [start, end, work_center],
+    )[0]
+    assert shown["OEE"] == percent(productive / ppt)
+    notes = captions(app)
+    assert notes.count("Not filtered by: work center") == 5  # OTD, OTIF, fill rate, cycle time, DIO
+    assert "Not filtered by: warehouse" in notes  # OEE
+    assert "Not filtered by: work center, warehouse" in notes  # first response
+
+
 def test_otd_drills_down_to_the_late_orders_of_a_channel_and_to_the_lines_of_one(app, built_instance):
     app.selectbox(key="overview_period").select("history").run()
     assert app.selectbox(key="overview_drill").value == "otd_rate"
