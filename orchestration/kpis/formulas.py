@@ -110,3 +110,28 @@ def within_band(
     if value is None or math.isnan(value):
         return False
     return low_factor * benchmark <= value <= high_factor * benchmark
+
+
+def target_status(
+    value: float | None,
+    direction: str,
+    target: float | None = None,
+    low: float | None = None,
+    high: float | None = None,
+) -> str:
+    """``on_target``, ``off_target`` or ``info`` (no value or no target), for a KPI's status colour.
+
+    ``direction`` comes from the editable targets (seeds/kpi_targets.csv): ``min`` is on target when
+    value ≥ target (OTD, OEE), ``max`` when value ≤ target (cycle time, first response), ``band`` when
+    low ≤ value ≤ high (inventory days within 0.8–1.2 × the industry benchmark).
+    """
+    if value is None or math.isnan(value):
+        return "info"
+    if direction == "band":
+        if low is None or high is None or math.isnan(low) or math.isnan(high):
+            return "info"
+        return "on_target" if low <= value <= high else "off_target"
+    if target is None or math.isnan(target) or direction not in ("min", "max"):
+        return "info"
+    on_target = value >= target if direction == "min" else value <= target
+    return "on_target" if on_target else "off_target"

@@ -1,0 +1,119 @@
+-- One row per late order (delivered after its promised date, kpi_order_facts) with the reason it was late.
+--
+-- The rule, in this order:
+--   1. ship_by_date = promised_date − the carrier's standard transit days, where the standard is the
+--      median over the history of (delivered date − shipped date) of that carrier's delivered orders,
+--      rounded up to whole days (0 when the carrier is unknown). It is the last day the order could leave
+--      the warehouse and still arrive on time with that carrier.
+--   2. Left on or before ship_by_date → `carrier` (it left in time; the carrier took longer).
+--   3. Left after ship_by_date and it waited for a production order that finished late → `late_production`.
+--      "Waited for" is either a make-to-order production order for this very order
+--      (stg_erp__production_orders.sales_order_channel / sales_order_id = channel / fulfilment_ref), or a
+--      production order of one of the order's SKUs that finished between the order being placed and the
+--      order leaving. Finished = the WMS receipt of its output (movement `production_receipt`, reference =
+--      production order); late = finished date (company zone) after its due date. When several qualify,
+--      the one that finished last is named.
+--   4. Otherwise → `late_shipment` (it left after ship_by_date with nothing late in production to wait for).
+with orders as (
+    select * from {{ ref('kpi_order_facts') }}
+    where is_delivered
+),
+
+order_skus as (
+    select distinct order_key, sku from {{ ref('fct_order_lines') }}
+    where sku is not null
+),
+
+production_orders as (
+    select production_order_id, sku, due_date, sales_order_channel, sales_order_id
+    from {{ ref('stg_erp__production_orders') }}
+    where state <> 'cancel'
+),
+
+receipts as (
+    select reference as production_order_id, max(moved_at_utc) as finished_at_utc
+    from {{ ref('stg_wms__movements') }}
+    where movement_type = 'production_receipt'
+    group by 1
+),
+
+late_finished as (
+    select
+        production_orders.*,
+        receipts.finished_at_utc,
+        {{ utc_to_local_date('receipts.finished_at_utc', var('company_time_zone')) }} as finished_date
+    from production_orders
+    inner join receipts on receipts.production_order_id = production_orders.production_order_id
+    where {{ utc_to_local_date('receipts.finished_at_utc', var('company_time_zone')) }} > production_orders.due_date
+),
+
+transit as (
+    select carrier, cast(ceil(median({{ dbt.datediff('shipped_date', 'delivered_date', 'day') }})) as integer)
+        as standard_transit_days
+    from orders
+    where carrier is not null and shipped_date is not null
+    group by carrier
+),
+
+late as (
+    select
+        orders.*,
+        coalesce(transit.standard_transit_days, 0) as standard_transit_days,
+        cast(orders.promised_date - coalesce(transit.standard_transit_days, 0) as date) as ship_by_date
+    from orders
+    left join transit on transit.carrier = orders.carrier
+    where orders.delivered_date > orders.promised_date
+),
+
+waited_for as (
+    select late.order_key, late_finished.production_order_id, late_finished.due_date, late_finished.finished_at_utc,
+        late_finished.finished_date
+    from late
+    inner join late_finished
+        on late_finished.sales_order_channel = late.channel and late_finished.sales_order_id = late.fulfilment_ref
+    union all
+    select late.order_key, late_finished.production_order_id, late_finished.due_date, late_finished.finished_at_utc,
+        late_finished.finished_date
+    from late
+    inner join order_skus on order_skus.order_key = late.order_key
+    inner join late_finished
+        on late_finished.sku = order_skus.sku
+        and late_finished.finished_at_utc >= late.ordered_at_utc
+        and late_finished.finished_at_utc <= late.shipped_at_utc
+),
+
+last_waited_for as (
+    select *
+    from waited_for
+    qualify row_number() over (partition by order_key order by finished_at_utc desc, production_order_id) = 1
+)
+
+select
+    late.order_key,
+    late.channel,
+    late.channel_order_id,
+    late.fulfilment_ref,
+    late.product_category,
+    late.warehouse_code,
+    late.carrier,
+    late.order_date,
+    late.promised_date,
+    late.shipped_date,
+    late.delivered_date,
+    late.days_late,
+    late.standard_transit_days,
+    late.ship_by_date,
+    late.shipped_date - late.ship_by_date as days_left_late,
+    late.delivered_date - late.shipped_date as transit_days,
+    case
+        when late.shipped_date <= late.ship_by_date then 'carrier'
+        when last_waited_for.production_order_id is not null then 'late_production'
+        else 'late_shipment'
+    end as late_reason,
+    case when late.shipped_date > late.ship_by_date then last_waited_for.production_order_id end
+        as late_production_order_id,
+    case when late.shipped_date > late.ship_by_date then last_waited_for.due_date end as production_due_date,
+    case when late.shipped_date > late.ship_by_date then last_waited_for.finished_date end
+        as production_finished_date
+from late
+left join last_waited_for on last_waited_for.order_key = late.order_key

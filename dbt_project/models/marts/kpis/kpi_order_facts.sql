@@ -1,0 +1,144 @@
+-- One row per order delivered by carrier (fulfilment_type `ship`) that is not cancelled: what the order
+-- KPIs (OTD, OTIF, order cycle time) and their drill-down need, so the page never reads order lines for
+-- a headline. Counter sales are left out as in OTD (handed over at the till: nothing to promise or ship).
+--
+-- Attribution (one category and one warehouse per order, so the daily marts partition the orders and
+-- every filtered total adds up to the unfiltered one):
+--   product_category = the order's primary category: the category with the largest amount (reporting
+--     currency) over the order's lines that are not cancelled; ties go to the first name. 'Unmapped SKU'
+--     when no line has a master SKU.
+--   warehouse_code = the warehouse that shipped most of the order's units (ties: first code); null while
+--     nothing has shipped.
+-- In full (domain.md): every line delivered complete, measured per SKU: units delivered by the WMS for
+-- the order and SKU ≥ units ordered on its lines that are neither cancelled nor pending.
+with orders as (
+    select * from {{ ref('fct_orders') }}
+    where fulfilment_type = 'ship' and order_status <> 'cancelled'
+),
+
+order_lines as (
+    select order_key, sku, line_status, quantity, line_amount_reporting
+    from {{ ref('fct_order_lines') }}
+    where fulfilment_type = 'ship' and order_status <> 'cancelled'
+),
+
+products as (
+    select sku, product_category from {{ ref('dim_products') }}
+),
+
+shipments as (
+    select order_key, shipment_id, warehouse_code, sku, quantity, shipped_at_utc, delivered_at_utc
+    from {{ ref('fct_shipments') }}
+    where order_key is not null
+),
+
+made_to_order as (
+    select distinct sales_order_channel as channel, sales_order_id as fulfilment_ref
+    from {{ ref('stg_erp__production_orders') }}
+    where sales_order_id is not null and state <> 'cancel'
+),
+
+category_amounts as (
+    select
+        order_lines.order_key,
+        coalesce(products.product_category, 'Unmapped SKU') as product_category,
+        sum(order_lines.line_amount_reporting) as amount
+    from order_lines
+    left join products on products.sku = order_lines.sku
+    where order_lines.line_status <> 'cancelled'
+    group by 1, 2
+),
+
+primary_category as (
+    select order_key, product_category
+    from category_amounts
+    qualify row_number() over (partition by order_key order by amount desc nulls last, product_category) = 1
+),
+
+warehouse_units as (
+    select order_key, warehouse_code, sum(quantity) as units
+    from shipments
+    group by 1, 2
+),
+
+primary_warehouse as (
+    select order_key, warehouse_code
+    from warehouse_units
+    qualify row_number() over (partition by order_key order by units desc, warehouse_code) = 1
+),
+
+first_shipment as (
+    select order_key, shipment_id
+    from shipments
+    qualify row_number() over (partition by order_key order by shipped_at_utc, shipment_id) = 1
+),
+
+ordered_by_sku as (
+    select order_key, sku, sum(quantity) as ordered_units
+    from order_lines
+    where line_status not in ('cancelled', 'pending') and quantity > 0
+    group by 1, 2
+),
+
+delivered_by_sku as (
+    select order_key, sku, sum(case when delivered_at_utc is not null then quantity else 0 end) as delivered_units
+    from shipments
+    group by 1, 2
+),
+
+in_full as (
+    select
+        ordered_by_sku.order_key,
+        bool_and(coalesce(delivered_by_sku.delivered_units, 0) >= ordered_by_sku.ordered_units) as is_in_full
+    from ordered_by_sku
+    left join delivered_by_sku
+        on delivered_by_sku.order_key = ordered_by_sku.order_key and delivered_by_sku.sku = ordered_by_sku.sku
+    group by 1
+)
+
+select
+    orders.order_key,
+    orders.channel,
+    orders.channel_order_id,
+    orders.fulfilment_ref,
+    orders.order_status,
+    orders.ordered_at_utc,
+    orders.order_date,
+    orders.promised_date,
+    orders.shipped_at_utc,
+    {{ utc_to_local_date('orders.shipped_at_utc', var('company_time_zone')) }} as shipped_date,
+    orders.delivered_at_utc,
+    orders.delivered_date,
+    orders.carrier,
+    orders.tracking_no,
+    first_shipment.shipment_id as first_shipment_id,
+    coalesce(primary_category.product_category, 'Unmapped SKU') as product_category,
+    primary_warehouse.warehouse_code,
+    made_to_order.fulfilment_ref is not null as is_made_to_order,
+    orders.order_lines,
+    orders.units,
+    orders.order_amount_reporting,
+    orders.delivered_date is not null as is_delivered,
+    case when orders.delivered_date is not null then coalesce(orders.delivered_date <= orders.promised_date, false) end
+        as is_on_time,
+    case when orders.delivered_date is not null then coalesce(in_full.is_in_full, false) end as is_in_full,
+    case
+        when orders.delivered_date is not null
+            then coalesce(orders.delivered_date <= orders.promised_date, false) and coalesce(in_full.is_in_full, false)
+    end as is_otif,
+    case when orders.delivered_date is not null then orders.delivered_date - orders.promised_date end as days_late,
+    case
+        when orders.delivered_date is not null
+            then {{ dbt.datediff('orders.ordered_at_utc', 'orders.delivered_at_utc', 'second') }} / 3600.0
+    end as cycle_time_hours,
+    -- fill rate counts orders confirmed or further that are served from stock; made-to-order orders
+    -- (a production order made for them) wait for production by design
+    orders.order_status in ('confirmed', 'shipped', 'delivered', 'returned') and made_to_order.fulfilment_ref is null
+        as counts_in_fill_rate
+from orders
+left join primary_category on primary_category.order_key = orders.order_key
+left join primary_warehouse on primary_warehouse.order_key = orders.order_key
+left join first_shipment on first_shipment.order_key = orders.order_key
+left join in_full on in_full.order_key = orders.order_key
+left join made_to_order
+    on made_to_order.channel = orders.channel and made_to_order.fulfilment_ref = orders.fulfilment_ref
