@@ -124,11 +124,38 @@ def browser_times(home: Path, repeat: int) -> dict[str, list[float]]:
                     _finished(tab, page.title)
                     if round_number:
                         times[page.title].append(time.perf_counter() - started)
+            # An agent's everyday step: type an order number, press Enter, read the order. A different
+            # order each time, so its own queries are not cached.
+            menu.get_by_text("Order lookup", exact=True).click()
+            _finished(tab, "Order lookup")
+            box = tab.get_by_role("textbox", name="Order number, phone or e-mail")
+            times[LOOKUP] = []
+            for number, channel in lookup_orders(home, repeat + 1):
+                started = time.perf_counter()
+                box.fill(number)
+                box.press("Enter")
+                _finished(tab, f"Order {number} · {channel}")
+                times[LOOKUP].append(time.perf_counter() - started)
+            times[LOOKUP] = times[LOOKUP][1:]
             browser.close()
     finally:
         os.killpg(process.pid, 15)
         process.wait(timeout=30)
     return times
+
+
+LOOKUP = "Lookup: search + open order"
+
+
+def lookup_orders(home: Path, count: int) -> list[tuple[str, str]]:
+    """Order numbers of different channels to look up, spread over the history."""
+    import duckdb
+
+    with duckdb.connect(str(home / "warehouse" / "omniops.duckdb"), read_only=True) as conn:
+        return conn.execute(
+            "select channel_order_id, channel from marts.fct_orders "
+            f"using sample reservoir({int(count)} rows) repeatable (7)"
+        ).fetchall()
 
 
 def report(kind: str, times: dict[str, list[float]]) -> bool:
