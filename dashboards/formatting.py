@@ -1,8 +1,10 @@
-"""Number formatting and KPI status colours shared by the pages."""
+"""Number formatting (units in the session's language) and KPI status colours shared by the pages."""
 
 from __future__ import annotations
 
 import math
+
+from dashboards.i18n import t
 
 STATUS_COLOURS = {"on_target": "#1a7f37", "off_target": "#cf222e", "info": "#57606a"}
 
@@ -15,8 +17,20 @@ def fmt_percent(value: float | None, digits: int = 1) -> str:
     return "–" if is_missing(value) else f"{100 * value:.{digits}f} %"
 
 
-def fmt_days(value: float | None) -> str:
-    return "–" if is_missing(value) else f"{value:.0f} days"
+def fmt_days(value: float | None, digits: int = 0) -> str:
+    return "–" if is_missing(value) else t("{n} days", n=f"{value:.{digits}f}")
+
+
+def fmt_minutes(value: float | None, hours_from: float = 90) -> str:
+    """Minutes below ``hours_from``, hours with one decimal from there (response times run from minutes
+    to a day)."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):  # None, pandas' NA
+        return "–"
+    if math.isnan(value):
+        return "–"
+    return t("{n} min", n=f"{value:.0f}") if value < hours_from else t("{n} h", n=f"{value / 60:.1f}")
 
 
 def fmt_money(value: float | None, currency: str = "CNY") -> str:

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = {"en": "English", "zh": "中文"}
@@ -36,7 +37,10 @@ def catalog(language: str) -> dict[str, str]:
 
 
 def current_language() -> str:
-    language = st.session_state.get(SESSION_KEY) or os.environ.get("OMNIOPS_LANGUAGE", DEFAULT_LANGUAGE)
+    """The session's choice; outside a page run (a test, a script formatting a number) the default."""
+    language = os.environ.get("OMNIOPS_LANGUAGE", DEFAULT_LANGUAGE)
+    if get_script_run_ctx(suppress_warning=True) is not None:
+        language = st.session_state.get(SESSION_KEY) or language
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 

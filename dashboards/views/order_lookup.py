@@ -26,7 +26,7 @@ import streamlit as st
 
 from dashboards.auth import current_user
 from dashboards.components import company_zone, page_header, to_company_time
-from dashboards.formatting import escape_markdown
+from dashboards.formatting import escape_markdown, fmt_minutes
 from dashboards.i18n import t
 from dashboards.masking import mask_contact, mask_email, mask_phone
 from dashboards.warehouse import query, table_exists
@@ -101,13 +101,6 @@ def fmt_amount(amount: object, currency: object) -> str:
     if amount is None or pd.isna(amount):
         return "–"
     return f"{float(amount):,.2f} {currency or ''}".strip()
-
-
-def fmt_minutes(value: object) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    minutes = float(value)
-    return f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:.1f} h"
 
 
 def event_labels() -> dict[str, str]:
@@ -508,7 +501,9 @@ else:
                 t("Category"): tickets["category"],
                 t("Subject"): tickets["subject"].map(show_contact_text),
                 t("Contact"): tickets["customer_contact"].map(show_contact_text),
-                t("First response"): tickets["first_response_minutes"].map(fmt_minutes),
+                t("First response"): tickets["first_response_minutes"].map(
+                    lambda v: fmt_minutes(v, hours_from=120)
+                ),
                 t("Resolved"): company_times(tickets["resolved_at_utc"]),
                 t("Status"): tickets["status"],
                 t("Agent"): tickets["agent"],

@@ -41,7 +41,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards.components import page_header, to_company_time
-from dashboards.formatting import STATUS_COLOURS, fmt_days, fmt_money, fmt_percent, is_missing
+from dashboards.formatting import STATUS_COLOURS, fmt_days, fmt_minutes, fmt_money, fmt_percent
 from dashboards.i18n import current_language, t
 from dashboards.warehouse import query, table_exists
 from orchestration.kpis.formulas import Ratio, target_status
@@ -76,18 +76,6 @@ LOSSES = (
 
 
 # ---- small pure helpers -------------------------------------------------------------------------------
-
-
-def fmt_days_1(value: float | None) -> str:
-    """Days with one decimal (cycle times of a few days); fmt_days rounds to whole days."""
-    return "–" if is_missing(value) else f"{value:.1f} days"
-
-
-def fmt_minutes(value: float | None) -> str:
-    """Minutes up to 90, hours with one decimal above (response times range from minutes to a day)."""
-    if is_missing(value):
-        return "–"
-    return f"{value:.0f} min" if value < 90 else f"{value / 60:.1f} h"
 
 
 def bucket_for(start: date, end: date) -> str:
@@ -458,12 +446,12 @@ kpis["fill_rate"] = rate_kpi(
     ignores=ignored("work_centers"),
 )
 cycle_days = ratio(total(delivery, "cycle_time_hours"), 24 * delivered)
-target, direction, text = min_max_text("order_cycle_time", fmt_days_1)
+target, direction, text = min_max_text("order_cycle_time", lambda v: fmt_days(v, 1))
 kpis["order_cycle_time"] = Kpi(
     "order_cycle_time",
     KPI_LABELS["order_cycle_time"],
     cycle_days,
-    fmt_days_1(cycle_days),
+    fmt_days(cycle_days, 1),
     target_status(cycle_days, direction, target),
     text,
     t("Mean of delivered − ordered over {n:,.0f} delivered orders", n=delivered),

@@ -440,6 +440,9 @@ def test_the_page_in_chinese(built_instance, monkeypatch):
     assert not app.exception, app.exception
     labels = set(metrics(app))
     assert {"准时交付率", "设备综合效率 (OEE)", "库存周转天数", "客服首次响应时间"} <= labels
+    # Units in Chinese too: "87 天", "3.2 小时".
+    assert metrics(app)["库存周转天数"].endswith(" 天")
+    assert metrics(app)["客服首次响应时间"].endswith((" 分钟", " 小时"))
     assert app.selectbox(key="overview_period").label == "期间"
     assert app.subheader[0].value == "下钻分析"
     app.selectbox(key="overview_drill").select("oee").run()
