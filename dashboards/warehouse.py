@@ -1,13 +1,17 @@
 """Read-only access to the published warehouse, the only thing the dashboards read.
 
-Each query opens the published DuckDB file read-only and closes it again, so a run that publishes a
-new build (an atomic rename) never blocks a page, and a page never holds the file. Results are cached
-per file version (path + modification time), so a new build is picked up at the next query.
+The pipeline publishes a build by renaming a finished copy over the published file, never by writing
+into it. So a page keeps one read-only connection per published *version* (path + modification time)
+and runs each query on a cursor of it: opening the file costs about 30 ms, a cursor 0.2 ms, and a cold
+page runs twenty-odd queries. When a new build is published, the next query sees a new modification
+time and opens the new file; the old connection still reads the old, complete build (its file stays
+readable while open) until it is dropped. Results are cached per version too.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import duckdb
@@ -26,10 +30,31 @@ def warehouse_version() -> float | None:
     return path.stat().st_mtime if path.exists() else None
 
 
+_CURSOR_LOCK = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _connection(path: str, version: float) -> duckdb.DuckDBPyConnection:
+    """An in-memory database with the published file attached read-only as ``published``.
+
+    Not ``duckdb.connect(path)``: DuckDB hands out one database instance per path while any connection
+    to it lives, so after a publish a new connection to the same path would still read the old build.
+    """
+    conn = duckdb.connect(":memory:")
+    conn.execute(f"attach '{path.replace(chr(39), chr(39) * 2)}' as published (read_only)")
+    return conn
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_query(sql: str, params: tuple, path: str, version: float) -> pd.DataFrame:
-    with duckdb.connect(path, read_only=True) as conn:
-        return conn.execute(sql, list(params)).df()
+    # A connection is not for several threads (one per browser session); each query gets its own cursor.
+    with _CURSOR_LOCK:
+        cursor = _connection(path, version).cursor()
+    try:
+        cursor.execute("use published")
+        return cursor.execute(sql, list(params)).df()
+    finally:
+        cursor.close()
 
 
 def query(sql: str, params: tuple = ()) -> pd.DataFrame:
