@@ -3,9 +3,9 @@
 Monthly report windows overlap by three days. An order in the overlap appears in both reports: the
 earlier report shows the status it had when that report was pulled (right after its window closed), the
 later one the status at the snapshot, with a newer `last-updated-date`. An order shipped in two parts is
-`PartiallyShipped` until its backorder leaves (its waiting items `Unshipped`); the items of an order that
-ended short are `Cancelled`. Seller SKUs (`AMZ-AP0001`) always
-need the alias table; `item-price` is empty while an order is Pending, as Amazon does.
+`PartiallyShipped` until its backorder leaves (its waiting items `Unshipped`); the items never shipped of
+an order that ended short are `Cancelled`. Seller SKUs (`AMZ-AP0001`) always need the alias table;
+`item-price` is empty while an order is Pending, as Amazon does.
 """
 
 from __future__ import annotations
