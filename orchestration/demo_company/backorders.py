@@ -27,8 +27,8 @@ from .window import DAY_S, HOUR_S, Window, rng_for
 
 # Chance that a line finds its SKU short at picking, for a SKU of ordinary stock risk outside peaks.
 # Tuned so the fill rate by units lands around 96 % (B2B lines are large: one short line costs many units).
-LINE_SHORT_RATE = {"shopify": 0.022, "amazon": 0.02, "tmall": 0.022, "social": 0.02, "stores": 0.025}
-TIGHT_SKU_FACTOR = 6.0  # SKUs planned too tightly (inventory.Policy.tight) run short this much more often
+LINE_SHORT_RATE = {"shopify": 0.02, "amazon": 0.018, "tmall": 0.02, "social": 0.019, "stores": 0.023}
+TIGHT_SKU_FACTOR = 10.0  # SKUs planned too tightly (inventory.Policy.tight) run short this much more often
 PEAK_CAP = 3.0  # the demand-peak multiplier is capped here (Double 11 is 9x a normal day)
 MULTI_UNIT_FACTOR = 1.5  # a line of 2+ units is likelier to find too few on the shelf
 END_SHORT_SHARE = 0.4  # of the split orders that may end short (see the module docstring), this many do
