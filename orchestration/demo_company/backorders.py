@@ -11,6 +11,10 @@ tightly, see inventory.py, run out far more often) and with the channel's demand
 unit of a one-line order cannot be split. Marketplace buyers (web shop, Amazon, Tmall) are refunded a
 whole missing line; B2B accounts also accept part of a line's quantity as final.
 
+The shortage is drawn, not read from the simulated stock: the stock is replayed afterwards from these
+very shipments (wms.build_flows, inventory.py), so a snapshot can still show some stock of a SKU at the DC
+on the day a line of it was short (backordered lines find less stock than the average line, not none).
+
 Every draw comes from the channel's own `backorders-<channel>` stream, so the channels' other data do not
 move when the rates here are tuned. Times are planned (not cut at the snapshot): callers cut them.
 """
@@ -28,10 +32,14 @@ from .window import DAY_S, HOUR_S, Window, rng_for
 # Chance that a line finds its SKU short at picking, for a SKU of ordinary stock risk outside peaks.
 # Tuned so the fill rate by units lands around 96 % (B2B lines are large: one short line costs many units).
 LINE_SHORT_RATE = {"shopify": 0.02, "amazon": 0.018, "tmall": 0.02, "social": 0.019, "stores": 0.023}
-TIGHT_SKU_FACTOR = 10.0  # SKUs planned too tightly (inventory.Policy.tight) run short this much more often
+# SKUs planned too tightly (inventory.Policy.tight) are out of stock at the end of 20-40 % of days; with
+# this factor about a quarter of their lines run short.
+TIGHT_SKU_FACTOR = 10.0
 PEAK_CAP = 3.0  # the demand-peak multiplier is capped here (Double 11 is 9x a normal day)
 MULTI_UNIT_FACTOR = 1.5  # a line of 2+ units is likelier to find too few on the shelf
-END_SHORT_SHARE = 0.4  # of the split orders that may end short (see the module docstring), this many do
+# Of the split orders that may end short (see above), this many do: about 1 % of the shipped orders. The
+# marts judge "in full" on what was finally delivered, so OTIF sits about that much below OTD.
+END_SHORT_SHARE = 0.4
 BACKORDER_DAYS = (2, 7)  # the backorder ships this many days after the first shipment (inclusive)
 OTHER_DC_SHARE = 0.35  # backorders shipped from the other DC, where the stock was
 OTHER_CARRIER_SHARE = 0.2
