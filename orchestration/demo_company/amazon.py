@@ -2,8 +2,10 @@
 
 Monthly report windows overlap by three days. An order in the overlap appears in both reports: the
 earlier report shows the status it had when that report was pulled (right after its window closed), the
-later one the status at the snapshot, with a newer `last-updated-date`. Seller SKUs (`AMZ-AP0001`) always
-need the alias table; `item-price` is empty while an order is Pending, as Amazon does.
+later one the status at the snapshot, with a newer `last-updated-date`. An order shipped in two parts is
+`PartiallyShipped` until its backorder leaves (its waiting items `Unshipped`); the items never shipped of
+an order that ended short are `Cancelled`. Seller SKUs (`AMZ-AP0001`) always need the alias table;
+`item-price` is empty while an order is Pending, as Amazon does.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import csv
 import numpy as np
 import pandas as pd
 
+from . import backorders
 from .catalog import Catalog
 from .customers import SALES_TAX_BY_STATE, People, pick_buyers
 from .demand import (
@@ -86,9 +89,11 @@ FULFILMENT = Fulfilment(
 
 
 def status_at(
-    at: np.datetime64, ev: dict[str, np.ndarray], says_delivered: np.ndarray
+    at: np.datetime64, ev: dict[str, np.ndarray], says_delivered: np.ndarray, split: backorders.Split
 ) -> tuple[np.ndarray, ...]:
-    """Amazon order-status, item-status and last-updated-date of each order at a moment."""
+    """Amazon order-status and last-updated-date of each order, and item-status of each line, at a moment.
+
+    `ev` holds the planned order events; `delivered_at` is the order's completion (its last part)."""
 
     def done(key: str) -> np.ndarray:
         return ~np.isnat(ev[key]) & (ev[key] <= at)
@@ -99,24 +104,43 @@ def status_at(
     for key, label in (
         ("paid_at", "Unshipped"),
         ("shipped_at", "Shipped"),
+        ("back_shipped", "Shipped"),
+        ("closed", "Shipped"),
         ("delivered_at", "Shipped - Delivered to Buyer"),
         ("cancelled_at", "Cancelled"),
     ):
         m = done(key)
         if key == "delivered_at":
             m &= says_delivered
+        if key in ("back_shipped", "closed"):
+            m &= status == "Shipped"  # the rest left (or was cancelled) after the first shipment
         status[m] = label
         updated = np.where(m, np.maximum(updated, ev[key]), updated)
-    item = np.where(
-        status == "Cancelled",
-        "Cancelled",
-        np.where(np.isin(status, ["Pending", "Unshipped"]), "Unshipped", "Shipped"),
+    status[split.waiting(at) & (status == "Shipped")] = "PartiallyShipped"
+    o = split.line_order
+    sent = split.shipped_units(at) > 0
+    line_status = status[o]
+    item = np.select(
+        [
+            line_status == "Cancelled",
+            np.isin(line_status, ["Pending", "Unshipped"]),
+            sent,
+            split.closed_by(at)[o] & (split.short_qty > 0),
+        ],
+        ["Cancelled", "Unshipped", "Shipped", "Cancelled"],
+        "Unshipped",
     )
     return status, item, updated
 
 
 def generate(
-    rng: np.random.Generator, window: Window, catalog: Catalog, people: People, scale: float, out: Output
+    rng: np.random.Generator,
+    window: Window,
+    catalog: Catalog,
+    people: People,
+    scale: float,
+    out: Output,
+    shortages: backorders.Shortages,
 ) -> tuple[ChannelOrders, dict]:
     """Simulate Amazon.com orders and write the overlapping monthly reports."""
     p = catalog.products
@@ -134,7 +158,8 @@ def generate(
     od = window.day_index(ordered_at)
     promised = od + SERVICE_LEVEL_DAYS["amazon"]
     life = simulate_lifecycle(rng, window, ordered_at, promised, FULFILMENT)
-    ev = dict(life.planned, ordered_at=ordered_at)
+    life, split = backorders.plan(shortages, "amazon", window, lines, life, FULFILMENT)
+    ev = dict(life.planned, ordered_at=ordered_at, back_shipped=split.back_shipped, closed=split.closed)
     says_delivered = rng.random(n) < 0.9  # some carriers never confirm delivery to Amazon
     expedited = rng.random(n) < 0.15
     order_ids = _order_ids(rng, n)
@@ -184,7 +209,7 @@ def generate(
     # Monthly windows on the UTC purchase date, each starting OVERLAP_DAYS before the previous one ended.
     utc_day = ordered_at.astype("datetime64[D]")[o]
     months = np.unique(utc_day.astype("datetime64[M]"))
-    final_status = status_at(window.snapshot_utc, ev, says_delivered)
+    final_status = status_at(window.snapshot_utc, ev, says_delivered, split)
     files, duplicates, empty_price = [], 0, 0
     first_day, last_day = utc_day.min(), utc_day.max()
     for k, m in enumerate(months):
@@ -192,12 +217,12 @@ def generate(
         to = min((m + 1).astype("datetime64[D]") - 1, last_day)
         take = np.flatnonzero((utc_day >= frm) & (utc_day <= to))
         pulled = (to + 1).astype("datetime64[s]")
-        early = status_at(pulled, ev, says_delivered)
+        early = status_at(pulled, ev, says_delivered, split)
         # Rows that the next report shows again carry the status at this report's pull time.
         use_early = (k + 1 < len(months)) & (utc_day[take] > to - OVERLAP_DAYS)
         ot = o[take]
         status = np.where(use_early, early[0][ot], final_status[0][ot])
-        item = np.where(use_early, early[1][ot], final_status[1][ot])
+        item = np.where(use_early, early[1][take], final_status[1][take])
         upd = np.where(use_early, early[2][ot], final_status[2][ot])
         frame = base.iloc[take].copy()
         frame.insert(3, "last-updated-date", fmt_iso(upd))
@@ -236,7 +261,8 @@ def generate(
             "b2b": False,
         }
     )
-    return ChannelOrders("amazon", unified, lines[["order", "line_no", "sku", "qty", "unit_price"]]), counts
+    kept = lines[["order", "line_no", "sku", "qty", "unit_price"]]
+    return ChannelOrders("amazon", unified, kept, split), counts
 
 
 def _order_ids(rng: np.random.Generator, n: int) -> np.ndarray:

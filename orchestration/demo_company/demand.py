@@ -13,12 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .catalog import Catalog
 from .window import DAY_S, HOUR_S, Window, black_friday, month_day, spring_festival, weekday_of
+
+if TYPE_CHECKING:
+    from .backorders import Split
 
 NAT = np.datetime64("NaT", "s")
 
@@ -412,8 +416,11 @@ class ChannelOrders:
             (social and stores also: mto_due, when the order waits for a linked production order)
     lines:  order (row of `orders`), line_no, sku (catalogue index), qty, unit_price (channel currency)
             (social and stores also: mto, the line is made to order)
+    split:  how the lines leave the warehouse (first shipment, backorder, never shipped; backorders.py).
+            `orders.shipped_at` is the first shipment, `delivered_at` the order's completion.
     """
 
     channel: str
     orders: pd.DataFrame
     lines: pd.DataFrame
+    split: Split

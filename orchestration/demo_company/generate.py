@@ -1,8 +1,9 @@
 """Entry point: generate the whole demo company (Lumen & Loom) into a landing folder.
 
-Order of work: catalogue and customers → each sales channel simulates its year and writes its exports →
-the WMS ships what the channels shipped → the stock policy plans production, the plant runs it (MES),
-stock is replayed with the plant's actual output → ERP, WMS, MES and CS extracts → `_manifest.json`.
+Order of work: catalogue and customers → each sales channel simulates its year (including the orders that
+ship in two parts, backorders.py) and writes its exports → the WMS ships what the channels shipped → the
+stock policy plans production, the plant runs it (MES), stock is replayed with the plant's actual output →
+ERP, WMS, MES and CS extracts → `_manifest.json`.
 Output is byte-for-byte deterministic for a given (seed, scale, as_of); every source draws from its own
 random stream, so a change in one source does not reshuffle the others.
 """
@@ -14,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from . import amazon, cs, erp, inventory, mes, shopify, social, stores, tmall, wms
+from .backorders import Shortages
 from .catalog import build_catalog
 from .customers import build_people
 from .output import Output
@@ -74,18 +76,22 @@ def generate_demo_company(
     window = Window(as_of)
     catalog = build_catalog(seed)
     people = build_people(seed, scale, window)
+    # The stock policy depends only on the catalogue; its tightly planned SKUs are the ones that run short.
+    policy = inventory.build_policy(seed, catalog)
+    short = Shortages.from_policy(seed, policy.tight)
 
-    shop, shop_n = shopify.generate(rng_for(seed, "shopify"), window, catalog, people, scale, out)
-    amz, amz_n = amazon.generate(rng_for(seed, "amazon"), window, catalog, people, scale, out)
-    tm, tm_n = tmall.generate(rng_for(seed, "tmall"), window, catalog, people, scale, out)
-    soc, soc_n = social.generate(rng_for(seed, "social"), window, catalog, people, scale, out)
+    shop, shop_n = shopify.generate(rng_for(seed, "shopify"), window, catalog, people, scale, out, short)
+    amz, amz_n = amazon.generate(rng_for(seed, "amazon"), window, catalog, people, scale, out, short)
+    tm, tm_n = tmall.generate(rng_for(seed, "tmall"), window, catalog, people, scale, out, short)
+    soc, soc_n = social.generate(rng_for(seed, "social"), window, catalog, people, scale, out, short)
     pos, pos_n = stores.generate_pos(rng_for(seed, "stores-pos"), window, catalog, people, scale, out)
-    so, so_n = stores.generate_orders(rng_for(seed, "stores-orders"), window, catalog, people, scale, out)
+    so, so_n = stores.generate_orders(
+        rng_for(seed, "stores-orders"), window, catalog, people, scale, out, short
+    )
     channels = [shop, amz, tm, soc, so]
 
-    shipments = wms.build_shipments(channels)
+    shipments = wms.build_shipments(window, channels)
     flows = wms.build_flows(window, catalog, channels, shipments, pos)
-    policy = inventory.build_policy(seed, catalog)
     plant = plan_and_run(seed, window, catalog, policy, flows.outflow, flows.inflow, channels, scale)
 
     erp.write_master_data(out, catalog, people)

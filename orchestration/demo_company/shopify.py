@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import backorders
 from .catalog import Catalog
 from .customers import SALES_TAX_BY_STATE, People, cn_phone, pick_buyers, us_phone
 from .demand import (
@@ -87,7 +88,13 @@ FULFILMENT = Fulfilment(
 
 
 def generate(
-    rng: np.random.Generator, window: Window, catalog: Catalog, people: People, scale: float, out: Output
+    rng: np.random.Generator,
+    window: Window,
+    catalog: Catalog,
+    people: People,
+    scale: float,
+    out: Output,
+    shortages: backorders.Shortages,
 ) -> tuple[ChannelOrders, dict]:
     """Simulate the web shop's year and write its monthly exports; returns orders and manifest counts."""
     p = catalog.products
@@ -126,6 +133,8 @@ def generate(
     od = window.day_index(ordered_at)
     promised = od + SERVICE_LEVEL_DAYS["shopify"]
     life = simulate_lifecycle(rng, window, ordered_at, promised, FULFILMENT)
+    life, split = backorders.plan(shortages, "shopify", window, lines, life, FULFILMENT)
+    snap = window.snapshot_utc
 
     # Money.
     gross = (lines["qty"] * lines["unit_price"]).groupby(lines["order"]).sum().reindex(range(n)).to_numpy()
@@ -145,10 +154,20 @@ def generate(
     authorized = (rng.random(n) < 0.12) & ~np.isnat(paid) & ~fulfilled & ~cancelled
     fin = np.where(np.isnat(paid), "pending", "paid").astype(object)
     fin[authorized] = "authorized"
+    # The rest of an order that ends short is refunded: its share of the subtotal, with its tax.
+    o = lines["order"].to_numpy()
+    short_gross = np.bincount(o, split.short_qty * lines["unit_price"].to_numpy(), minlength=n)
+    closed = split.closed_by(snap)
+    short_refund = money(np.where(gross > 0, short_gross / np.maximum(gross, 1e-9), 0.0) * (subtotal + taxes))
+    fin[closed & (fin == "paid")] = "partially_refunded"
     fin[returned] = "refunded"
     fin[cancelled] = np.where(np.isnat(paid[cancelled]), "voided", "refunded")
-    fstat = np.where(fulfilled, "fulfilled", "unfulfilled")
-    refunded = np.where(returned | (cancelled & ~np.isnat(paid)), total, 0.0)
+    # Partly shipped while the backorder is still to come; `Fulfilled at` is the latest shipment so far.
+    fstat = np.where(split.waiting(snap), "partial", np.where(fulfilled, "fulfilled", "unfulfilled"))
+    back_shipped = np.where(split.back_shipped < snap, split.back_shipped, np.datetime64("NaT", "s"))
+    fulfilled_at = np.fmax(life.shipped_at, back_shipped)
+    refunded = np.where(fin == "partially_refunded", short_refund, 0.0)
+    refunded = np.where(returned | (cancelled & ~np.isnat(paid)), total, refunded)
     paid_shown = np.where(authorized | (cancelled & np.isnat(paid)), np.datetime64("NaT", "s"), paid)
 
     first_id = 5012345678901
@@ -162,7 +181,7 @@ def generate(
             "Financial Status": fin,
             "Paid at": fmt_with_zone(paid_shown, ZONE),
             "Fulfillment Status": fstat,
-            "Fulfilled at": fmt_with_zone(life.shipped_at, ZONE),
+            "Fulfilled at": fmt_with_zone(fulfilled_at, ZONE),
             "Currency": "USD",
             "Subtotal": fmt_money(subtotal),
             "Shipping": fmt_money(shipping),
@@ -198,7 +217,10 @@ def generate(
     rows["Lineitem name"] = p["name"].to_numpy()[lines["sku"]]
     rows["Lineitem price"] = price_text
     rows["Lineitem sku"] = sku_text
-    rows["Lineitem fulfillment status"] = np.where(fulfilled[lines["order"]], "fulfilled", "pending")
+    shipped_units = split.shipped_units(snap)
+    rows["Lineitem fulfillment status"] = np.select(
+        [shipped_units >= lines["qty"].to_numpy(), shipped_units > 0], ["fulfilled", "partial"], "pending"
+    )
     later = lines["line_no"].to_numpy() > 1
     for col in COLUMNS:
         if col not in REPEATED and col not in LINE_COLUMNS:
@@ -245,7 +267,8 @@ def generate(
             "b2b": False,
         }
     )
-    return ChannelOrders("shopify", unified, lines[["order", "line_no", "sku", "qty", "unit_price"]]), counts
+    kept = lines[["order", "line_no", "sku", "qty", "unit_price"]]
+    return ChannelOrders("shopify", unified, kept, split), counts
 
 
 def _discounts(rng: np.random.Generator, created_day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

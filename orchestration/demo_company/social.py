@@ -3,7 +3,8 @@
 A thread runs inquiry → quote → counter offers → order → paid, or ends `lost`, or is still an open
 inquiry at the snapshot. One thread is one channel order. About 40 % of threads are B2B accounts from the
 ERP ordering in bulk at negotiated prices; bulk orders of plant-made SKUs are made to order (see
-production.py). SKUs here are master SKUs; prices CNY.
+production.py). SKUs here are master SKUs; prices CNY. The threads say nothing about shipping: the WMS
+alone shows orders that left in two parts (backorders.py), or short when a B2B account took what there was.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import backorders
 from .catalog import Catalog
 from .customers import People, cn_phone, pick_buyers
 from .demand import (
@@ -50,7 +52,13 @@ FULFILMENT = Fulfilment(
 
 
 def generate(
-    rng: np.random.Generator, window: Window, catalog: Catalog, people: People, scale: float, out: Output
+    rng: np.random.Generator,
+    window: Window,
+    catalog: Catalog,
+    people: People,
+    scale: float,
+    out: Output,
+    shortages: backorders.Shortages,
 ) -> tuple[ChannelOrders, dict]:
     """Simulate the social-commerce threads and write the monthly event files."""
     p = catalog.products
@@ -206,6 +214,9 @@ def generate(
     ]
     lines = pd.DataFrame(rows, columns=["order", "line_no", "sku", "qty", "unit_price"])
     lines["mto"] = np.concatenate(mto_lines) if mto_lines else np.zeros(0, bool)
+    life, split = backorders.plan(
+        shortages, "social", window, lines, life, FULFILMENT, b2b=bulk, made_to_order=has_mto
+    )
     unified = pd.DataFrame(
         {
             "order_id": order_no[oi],
@@ -234,7 +245,7 @@ def generate(
         with_order=len(oi),
         lost=int(sum(1 for e in events if e[3]["event_type"] == "lost")),
     )
-    return ChannelOrders("social", unified, lines), counts
+    return ChannelOrders("social", unified, lines, split), counts
 
 
 def _items(p: pd.DataFrame, skus: np.ndarray, qty: np.ndarray, price: np.ndarray) -> list[dict]:

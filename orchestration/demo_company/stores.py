@@ -2,7 +2,9 @@
 
 Counter sales are handed over at the till, so they have no shipment; POS lines carry the EAN-13 barcode,
 which needs the alias table. Store orders follow the offline flow — order → stock check → invoice (开票)
-→ ship → completed — and are shipped from the DCs like any other order; most are B2B accounts.
+→ ship → completed — and are shipped from the DCs like any other order; most are B2B accounts. An order
+shipped in two parts (backorders.py) is `shipped` from its first parcel and `completed` once the last one
+arrived, or once the account accepted what there was.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import backorders
 from .catalog import Catalog
 from .customers import People, cn_phone, pick_buyers, shout
 from .demand import (
@@ -215,7 +218,13 @@ def _golden_week(utc: np.ndarray) -> np.ndarray:
 
 
 def generate_orders(
-    rng: np.random.Generator, window: Window, catalog: Catalog, people: People, scale: float, out: Output
+    rng: np.random.Generator,
+    window: Window,
+    catalog: Catalog,
+    people: People,
+    scale: float,
+    out: Output,
+    shortages: backorders.Shortages,
 ) -> tuple[ChannelOrders, dict]:
     """Store orders (taken by a sales rep, delivered from a DC) and their monthly files."""
     p = catalog.products
@@ -253,6 +262,11 @@ def generate_orders(
     life = simulate_lifecycle(
         rng, window, created, promised_days, FULFILMENT, ready_at=ready, paid_at=checked, cancelled=cancelled
     )
+    warehouse = np.where(has_mto, "WH-SH", np.array([s[3] for s in STORES], dtype=object)[store])
+    life.warehouse[:] = warehouse  # a store's orders ship from its DC, made-to-order ones from the plant's
+    life, split = backorders.plan(
+        shortages, "stores", window, lines, life, FULFILMENT, b2b=company, made_to_order=has_mto
+    )
     snap = window.snapshot_utc
     checked_seen = np.where(checked < snap, checked, NAT)
     invoiced_seen = np.where(invoiced < snap, invoiced, NAT)
@@ -262,7 +276,6 @@ def generate_orders(
     status[~np.isnat(life.shipped_at)] = "shipped"
     status[~np.isnat(life.delivered_at)] = "completed"
     status[~np.isnat(life.cancelled_at)] = "cancelled"
-    warehouse = np.where(has_mto, "WH-SH", np.array([s[3] for s in STORES], dtype=object)[store])
     order_no = np.array([f"SO-{k + 1:06d}" for k in range(n)], dtype=object)
     inv_year = (invoiced_seen + SHANGHAI_OFFSET).astype("datetime64[Y]").astype(str)
     inv_rank = np.cumsum(~np.isnat(invoiced_seen))
@@ -324,6 +337,5 @@ def generate_orders(
             "mto_due": mto_due,
         }
     )
-    return ChannelOrders(
-        "stores", unified, lines[["order", "line_no", "sku", "qty", "unit_price", "mto"]]
-    ), counts
+    kept = lines[["order", "line_no", "sku", "qty", "unit_price", "mto"]]
+    return ChannelOrders("stores", unified, kept, split), counts

@@ -4,7 +4,11 @@ One row per sub-order (line). Double 11 and 618 bring the year's peaks (with fes
 paid amount). Merchant codes (`TM-AP-0001`) need the alias table; `联系手机` is written in whatever format
 the buyer typed, and is empty on some orders. Status vocabulary: unpaid orders close (`交易关闭`, no
 payment), returned orders close with `退款成功`, delivered orders wait for the buyer's confirmation
-(`卖家已发货，等待买家确认`) until `交易成功`.
+(`卖家已发货，等待买家确认`) until `交易成功`. An order shipped in two parts: `发货时间` is the first
+shipment, each sub-order names the parcel that carried it (`物流公司`, `物流单号`; empty while it waits
+for its backorder), the buyer confirms receipt after the last parcel, and a sub-order that was never
+shipped and refunded instead closes on its own (`交易关闭` with `退款成功`, Tmall's per-sub-order status)
+while the rest of the order completes.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import backorders
 from .catalog import Catalog
 from .customers import People, cn_phone, pick_buyers
 from .demand import (
@@ -89,7 +94,13 @@ def _festival_discount(local_day: np.ndarray) -> np.ndarray:
 
 
 def generate(
-    rng: np.random.Generator, window: Window, catalog: Catalog, people: People, scale: float, out: Output
+    rng: np.random.Generator,
+    window: Window,
+    catalog: Catalog,
+    people: People,
+    scale: float,
+    out: Output,
+    shortages: backorders.Shortages,
 ) -> tuple[ChannelOrders, dict]:
     """Simulate the Tmall store's year and write the monthly GBK exports."""
     p = catalog.products
@@ -114,6 +125,7 @@ def generate(
     od = window.day_index(ordered_at)
     promised = od + SERVICE_LEVEL_DAYS["tmall"]
     life = simulate_lifecycle(rng, window, ordered_at, promised, FULFILMENT)
+    life, split = backorders.plan(shortages, "tmall", window, lines, life, FULFILMENT)
     snap = window.snapshot_utc
     confirm = life.delivered_at + rng.lognormal(np.log(1.5 * DAY_S), 0.9, n).clip(600, 7 * DAY_S).astype(
         "timedelta64[s]"
@@ -125,15 +137,22 @@ def generate(
     status[~np.isnat(confirm)] = "交易成功"
     closed = ~np.isnat(life.cancelled_at) | ~np.isnat(life.returned_at)
     status[closed] = "交易关闭"
-    refund = np.where(~np.isnat(life.returned_at), "退款成功", "没有申请退款")
-
     order_no = _order_numbers(rng, n)
     o = lines["order"].to_numpy()
+    cut_short = split.closed_by(snap)[o] & (split.short_qty > 0)
+    refund = np.where(~np.isnat(life.returned_at)[o] | cut_short, "退款成功", "没有申请退款")
+    line_status = np.where(cut_short, "交易关闭", status[o])
     local_day = (ordered_at + np.timedelta64(8, "h")).astype("datetime64[D]")
     disc = _festival_discount(local_day)[o]
     paid_amount = money(lines["qty"].to_numpy() * lines["unit_price"].to_numpy() * (1 - disc))
     tracking = tracking_numbers(rng, life.carrier)
-    shipped = ~np.isnat(life.shipped_at)
+    # The parcel that carried each sub-order: the first shipment, else its backorder once that left.
+    first = (~np.isnat(life.shipped_at))[o] & (split.first_qty > 0)
+    back = (split.back_shipped < snap)[o] & (split.back_qty > 0)
+    carrier_zh = np.array([CARRIER_ZH.get(c, "") for c in life.carrier], dtype=object)
+    back_zh = np.array([CARRIER_ZH.get(c, "") for c in split.back_carrier], dtype=object)
+    line_carrier = np.where(first, carrier_zh[o], np.where(back, back_zh[o], ""))
+    line_tracking = np.where(first, tracking[o], np.where(back, split.back_tracking[o], ""))
     rows = pd.DataFrame(
         {
             "订单编号": order_no[o].astype(str),
@@ -141,7 +160,7 @@ def generate(
             "买家会员名": cn["nick"].to_numpy()[o],
             "收货人姓名": consignee[o],
             "联系手机": phone[o],
-            "订单状态": status[o],
+            "订单状态": line_status,
             "订单创建时间": fmt_local(ordered_at)[o],
             "订单付款时间": fmt_local(life.paid_at)[o],
             "发货时间": fmt_local(life.shipped_at)[o],
@@ -151,9 +170,9 @@ def generate(
             "单价": fmt_money(lines["unit_price"].to_numpy()),
             "购买数量": lines["qty"].to_numpy(),
             "实付金额": fmt_money(paid_amount),
-            "退款状态": refund[o],
-            "物流公司": np.where(shipped, [CARRIER_ZH[c] for c in life.carrier], "")[o],
-            "物流单号": np.where(shipped, tracking, "")[o],
+            "退款状态": refund,
+            "物流公司": line_carrier,
+            "物流单号": line_tracking,
             "店铺名称": SHOP,
         }
     )[COLUMNS]
@@ -186,7 +205,8 @@ def generate(
             "b2b": False,
         }
     )
-    return ChannelOrders("tmall", unified, lines[["order", "line_no", "sku", "qty", "unit_price"]]), counts
+    kept = lines[["order", "line_no", "sku", "qty", "unit_price"]]
+    return ChannelOrders("tmall", unified, kept, split), counts
 
 
 def _order_numbers(rng: np.random.Generator, n: int) -> np.ndarray:

@@ -1,7 +1,9 @@
 """Warehouse extracts: shipments per shipped order line, stock movements and daily stock snapshots.
 
 Shipments are derived from the channels' own orders (same order ids, master SKUs, line quantities), so
-every order a channel reports as shipped has its rows here and nothing else does. Movements are the
+every order a channel reports as shipped has its rows here and nothing else does. An order leaves in one
+shipment, or in two when a SKU was short (backorders.py): the first carries what there was, the backorder
+the rest, each with its own shipment id and tracking number. Movements are the
 ledger behind the snapshots: for every SKU x warehouse, each day's snapshot equals the previous one plus
 that day's movements.
 """
@@ -14,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import Catalog
-from .demand import ChannelOrders
+from .demand import NAT, ChannelOrders
 from .inventory import WAREHOUSES, StockRun
 from .output import Output, fmt_date, fmt_local
 from .window import HOUR_S, Window, rng_for
@@ -44,34 +46,55 @@ class Flows:
     movements: pd.DataFrame  # at (UTC), wh, sku, kind, qty (signed), reference
 
 
-def build_shipments(channels: list[ChannelOrders]) -> pd.DataFrame:
-    """One row per shipped line of every shipped order, with one shipment id per order."""
+def build_shipments(window: Window, channels: list[ChannelOrders]) -> pd.DataFrame:
+    """One row per line of every shipment that left by the snapshot: the first shipment of each shipped order
+    (the whole order, or what there was) and the backorders; one shipment id per order and part."""
+    snap = window.snapshot_utc
     parts = []
     for co in channels:
-        o = co.orders
-        shipped = ~np.isnat(o["shipped_at"].to_numpy(dtype="datetime64[s]"))
-        lines = co.lines.loc[shipped[co.lines["order"].to_numpy()]]
-        sel = o.iloc[lines["order"].to_numpy()]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "channel": co.channel,
-                    "channel_order_id": sel["order_id"].to_numpy(),
-                    "warehouse": sel["warehouse"].to_numpy(),
-                    "carrier": sel["carrier"].to_numpy(),
-                    "tracking_no": sel["tracking_no"].to_numpy(),
-                    "shipped_at": sel["shipped_at"].to_numpy(dtype="datetime64[s]"),
-                    "delivered_at": sel["delivered_at"].to_numpy(dtype="datetime64[s]"),
-                    "sku": lines["sku"].to_numpy(),
-                    "qty": lines["qty"].to_numpy(),
-                    "line_no": lines["line_no"].to_numpy(),
-                }
+        o, sp = co.orders, co.split
+        li = co.lines
+        oo = li["order"].to_numpy()
+        first_delivered = np.where(sp.first_delivered < snap, sp.first_delivered, NAT)
+        back_delivered = np.where(sp.back_delivered < snap, sp.back_delivered, NAT)
+        for part, qty, shipped, cols in (
+            (
+                1,
+                sp.first_qty,
+                o["shipped_at"].to_numpy(dtype="datetime64[s]"),
+                (o["warehouse"], o["carrier"], o["tracking_no"], first_delivered),
+            ),
+            (
+                2,
+                sp.back_qty,
+                np.where(sp.back_shipped < snap, sp.back_shipped, NAT),
+                (sp.back_warehouse, sp.back_carrier, sp.back_tracking, back_delivered),
+            ),
+        ):
+            take = ~np.isnat(shipped)[oo] & (qty > 0)
+            sel = oo[take]
+            warehouse, carrier, tracking, delivered = (np.asarray(c) for c in cols)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "channel": co.channel,
+                        "channel_order_id": o["order_id"].to_numpy()[sel],
+                        "part": part,
+                        "warehouse": warehouse[sel],
+                        "carrier": carrier[sel],
+                        "tracking_no": tracking[sel],
+                        "shipped_at": shipped[sel],
+                        "delivered_at": np.asarray(delivered, dtype="datetime64[s]")[sel],
+                        "sku": li["sku"].to_numpy()[take],
+                        "qty": qty[take],
+                        "line_no": li["line_no"].to_numpy()[take],
+                    }
+                )
             )
-        )
     ship = pd.concat(parts, ignore_index=True)
-    ship = ship.sort_values(["shipped_at", "channel", "channel_order_id", "line_no"], kind="stable")
+    ship = ship.sort_values(["shipped_at", "channel", "channel_order_id", "part", "line_no"], kind="stable")
     ship = ship.reset_index(drop=True)
-    key = ship["channel"] + "|" + ship["channel_order_id"].astype(str)
+    key = ship["channel"] + "|" + ship["channel_order_id"].astype(str) + "|" + ship["part"].astype(str)
     ship["shipment_no"] = pd.factorize(key)[0] + 1
     ship["shipment_id"] = ship["shipment_no"].map("SHP-{:07d}".format)
     return ship
@@ -123,50 +146,51 @@ def build_flows(
         )
     )
 
+    snap = window.snapshot_utc
     for co in channels:
-        o = co.orders
+        o, sp = co.orders, co.split
         li = co.lines
         oo = li["order"].to_numpy()
+        sku = li["sku"].to_numpy()
         wh = o["warehouse"].map(wh_index).to_numpy()[oo]
+        # Returns: the units the customer received, back into the order's warehouse, naming the order.
         ret = o["returned_at"].to_numpy(dtype="datetime64[s]")[oo]
-        r = ~np.isnat(ret)
+        got = sp.first_qty + sp.back_qty
+        r = ~np.isnat(ret) & (got > 0)
         if r.any():
-            np.add.at(
-                inn, (window.day_index(ret[r]), li["sku"].to_numpy()[r], wh[r]), li["qty"].to_numpy()[r]
-            )
+            np.add.at(inn, (window.day_index(ret[r]), sku[r], wh[r]), got[r])
             moves.append(
                 pd.DataFrame(
                     {
                         "at": ret[r],
                         "wh": wh[r],
-                        "sku": li["sku"].to_numpy()[r],
+                        "sku": sku[r],
                         "kind": "return",
-                        "qty": li["qty"].to_numpy()[r],
+                        "qty": got[r],
                         "reference": o["order_id"].to_numpy()[oo][r],
                     }
                 )
             )
-        # Reserved: from confirmation until shipped or cancelled.
+        # Reserved in the order's warehouse from confirmation until the units ship (first shipment or
+        # backorder), the order is cancelled, or the rest of an order that ends short is cancelled.
         paid = o["paid_at"].to_numpy(dtype="datetime64[s]")[oo]
-        end = np.fmin(
-            o["shipped_at"].to_numpy(dtype="datetime64[s]"), o["cancelled_at"].to_numpy(dtype="datetime64[s]")
-        )[oo]
-        has = ~np.isnat(paid)
-        a = window.day_index(paid[has])
-        b = np.where(
-            np.isnat(end[has]), n_d, window.day_index(np.where(np.isnat(end[has]), paid[has], end[has]))
-        )
-        keep = b > a
-        np.add.at(
-            reserved_delta,
-            (a[keep], li["sku"].to_numpy()[has][keep], wh[has][keep]),
-            li["qty"].to_numpy()[has][keep],
-        )
-        np.add.at(
-            reserved_delta,
-            (b[keep], li["sku"].to_numpy()[has][keep], wh[has][keep]),
-            -li["qty"].to_numpy()[has][keep],
-        )
+        cancelled = o["cancelled_at"].to_numpy(dtype="datetime64[s]")[oo]
+        back_shipped = np.where(sp.back_shipped < snap, sp.back_shipped, NAT)[oo]
+        closed = np.where(sp.closed < snap, sp.closed, NAT)[oo]
+        for qty, until in (
+            (sp.first_qty, o["shipped_at"].to_numpy(dtype="datetime64[s]")[oo]),
+            (sp.back_qty, back_shipped),
+            (sp.short_qty, closed),
+        ):
+            end = np.fmin(until, cancelled)
+            has = ~np.isnat(paid) & (qty > 0)
+            a = window.day_index(paid[has])
+            b = np.where(
+                np.isnat(end[has]), n_d, window.day_index(np.where(np.isnat(end[has]), paid[has], end[has]))
+            )
+            keep = b > a
+            np.add.at(reserved_delta, (a[keep], sku[has][keep], wh[has][keep]), qty[has][keep])
+            np.add.at(reserved_delta, (b[keep], sku[has][keep], wh[has][keep]), -qty[has][keep])
     reserved = np.cumsum(reserved_delta, axis=0)[:n_d]
     return Flows(outflow=out, inflow=inn, reserved=reserved, movements=pd.concat(moves, ignore_index=True))
 

@@ -220,10 +220,12 @@ def on_time_delivery(landing: Path) -> tuple[int, int]:
     }
     cancelled |= {("stores", o) for o in store_orders.loc[store_orders["status"] == "cancelled", "order_no"]}
 
+    # An order is delivered when every line of every one of its shipments (a backorder too) arrived.
     shipments = _read_csvs(landing / "wms", "shipments_*.csv")
+    shipments["delivered_at"] = pd.to_datetime(shipments["delivered_at"])
     by_order = shipments.groupby(["channel", "channel_order_id"])
     fully_delivered = by_order["delivered_at"].apply(lambda s: s.notna().all())
-    delivered_date = pd.to_datetime(by_order["delivered_at"].max()).dt.normalize()
+    delivered_date = by_order["delivered_at"].max().dt.normalize()
     on_time = delivered = 0
     for key, is_delivered in fully_delivered.items():
         if not is_delivered or key in cancelled:
