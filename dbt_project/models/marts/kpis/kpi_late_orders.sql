@@ -5,7 +5,9 @@
 --      median over the history of (delivered date − shipped date) of that carrier's delivered orders,
 --      rounded up to whole days (0 when the carrier is unknown). It is the last day the order could leave
 --      the warehouse and still arrive on time with that carrier.
---   2. Left on or before ship_by_date → `carrier` (it left in time; the carrier took longer).
+--   2. Left on or before ship_by_date → `carrier` (it left in time; the carrier took longer). "Left" is
+--      when its last part left: an order shipped in two parts arrives with its backorder, so a backorder
+--      that left after ship_by_date makes it a warehouse (or production) delay, not the carrier's.
 --   3. Left after ship_by_date and it waited for a production order that finished late → `late_production`.
 --      "Waited for" is either a make-to-order production order for this very order
 --      (stg_erp__production_orders.sales_order_channel / sales_order_id = channel / fulfilment_ref), or a
@@ -48,16 +50,19 @@ late_finished as (
 ),
 
 transit as (
-    select carrier, cast(ceil(median({{ dbt.datediff('shipped_date', 'delivered_date', 'day') }})) as integer)
+    select carrier, cast(ceil(median({{ dbt.datediff('left_date', 'delivered_date', 'day') }})) as integer)
         as standard_transit_days
-    from orders
-    where carrier is not null and shipped_date is not null
+    from (select *, coalesce(last_shipped_date, shipped_date) as left_date from orders)
+    where carrier is not null and left_date is not null
     group by carrier
 ),
 
 late as (
     select
-        orders.*,
+        orders.* replace (
+            coalesce(orders.last_shipped_at_utc, orders.shipped_at_utc) as shipped_at_utc,
+            coalesce(orders.last_shipped_date, orders.shipped_date) as shipped_date
+        ),
         coalesce(transit.standard_transit_days, 0) as standard_transit_days,
         cast(orders.promised_date - coalesce(transit.standard_transit_days, 0) as date) as ship_by_date
     from orders

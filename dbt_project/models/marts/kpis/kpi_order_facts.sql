@@ -73,6 +73,12 @@ first_shipment as (
     qualify row_number() over (partition by order_key order by shipped_at_utc, shipment_id) = 1
 ),
 
+last_shipment as (
+    select order_key, max(shipped_at_utc) as last_shipped_at_utc
+    from shipments
+    group by 1
+),
+
 ordered_by_sku as (
     select order_key, sku, sum(quantity) as ordered_units
     from order_lines
@@ -107,6 +113,9 @@ select
     orders.promised_date,
     orders.shipped_at_utc,
     {{ utc_to_local_date('orders.shipped_at_utc', var('company_time_zone')) }} as shipped_date,
+    coalesce(last_shipment.last_shipped_at_utc, orders.shipped_at_utc) as last_shipped_at_utc,
+    {{ utc_to_local_date('coalesce(last_shipment.last_shipped_at_utc, orders.shipped_at_utc)', var('company_time_zone')) }}
+        as last_shipped_date,
     orders.delivered_at_utc,
     orders.delivered_date,
     orders.carrier,
@@ -139,6 +148,7 @@ from orders
 left join primary_category on primary_category.order_key = orders.order_key
 left join primary_warehouse on primary_warehouse.order_key = orders.order_key
 left join first_shipment on first_shipment.order_key = orders.order_key
+left join last_shipment on last_shipment.order_key = orders.order_key
 left join in_full on in_full.order_key = orders.order_key
 left join made_to_order
     on made_to_order.channel = orders.channel and made_to_order.fulfilment_ref = orders.fulfilment_ref
