@@ -579,7 +579,13 @@ def card(kpi: Kpi) -> None:
         if kpi.ignores:
             st.caption(t("Not filtered by: {filters}", filters=", ".join(kpi.ignores)))
         if len(kpi.trend):
-            st.plotly_chart(trend_figure(kpi), width="stretch", key=f"overview_trend_{kpi.key}")
+            # Hover stays; the toolbar (seven of them, each a row of buttons) is what slowed the page.
+            st.plotly_chart(
+                trend_figure(kpi),
+                width="stretch",
+                key=f"overview_trend_{kpi.key}",
+                config={"displayModeBar": False},
+            )
 
 
 if all(kpi.value is None for kpi in kpis.values()):
