@@ -13,7 +13,7 @@ from orchestration.assets.publish import published_warehouse
 from orchestration.assets.quality_checks import quality_checks
 from orchestration.resources import build_resources
 from orchestration.schedules import daily_schedule, everything_job
-from orchestration.sensors import landing_file_sensor
+from orchestration.sensors import landing_file_sensor, omniops_run_failure_sensor
 
 defs = Definitions(
     assets=[
@@ -27,7 +27,7 @@ defs = Definitions(
     asset_checks=[*quality_checks, *forecast_checks, *production_checks],
     jobs=[everything_job],
     schedules=[daily_schedule],
-    sensors=[landing_file_sensor],
+    sensors=[landing_file_sensor, omniops_run_failure_sensor],
     resources=build_resources(),
     # DuckDB takes one writer at a time: steps run one after another in the run's process.
     executor=in_process_executor,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from forecasting.parallel import silence_tracker_warnings
+from orchestration.alerts import ALERTED_TAG, RunFailureAlert, send_alert, step_error_text
 from orchestration.settings import OmniopsPaths, export_environment
 
 
@@ -103,17 +104,27 @@ def run_pipeline(paths: OmniopsPaths | None = None, echo: Callable[[str], None] 
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            # No daemon watches an in-process run: this function sends its alert (below).
+            tags={ALERTED_TAG: "omniops run"},
         )
         step_seconds = _step_seconds(instance, result.run_id)
         if not result.success:
             failures = [e for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE]
+            rejected = rejected_files(paths, result.run_id)
+            message = f"run {result.run_id} failed"
             if failures:
-                error = failures[0].step_failure_data.error
-                message = (error.message if error else "unknown error").strip()
-                raise PipelineError(
-                    f"step {failures[0].step_key} failed: {message}", rejected_files(paths, result.run_id)
-                )
-            raise PipelineError(f"run {result.run_id} failed", rejected_files(paths, result.run_id))
+                error = step_error_text(failures[0].step_failure_data.error)
+                message = f"step {failures[0].step_key} failed: {error}"
+            alert = RunFailureAlert(
+                job=job.name,
+                run_id=result.run_id,
+                error=message,
+                failed_steps=[e.step_key for e in failures if e.step_key],
+                rejected_files=rejected,
+                home=str(paths.home),
+            )
+            send_alert(alert, paths.alert_file)
+            raise PipelineError(message, rejected)
     return PipelineResult(
         result.run_id, time.monotonic() - started, step_seconds, rejected_files(paths, result.run_id)
     )

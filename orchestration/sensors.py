@@ -1,4 +1,4 @@
-"""Run the pipeline when exports arrive, not only at 06:00: a sensor on the landing folder.
+"""Sensors: run the pipeline when exports arrive (not only at 06:00), and alert when a run fails.
 
 The cursor is the set of file fingerprints (path, size, mtime) seen at the last evaluation. New or
 changed files yield one run of ``omniops_daily``; the run key is a hash of those fingerprints, so the
@@ -12,8 +12,17 @@ import hashlib
 import json
 from pathlib import Path
 
-from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
+from dagster import (
+    DefaultSensorStatus,
+    RunFailureSensorContext,
+    RunRequest,
+    SensorEvaluationContext,
+    SkipReason,
+    run_failure_sensor,
+    sensor,
+)
 
+from orchestration.alerts import ALERTED_TAG, RunFailureAlert, send_alert, step_error_text
 from orchestration.landing.load import REJECTED_FOLDER
 from orchestration.schedules import everything_job
 from orchestration.settings import get_paths
@@ -49,3 +58,28 @@ def landing_file_sensor(context: SensorEvaluationContext):
         return SkipReason("no new or changed files in the landing folder")
     run_key = hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:32]
     return RunRequest(run_key=run_key, tags={"omniops/new_files": str(len(changed))})
+
+
+@run_failure_sensor(
+    name="omniops_run_failure_alert",
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Sends an alert (log, $OMNIOPS_ALERT_FILE, $OMNIOPS_ALERT_WEBHOOK) when a run fails.",
+)
+def omniops_run_failure_sensor(context: RunFailureSensorContext):
+    run = context.dagster_run
+    if ALERTED_TAG in run.tags:
+        return SkipReason(f"run {run.run_id} already sent its alert ({run.tags[ALERTED_TAG]})")
+    failed = context.get_step_failure_events()
+    error = context.failure_event.message or "run failed"
+    if failed and failed[0].step_failure_data.error:
+        error = step_error_text(failed[0].step_failure_data.error)
+    alert = RunFailureAlert(
+        job=run.job_name,
+        run_id=run.run_id,
+        error=error,
+        failed_steps=[event.step_key for event in failed if event.step_key],
+        partition=run.tags.get("dagster/partition"),
+        home=str(get_paths().home),
+    )
+    delivered = send_alert(alert, get_paths().alert_file)
+    context.log.info(f"alert sent to {', '.join(delivered)}")

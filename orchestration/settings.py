@@ -46,6 +46,11 @@ class OmniopsPaths:
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 
+    @property
+    def alert_file(self) -> Path:
+        """One JSON line per failed run (``orchestration/alerts.py``); ``OMNIOPS_ALERT_FILE`` moves it."""
+        return Path(os.environ.get("OMNIOPS_ALERT_FILE") or self.home / "alerts" / "alerts.jsonl")
+
 
 def omniops_home() -> Path:
     """``$OMNIOPS_HOME`` as an absolute path (default ``./data``)."""

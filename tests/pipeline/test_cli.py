@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 
 from orchestration.cli import main
+from tests.pipeline.webhook import webhook_receiver
 
 
 def test_an_unmapped_channel_status_stops_the_run_with_a_message_naming_it(tmp_path, monkeypatch, capsys):
@@ -18,11 +21,22 @@ def test_an_unmapped_channel_status_stops_the_run_with_a_message_naming_it(tmp_p
     first[header.index("order-status")] = "Lost in Transit"
     report.write_text("\n".join([lines[0], "\t".join(first), *lines[2:]]) + "\n", encoding="utf-8")
 
-    assert main(["run"]) == 1
+    with webhook_receiver() as (url, received):
+        monkeypatch.setenv("OMNIOPS_ALERT_WEBHOOK", url)
+        assert main(["run"]) == 1
     out = capsys.readouterr().out
     assert "FAILED: step omniops_dbt_models failed" in out
     assert 'channel=amazon, status="Lost in Transit"' in out
     assert not (tmp_path / "warehouse" / "omniops.duckdb").exists(), "a failed build must not be published"
+
+    # The failure was announced once, in the alert file and to the webhook, with the same content.
+    lines = (tmp_path / "alerts" / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1
+    alert = json.loads(lines[0])
+    assert alert["kind"] == "run_failure" and alert["job"] == "omniops_daily"
+    assert alert["failed_steps"] == ["omniops_dbt_models"]
+    assert 'status="Lost in Transit"' in alert["error"] and alert["home"] == str(tmp_path)
+    assert received == [alert]
 
 
 def checksums(db, schema: str) -> dict[str, str]:
