@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from orchestration.settings import DASHBOARD_APP, export_environment, get_paths
+from orchestration.spark_target import add_arguments as add_spark_arguments
 
 
 def _echo(message: str) -> None:
@@ -183,6 +184,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_spark_build(args: argparse.Namespace) -> int:
+    """The same dbt project on a local Spark session, from the published warehouse's raw tables."""
+    from orchestration.spark_target import run
+
+    return run(args, export_environment())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="omniops",
@@ -245,6 +253,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     users.add_argument("arguments", nargs=argparse.REMAINDER, help="passed to `python -m dashboards.users`")
     users.set_defaults(func=cmd_users)
+
+    spark = sub.add_parser(
+        "spark-build",
+        help="build the dbt project on a local Spark session (needs the spark extra and Java 17+)",
+    )
+    add_spark_arguments(spark)
+    spark.set_defaults(func=cmd_spark_build)
 
     demo = sub.add_parser("demo", help="generate (if absent), run, create demo users, then serve")
     add_generate_options(demo)

@@ -13,3 +13,7 @@
 {% macro duckdb__raise_in_filter(message_expr) -%}
     error({{ message_expr }}) is null
 {%- endmacro %}
+
+{% macro spark__raise_in_filter(message_expr) -%}
+    raise_error({{ message_expr }}) is null
+{%- endmacro %}

@@ -16,19 +16,20 @@
 {%- endmacro %}
 
 {% macro default__normalise_phone(expr) -%}
+    {%- set digits = regex_replace_all(expr, '[^0-9]', '') %}
     case
-        when {{ expr }} is null or regexp_replace({{ expr }}, '[^0-9]', '', 'g') = '' then null
+        when {{ expr }} is null or {{ digits }} = '' then null
         when regexp_replace(trim({{ expr }}), '^00', '+') like '+86%'
-            or regexp_replace({{ expr }}, '[^0-9]', '', 'g') similar to '86[0-9]{11}'
-            then '+86' || right(regexp_replace({{ expr }}, '[^0-9]', '', 'g'), 11)
+            or {{ regex_full_match(digits, '86[0-9]{11}') }}
+            then '+86' || right({{ digits }}, 11)
         when regexp_replace(trim({{ expr }}), '^00', '+') like '+1%'
-            or ({{ expr }} like '%(%' and length(regexp_replace({{ expr }}, '[^0-9]', '', 'g')) = 10)
-            or length(regexp_replace({{ expr }}, '[^0-9]', '', 'g')) = 10
-            then '+1' || right(regexp_replace({{ expr }}, '[^0-9]', '', 'g'), 10)
-        when regexp_replace({{ expr }}, '[^0-9]', '', 'g') similar to '1[3-9][0-9]{9}'
-            then '+86' || regexp_replace({{ expr }}, '[^0-9]', '', 'g')
-        when trim({{ expr }}) like '+%' then '+' || regexp_replace({{ expr }}, '[^0-9]', '', 'g')
-        else regexp_replace({{ expr }}, '[^0-9]', '', 'g')
+            or ({{ expr }} like '%(%' and length({{ digits }}) = 10)
+            or length({{ digits }}) = 10
+            then '+1' || right({{ digits }}, 10)
+        when {{ regex_full_match(digits, '1[3-9][0-9]{9}') }}
+            then '+86' || {{ digits }}
+        when trim({{ expr }}) like '+%' then '+' || {{ digits }}
+        else {{ digits }}
     end
 {%- endmacro %}
 
@@ -39,6 +40,10 @@
 
 {% macro default__hash_pii(expr) -%}
     sha256({{ expr }})
+{%- endmacro %}
+
+{% macro spark__hash_pii(expr) -%}
+    sha2({{ expr }}, 256)
 {%- endmacro %}
 
 {#- 'ann.lee@example.com' → 'a***@example.com'; '+8613812345678' → '+86138****5678'. -#}

@@ -9,5 +9,5 @@ where line_status is null
 group by channel, channel_status
 having {{ raise_in_filter(
     "'channel status not in seeds/channel_status_map.csv: channel=' || channel || ', status=\"' "
-    ~ "|| coalesce(channel_status, '(empty)') || '\" (' || cast(count(*) as varchar) || ' order lines)'"
+    ~ "|| coalesce(channel_status, '(empty)') || '\" (' || cast(count(*) as " ~ dbt.type_string() ~ ") || ' order lines)'"
 ) }}

@@ -11,9 +11,9 @@ with orders as (
         max(case when customer_handle is not null then channel || ':' || customer_handle end)
             as customer_handle,
         min(ordered_at_utc) as ordered_at_utc,
-        cast(null as varchar) as erp_customer_id,
-        cast(null as varchar) as customer_tier,
-        cast(null as varchar) as company
+        cast(null as {{ dbt.type_string() }}) as erp_customer_id,
+        cast(null as {{ dbt.type_string() }}) as customer_tier,
+        cast(null as {{ dbt.type_string() }}) as company
     from {{ ref('int_order_lines__enriched') }}
     group by order_key, channel
 ),
@@ -21,12 +21,12 @@ with orders as (
 erp as (
     select
         'erp:' || erp_customer_id as contact_record_id,
-        cast(null as varchar) as order_key,
+        cast(null as {{ dbt.type_string() }}) as order_key,
         'erp' as record_source,
         customer_name,
         customer_email,
         {{ normalise_phone('customer_phone') }} as customer_phone,
-        cast(null as varchar) as customer_handle,
+        cast(null as {{ dbt.type_string() }}) as customer_handle,
         cast(null as timestamp) as ordered_at_utc,
         erp_customer_id,
         customer_tier,

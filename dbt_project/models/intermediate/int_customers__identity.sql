@@ -25,30 +25,23 @@ round_0 as (
 
 {% for i in range(1, rounds + 2) %}
 round_{{ i }} as (
+    -- each round reads the one before once (windows, not self-joins), so the query does not grow
+    -- fourfold per round on engines that inline CTEs (Spark)
     select
-        r.contact_record_id,
-        r.customer_email,
-        r.customer_phone,
-        r.customer_handle,
+        contact_record_id,
+        customer_email,
+        customer_phone,
+        customer_handle,
         least(
-            r.label,
-            coalesce(by_email.label, r.label),
-            coalesce(by_phone.label, r.label),
-            coalesce(by_handle.label, r.label)
+            label,
+            coalesce(case when customer_email is not null
+                then min(label) over (partition by customer_email) end, label),
+            coalesce(case when customer_phone is not null
+                then min(label) over (partition by customer_phone) end, label),
+            coalesce(case when customer_handle is not null
+                then min(label) over (partition by customer_handle) end, label)
         ) as label
-    from round_{{ i - 1 }} as r
-    left join (
-        select customer_email, min(label) as label from round_{{ i - 1 }}
-        where customer_email is not null group by customer_email
-    ) as by_email on by_email.customer_email = r.customer_email
-    left join (
-        select customer_phone, min(label) as label from round_{{ i - 1 }}
-        where customer_phone is not null group by customer_phone
-    ) as by_phone on by_phone.customer_phone = r.customer_phone
-    left join (
-        select customer_handle, min(label) as label from round_{{ i - 1 }}
-        where customer_handle is not null group by customer_handle
-    ) as by_handle on by_handle.customer_handle = r.customer_handle
+    from round_{{ i - 1 }}
 ),
 {% endfor %}
 

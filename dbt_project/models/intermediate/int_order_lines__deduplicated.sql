@@ -21,6 +21,6 @@ ranked as (
     from lines
 )
 
-select * exclude (copy_rank)
+select {{ star_except(['copy_rank']) }}
 from ranked
 where copy_rank = 1

@@ -34,6 +34,6 @@ select
     min(ordered_at_utc) as first_ordered_at_utc,
     max(ordered_at_utc) as last_ordered_at_utc,
     min(match_confidence) as match_confidence,
-    {{ dbt.listagg('distinct match_rule', "', '", "order by match_rule") }} as match_rules
+    {{ listagg_distinct_sorted('match_rule', "', '") }} as match_rules
 from members
 group by customer_key

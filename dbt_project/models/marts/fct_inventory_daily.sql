@@ -9,7 +9,7 @@ products as (
 
 select
     {{ dbt.hash(dbt.concat([
-        "cast(snapshots.snapshot_date as varchar)", "'|'", "snapshots.warehouse_code", "'|'", "snapshots.sku"
+        "cast(snapshots.snapshot_date as " ~ dbt.type_string() ~ ")", "'|'", "snapshots.warehouse_code", "'|'", "snapshots.sku"
     ])) }} as inventory_day_key,
     snapshots.snapshot_date,
     snapshots.warehouse_code,

@@ -65,7 +65,7 @@ ratios as (
 
 select
     {{ dbt.hash(dbt.concat([
-        "machine_id", "'|'", "cast(shift_date as varchar)", "'|'", "shift"
+        "machine_id", "'|'", "cast(shift_date as " ~ dbt.type_string() ~ ")", "'|'", "shift"
     ])) }} as machine_shift_key,
     *,
     least(performance_uncapped, 1.0) as performance,

@@ -27,7 +27,7 @@ counts as (
 
 select
     {{ dbt.hash(dbt.concat([
-        "production_orders.production_order_id", "'|'", "cast(routings.operation_seq as varchar)"
+        "production_orders.production_order_id", "'|'", "cast(routings.operation_seq as " ~ dbt.type_string() ~ ")"
     ])) }} as production_operation_key,
     production_orders.production_order_id,
     production_orders.sku,

@@ -9,7 +9,7 @@ orders as (
 
 select
     {{ dbt.hash(dbt.concat([
-        "shipments.shipment_id", "'|'", "shipments.sku", "'|'", "cast(shipments.source_record_number as varchar)",
+        "shipments.shipment_id", "'|'", "shipments.sku", "'|'", "cast(shipments.source_record_number as " ~ dbt.type_string() ~ ")",
         "'|'", "shipments.source_file"
     ])) }} as shipment_line_key,
     shipments.shipment_id,

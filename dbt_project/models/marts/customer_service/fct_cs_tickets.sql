@@ -36,9 +36,9 @@ select
     created_at_utc,
     {{ utc_to_local_date('created_at_utc', var('company_time_zone')) }} as created_date,
     first_response_at_utc,
-    date_diff('second', created_at_utc, first_response_at_utc) / 60.0 as first_response_minutes,
+    {{ dbt.datediff('created_at_utc', 'first_response_at_utc', 'second') }} / 60.0 as first_response_minutes,
     resolved_at_utc,
-    date_diff('second', created_at_utc, resolved_at_utc) / 3600.0 as resolution_hours,
+    {{ dbt.datediff('created_at_utc', 'resolved_at_utc', 'second') }} / 3600.0 as resolution_hours,
     agent,
     status
 from linked

@@ -87,7 +87,7 @@ wms_returns as (
         reference,
         min(moved_at_utc) as returned_at_utc,
         sum(quantity) as units,
-        {{ dbt.listagg('distinct warehouse_code', "', '", "order by warehouse_code") }} as warehouse_code
+        {{ listagg_distinct_sorted('warehouse_code', "', '") }} as warehouse_code
     from {{ ref('stg_wms__movements') }}
     where movement_type = 'return'
     group by reference
@@ -134,9 +134,9 @@ events as (
     -- the order's own milestones
     select
         order_key, 'placed' as event_type, ordered_at_utc as event_at_utc, 'channel' as event_source,
-        cast(null as varchar) as shipment_id, cast(null as varchar) as carrier,
-        cast(null as varchar) as tracking_no, cast(null as varchar) as warehouse_code,
-        cast(null as bigint) as units, cast(null as varchar) as ticket_id, sub_channel as reference
+        cast(null as {{ dbt.type_string() }}) as shipment_id, cast(null as {{ dbt.type_string() }}) as carrier,
+        cast(null as {{ dbt.type_string() }}) as tracking_no, cast(null as {{ dbt.type_string() }}) as warehouse_code,
+        cast(null as bigint) as units, cast(null as {{ dbt.type_string() }}) as ticket_id, sub_channel as reference
     from order_facts
     union all
     select
@@ -221,7 +221,7 @@ stages as (
 select
     {{ dbt.hash(dbt.concat([
         "events.order_key", "'|'", "events.event_type", "'|'", "coalesce(events.shipment_id, '')", "'|'",
-        "coalesce(events.ticket_id, '')", "'|'", "coalesce(cast(events.event_at_utc as varchar), '')"
+        "coalesce(events.ticket_id, '')", "'|'", "coalesce(cast(events.event_at_utc as " ~ dbt.type_string() ~ "), '')"
     ])) }} as order_event_key,
     events.order_key,
     orders.channel,

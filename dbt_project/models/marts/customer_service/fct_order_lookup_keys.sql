@@ -64,8 +64,8 @@ keys as (
     select order_key, 'phone', {{ normalise_phone('contact') }}, 'ticket'
     from ticket_contacts
     where contact not like '%@%'
-        and regexp_matches(contact, '^[+0-9 ().-]+$')
-        and length(regexp_replace(contact, '[^0-9]', '', 'g')) >= 7
+        and {{ regex_contains('contact', '^[+0-9 ().-]+$') }}
+        and length({{ regex_replace_all('contact', '[^0-9]', '') }}) >= 7
 ),
 
 distinct_keys as (
@@ -73,7 +73,7 @@ distinct_keys as (
         order_key,
         key_type,
         key_value,
-        {{ dbt.listagg('distinct key_source', "', '", "order by key_source") }} as key_sources
+        {{ listagg_distinct_sorted('key_source', "', '") }} as key_sources
     from keys
     group by order_key, key_type, key_value
 )
@@ -84,7 +84,7 @@ select
     k.key_type,
     k.key_value,
     case
-        when k.key_type = 'phone' then regexp_replace(k.key_value, '[^0-9]', '', 'g')
+        when k.key_type = 'phone' then {{ regex_replace_all('k.key_value', '[^0-9]', '') }}
         else lower(k.key_value)
     end as search_value,
     k.key_sources,

@@ -59,12 +59,23 @@ transit as (
 
 late as (
     select
-        orders.* replace (
-            coalesce(orders.last_shipped_at_utc, orders.shipped_at_utc) as shipped_at_utc,
-            coalesce(orders.last_shipped_date, orders.shipped_date) as shipped_date
-        ),
+        orders.order_key,
+        orders.channel,
+        orders.channel_order_id,
+        orders.fulfilment_ref,
+        orders.product_category,
+        orders.warehouse_code,
+        orders.carrier,
+        orders.ordered_at_utc,
+        orders.order_date,
+        orders.promised_date,
+        coalesce(orders.last_shipped_at_utc, orders.shipped_at_utc) as shipped_at_utc,
+        coalesce(orders.last_shipped_date, orders.shipped_date) as shipped_date,
+        orders.delivered_date,
+        orders.days_late,
         coalesce(transit.standard_transit_days, 0) as standard_transit_days,
-        cast(orders.promised_date - coalesce(transit.standard_transit_days, 0) as date) as ship_by_date
+        cast({{ dbt.dateadd('day', '-coalesce(transit.standard_transit_days, 0)', 'orders.promised_date') }} as date)
+            as ship_by_date
     from orders
     left join transit on transit.carrier = orders.carrier
     where orders.delivered_date > orders.promised_date
@@ -108,8 +119,8 @@ select
     late.days_late,
     late.standard_transit_days,
     late.ship_by_date,
-    late.shipped_date - late.ship_by_date as days_left_late,
-    late.delivered_date - late.shipped_date as transit_days,
+    {{ dbt.datediff('late.ship_by_date', 'late.shipped_date', 'day') }} as days_left_late,
+    {{ dbt.datediff('late.shipped_date', 'late.delivered_date', 'day') }} as transit_days,
     case
         when late.shipped_date <= late.ship_by_date then 'carrier'
         when last_waited_for.production_order_id is not null then 'late_production'

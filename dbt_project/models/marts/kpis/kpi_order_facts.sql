@@ -135,7 +135,8 @@ select
         when orders.delivered_date is not null
             then coalesce(orders.delivered_date <= orders.promised_date, false) and coalesce(in_full.is_in_full, false)
     end as is_otif,
-    case when orders.delivered_date is not null then orders.delivered_date - orders.promised_date end as days_late,
+    case when orders.delivered_date is not null
+        then {{ dbt.datediff('orders.promised_date', 'orders.delivered_date', 'day') }} end as days_late,
     case
         when orders.delivered_date is not null
             then {{ dbt.datediff('orders.ordered_at_utc', 'orders.delivered_at_utc', 'second') }} / 3600.0

@@ -1,6 +1,6 @@
 select
-    lower("Channel") as channel,
-    "Channel SKU" as channel_sku,
-    "Internal Reference" as sku,
+    lower({{ adapter.quote('Channel') }}) as channel,
+    {{ adapter.quote('Channel SKU') }} as channel_sku,
+    {{ adapter.quote('Internal Reference') }} as sku,
     {{ lineage_columns() }}
 from {{ source('erp', 'sku_aliases') }}
