@@ -4,14 +4,21 @@ DuckDB allows one writer and, while a file is held for writing, no reader in ano
 therefore writes ``build.duckdb`` and, once everything upstream succeeded, copies it next to the
 published file and renames it over ``omniops.duckdb`` in one step. Readers open the published file
 read-only, per query, and always see the last complete build.
+
+A crash at any moment leaves either the previous build or the new one under the published name, never a
+mix: the copy goes to ``omniops.duckdb.publishing`` (which nothing opens, and the next publish
+truncates), is flushed to disk before the rename, and the folder is flushed after it, so after a power
+cut the name points at a complete file too.
 """
 
 import os
-import shutil
+from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
+from orchestration.failpoints import failpoint
 from orchestration.resources import WarehouseResource
 
 # Everything the dashboards read must be built before the copy.
@@ -40,9 +47,39 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     paths = warehouse.paths
     with duckdb.connect(str(paths.build_db)) as conn:
         conn.execute("checkpoint")
-    staging = paths.published_db.with_name(paths.published_db.name + ".publishing")
-    shutil.copyfile(paths.build_db, staging)
-    os.replace(staging, paths.published_db)
+    publish_copy(paths.build_db, paths.published_db)
     size_mb = paths.published_db.stat().st_size / 1e6
     context.log.info(f"published {paths.published_db} ({size_mb:.1f} MB)")
     return MaterializeResult(metadata={"path": str(paths.published_db), "size_mb": round(size_mb, 1)})
+
+
+def publish_copy(source: Path, published: Path) -> None:
+    """Copy ``source`` beside ``published`` and rename it over it: readers see the old file or the new
+    one, whole. Copied by hand rather than with ``shutil.copyfile`` to fsync it before the rename."""
+    staging = published.with_name(published.name + ".publishing")
+    half = source.stat().st_size // 2
+    with source.open("rb") as reader, staging.open("wb") as writer:
+        _copy_bytes(reader, writer, half)
+        writer.flush()
+        failpoint("publish.mid_copy")
+        _copy_bytes(reader, writer, None)
+        writer.flush()
+        os.fsync(writer.fileno())
+    os.replace(staging, published)
+    folder = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself survives a power cut
+    finally:
+        os.close(folder)
+
+
+def _copy_bytes(reader: BinaryIO, writer: BinaryIO, limit: int | None, chunk: int = 8 << 20) -> None:
+    """Copy ``limit`` bytes (None: to the end) in chunks, never the whole file in memory."""
+    left = limit
+    while left is None or left > 0:
+        data = reader.read(chunk if left is None else min(chunk, left))
+        if not data:
+            return
+        writer.write(data)
+        if left is not None:
+            left -= len(data)

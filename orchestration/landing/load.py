@@ -14,6 +14,12 @@ Landing is incremental by file, and every file event is a row of ``landing.file_
 - ``rejected``: the file is unusable as a whole; it is moved to ``<source>/_rejected/`` with a
   ``.reason.txt`` beside it, and the raw table keeps whatever it had.
 
+A crash (a kill, a power cut) at any point loses no file and lands none twice. A file's raw rows,
+quarantined rows and ledger row are one DuckDB transaction: a crash before its commit leaves nothing of
+the file, and the next run lands it whole. A rejected file is recorded first and moved second, so a
+crash in between leaves a file the ledger already knows as rejected (same path and checksum): the next
+run finishes the move and records nothing again.
+
 A file that disappears from the landing folder keeps its rows: exports are archives, and a folder
 cleaned up by hand must not erase history. Running twice on the same files changes nothing.
 
@@ -44,6 +50,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from orchestration.failpoints import failpoint
 from orchestration.landing.sources import SourceTable
 
 RAW_SCHEMA = "raw"
@@ -492,14 +499,32 @@ class _FileLoader:
             self.conn.unregister("_omniops_lines")
 
 
-def _reject_file(landing_dir: Path, path: Path, error_text: str) -> None:
+def _reject_file(path: Path, sha: str, error_text: str) -> None:
     """Move an unusable file out of the way, with the reason beside it, so the next run does not retry
-    it and whoever fixes it finds why."""
+    it and whoever fixes it finds why. Called after the ledger row is committed; the reason is written
+    before the move, so a crash in between leaves the file where the next run finds and moves it. A
+    different file rejected earlier under the same name is kept: the new one gets its checksum in its name."""
     target_dir = path.parent / REJECTED_FOLDER
     target_dir.mkdir(exist_ok=True)
     target = target_dir / path.name
+    if target.exists() and file_sha256(target) != sha:
+        target = target_dir / f"{path.stem}.{sha[:12]}{path.suffix}"
+    reason = target_dir / f"{target.name}.reason.txt"
+    partial = reason.with_name(reason.name + ".tmp")
+    partial.write_text(error_text + "\n", encoding="utf-8")
+    partial.replace(reason)
     path.replace(target)
-    (target_dir / f"{path.name}.reason.txt").write_text(error_text + "\n", encoding="utf-8")
+
+
+def _recorded_rejections(conn: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, tuple[str, str]]:
+    """path → (checksum, error text) of every file whose latest ledger event is a rejection."""
+    rows = _sql(
+        conn,
+        f"select file_path, arg_max(status, rowid), arg_max(sha256, rowid), arg_max(error_text, rowid) "
+        f"from {LEDGER_TABLE} where raw_table = ? group by file_path",
+        [raw_table],
+    )
+    return {path: (sha, error) for path, status, sha, error in rows if status == "rejected"}
 
 
 def _current_files(conn: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, str]:
@@ -604,6 +629,7 @@ def _land_file(
                 ],
             )
         _record(conn, spec, event, landed_at, run_id)
+        failpoint("landing.before_commit")
         _sql(conn, "commit")
     except BaseException:
         _sql(conn, "rollback")
@@ -662,16 +688,25 @@ def load_table(
             f"no files for {spec.raw_table}: expected {landing_dir / spec.source / spec.pattern}"
         )
     result = TableLoad(spec.raw_table)
+    rejected_before = _recorded_rejections(conn, spec.raw_table)
     with tempfile.TemporaryDirectory(prefix="omniops-landing-") as tmp:
         for position, path in enumerate(files):
+            relative = path.relative_to(landing_dir).as_posix()
+            if relative in rejected_before and file_sha256(path) == rejected_before[relative][0]:
+                # Recorded as rejected, not moved (a crash came in between, or the same broken file was
+                # delivered again): finish the move, record nothing twice.
+                _reject_file(path, rejected_before[relative][0], rejected_before[relative][1])
+                continue
             current = _current_files(conn, spec.raw_table)
             # one microsecond apart, so _loaded_at orders the files of one run by arrival
             file_landed_at = landed_at + timedelta(microseconds=position)
             event = _land_file(conn, landing_dir, spec, path, current, file_landed_at, run_id, Path(tmp))
             if event.status in ("unchanged", "rejected"):
+                # one statement, so committed on its own: the event is recorded whole or not at all
                 _record(conn, spec, event, file_landed_at, run_id)
             if event.status == "rejected":
-                _reject_file(landing_dir, path, event.error_text or "rejected")
+                failpoint("landing.before_reject_move")
+                _reject_file(path, event.sha256, event.error_text or "rejected")
             result.events.append(event)
     if not _table_exists(conn, RAW_SCHEMA, spec.raw_table):
         raise LandingError(

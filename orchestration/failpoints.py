@@ -1,0 +1,33 @@
+"""Named points where a run can be made to die on purpose, to prove it recovers from a crash there.
+
+Set ``OMNIOPS_FAILPOINT=<name>`` (or ``<name>:<n>`` to die the n-th time the point is reached) and the
+process kills itself with SIGKILL at that point: no ``finally``, no ``atexit``, no rollback, exactly as a
+power cut or the OOM killer would stop it. Unset (always, outside the crash tests) a point costs one
+dictionary lookup. The points:
+
+- ``landing.before_commit``: a file's raw rows, quarantined rows and ledger row are written, not committed.
+- ``landing.before_reject_move``: a rejected file is in the ledger, still in the landing folder.
+- ``publish.mid_copy``: half of ``build.duckdb`` is copied to ``omniops.duckdb.publishing``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import Counter
+
+ENV_VAR = "OMNIOPS_FAILPOINT"
+_reached: Counter[str] = Counter()
+
+
+def failpoint(name: str) -> None:
+    """Die here if ``$OMNIOPS_FAILPOINT`` names this point (and this is the n-th time it is reached)."""
+    wanted = os.environ.get(ENV_VAR)
+    if not wanted:
+        return
+    point, _, nth = wanted.partition(":")
+    if point != name:
+        return
+    _reached[name] += 1
+    if _reached[name] >= int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
