@@ -16,7 +16,7 @@ with unioned as (
 
 {% if is_incremental() %}
 rewritten as (
-    select channel, channel_order_id, source_file
+    select channel, channel_order_id, source_file, refresh_unit
     from {{ ref('int_order_lines__unioned') }}
     where refreshed_at_utc > {{ last_refreshed_at() }}
 ),
@@ -24,8 +24,10 @@ rewritten as (
 touched_orders as (
     select channel, channel_order_id from rewritten
     union
+    -- a re-landed file may no longer carry an order whose winning copy it held (a social thread is
+    -- rewritten whole, so its item file says nothing of other threads)
     select channel, channel_order_id from {{ this }}
-    where source_file in (select source_file from rewritten)
+    where source_file in (select source_file from rewritten where refresh_unit like 'file:%')
 ),
 
 lines as (
