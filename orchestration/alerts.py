@@ -37,7 +37,7 @@ class RunFailureAlert:
     run_id: str
     error: str
     failed_steps: list[str] = field(default_factory=list)
-    partition: str | None = None
+    day: str | None = None  # the company day a daily run covers (tag omniops/day)
     rejected_files: list[str] = field(default_factory=list)
     home: str = ""
     raised_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
@@ -45,7 +45,7 @@ class RunFailureAlert:
     @property
     def summary(self) -> str:
         where = f" steps {', '.join(self.failed_steps)}" if self.failed_steps else ""
-        day = f" partition {self.partition}" if self.partition else ""
+        day = f" for {self.day}" if self.day else ""
         return f"OmniOps run {self.run_id} of {self.job}{day} failed{where}: {self.error}"
 
 

@@ -46,12 +46,17 @@ def _report_rejected(rejected: list[str]) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from orchestration.pipeline import PipelineError, run_pipeline
+    from orchestration.pipeline import ALL_JOB, DAILY_JOB, PipelineError, run_pipeline
 
     paths = export_environment()
-    _echo(f"running the pipeline on {paths.home}")
+    full_refresh = getattr(args, "full_refresh", False)
+    job_name = DAILY_JOB if getattr(args, "daily", False) else ALL_JOB
+    if job_name == DAILY_JOB and not paths.published_db.exists():
+        _echo("nothing published yet: this first run builds everything, the forecast included")
+        job_name = ALL_JOB
+    _echo(f"running {job_name}{' (full refresh)' if full_refresh else ''} on {paths.home}")
     try:
-        result = run_pipeline(paths, echo=_echo)
+        result = run_pipeline(paths, echo=_echo, job_name=job_name, full_refresh=full_refresh)
     except PipelineError as exc:
         _echo(f"FAILED: {exc}")
         _report_rejected(exc.rejected_files)
@@ -209,7 +214,17 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--as-of", help="the day after the last day of history, YYYY-MM-DD")
     gen.set_defaults(func=cmd_generate)
 
-    run = sub.add_parser("run", help="land, transform, compute KPIs and publish (no server)")
+    run = sub.add_parser("run", help="land, transform, forecast, compute KPIs and publish (no server)")
+    run.add_argument(
+        "--daily",
+        action="store_true",
+        help="the daily job: land new files, transform incrementally, KPIs, publish; no forecast",
+    )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every incremental dbt model from all landed history (same results, slower)",
+    )
     run.set_defaults(func=cmd_run)
 
     serve = sub.add_parser("serve", help="serve the dashboard on the published warehouse")

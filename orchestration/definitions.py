@@ -11,8 +11,9 @@ from orchestration.assets.landing import landing_assets
 from orchestration.assets.production import production_assets, production_checks
 from orchestration.assets.publish import published_warehouse
 from orchestration.assets.quality_checks import quality_checks
+from orchestration.jobs import jobs
 from orchestration.resources import build_resources
-from orchestration.schedules import daily_schedule, everything_job
+from orchestration.schedules import schedules
 from orchestration.sensors import landing_file_sensor, omniops_run_failure_sensor
 
 defs = Definitions(
@@ -25,8 +26,8 @@ defs = Definitions(
         published_warehouse,
     ],
     asset_checks=[*quality_checks, *forecast_checks, *production_checks],
-    jobs=[everything_job],
-    schedules=[daily_schedule],
+    jobs=jobs,
+    schedules=schedules,
     sensors=[landing_file_sensor, omniops_run_failure_sensor],
     resources=build_resources(),
     # DuckDB takes one writer at a time: steps run one after another in the run's process.

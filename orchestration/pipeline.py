@@ -75,8 +75,25 @@ def _step_seconds(instance, run_id: str) -> dict[str, float]:
     return seconds
 
 
-def run_pipeline(paths: OmniopsPaths | None = None, echo: Callable[[str], None] = print) -> PipelineResult:
-    """Materialise every asset: land → dbt build → KPIs → publish. Raises PipelineError on failure."""
+ALL_JOB = "omniops_all"
+DAILY_JOB = "omniops_daily"
+
+
+def run_config(full_refresh: bool) -> dict:
+    config: dict = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    if full_refresh:
+        config["ops"] = {"omniops_dbt_models": {"config": {"full_refresh": True}}}
+    return config
+
+
+def run_pipeline(
+    paths: OmniopsPaths | None = None,
+    echo: Callable[[str], None] = print,
+    job_name: str = ALL_JOB,
+    full_refresh: bool = False,
+) -> PipelineResult:
+    """Materialise the job's assets (default every one: land → dbt build → forecast, KPIs → publish).
+    ``full_refresh`` rebuilds dbt's incremental models from all of history. Raises PipelineError."""
     paths = export_environment(paths)
     paths.dagster_home.mkdir(parents=True, exist_ok=True)
     instance_config = paths.dagster_home / "dagster.yaml"
@@ -97,13 +114,13 @@ def run_pipeline(paths: OmniopsPaths | None = None, echo: Callable[[str], None] 
 
     from orchestration.definitions import defs
 
-    job = defs.resolve_job_def("omniops_daily")
+    job = defs.resolve_job_def(job_name)
     started = time.monotonic()
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            run_config=run_config(full_refresh),
             # No daemon watches an in-process run: this function sends its alert (below).
             tags={ALERTED_TAG: "omniops run"},
         )

@@ -1,16 +1,38 @@
-"""When the pipeline runs by itself: every morning, after the night's exports have landed."""
+"""When the pipeline runs by itself: every morning after the night's exports, and the forecast weekly.
 
-from __future__ import annotations
+The daily run is tagged with the company-time day it closes (yesterday at 06:00 Asia/Shanghai); the
+work itself is defined by what has landed, not by the tag (see orchestration/landing/days.py).
+"""
 
-from dagster import AssetSelection, ScheduleDefinition, define_asset_job
+from datetime import timedelta
 
-everything_job = define_asset_job(
-    "omniops_daily", selection=AssetSelection.all(), description="Land, transform, KPIs, publish."
-)
+from dagster import RunRequest, ScheduleEvaluationContext, schedule
 
-daily_schedule = ScheduleDefinition(
-    job=everything_job,
+from orchestration.jobs import daily_job, weekly_forecast_job
+from orchestration.landing.days import DAY_TAG
+from orchestration.settings import COMPANY_TIME_ZONE
+
+
+@schedule(
+    job=daily_job,
     cron_schedule="0 6 * * *",
-    execution_timezone="Asia/Shanghai",
-    description="Daily run at 06:00 company time.",
+    execution_timezone=COMPANY_TIME_ZONE,
+    description="Daily run at 06:00 company time: yesterday's exports, incrementally.",
 )
+def daily_schedule(context: ScheduleEvaluationContext) -> RunRequest:
+    day = (context.scheduled_execution_time - timedelta(days=1)).date().isoformat()
+    return RunRequest(run_key=f"daily-{day}", tags={DAY_TAG: day})
+
+
+@schedule(
+    job=weekly_forecast_job,
+    cron_schedule="30 6 * * 1",
+    execution_timezone=COMPANY_TIME_ZONE,
+    description="Monday 06:30 company time, after the daily run: the demand forecast on last week's data.",
+)
+def weekly_forecast_schedule(context: ScheduleEvaluationContext) -> RunRequest:
+    week = context.scheduled_execution_time.date().isoformat()
+    return RunRequest(run_key=f"forecast-{week}")
+
+
+schedules = [daily_schedule, weekly_forecast_schedule]

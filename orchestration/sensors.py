@@ -1,7 +1,8 @@
 """Sensors: run the pipeline when exports arrive (not only at 06:00), and alert when a run fails.
 
 The cursor is the set of file fingerprints (path, size, mtime) seen at the last evaluation. New or
-changed files yield one run of ``omniops_daily``; the run key is a hash of those fingerprints, so the
+changed files yield one run of ``omniops_daily`` (incremental: it lands and transforms only what is
+new), tagged with the newest day the files deliver; the run key is a hash of those fingerprints, so the
 same drop never starts two runs. ``_rejected/`` (files landing refused) and ``_manifest.json`` are
 ignored; landing itself skips files whose checksum it already loaded.
 """
@@ -23,8 +24,9 @@ from dagster import (
 )
 
 from orchestration.alerts import ALERTED_TAG, RunFailureAlert, send_alert, step_error_text
+from orchestration.jobs import daily_job
+from orchestration.landing.days import DAY_TAG, newest_day
 from orchestration.landing.load import REJECTED_FOLDER
-from orchestration.schedules import everything_job
 from orchestration.settings import get_paths
 
 IGNORED_NAMES = {"_manifest.json"}
@@ -44,7 +46,7 @@ def landing_fingerprints(landing_dir: Path) -> dict[str, list[int]]:
 
 
 @sensor(
-    job=everything_job,
+    job=daily_job,
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.RUNNING,
     description="Runs omniops_daily when files in $OMNIOPS_HOME/landing/<source>/ are new or changed.",
@@ -57,7 +59,11 @@ def landing_file_sensor(context: SensorEvaluationContext):
     if not changed:
         return SkipReason("no new or changed files in the landing folder")
     run_key = hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:32]
-    return RunRequest(run_key=run_key, tags={"omniops/new_files": str(len(changed))})
+    tags = {"omniops/new_files": str(len(changed))}
+    day = newest_day(Path(path).name for path in changed)
+    if day:
+        tags[DAY_TAG] = day
+    return RunRequest(run_key=run_key, tags=tags)
 
 
 @run_failure_sensor(
@@ -78,7 +84,7 @@ def omniops_run_failure_sensor(context: RunFailureSensorContext):
         run_id=run.run_id,
         error=error,
         failed_steps=[event.step_key for event in failed if event.step_key],
-        partition=run.tags.get("dagster/partition"),
+        day=run.tags.get(DAY_TAG),
         home=str(get_paths().home),
     )
     delivered = send_alert(alert, get_paths().alert_file)

@@ -1,9 +1,13 @@
-"""The dbt project as Dagster assets: every seed, model and test, with lineage to the landing assets."""
+"""The dbt project as Dagster assets: every seed, model and test, with lineage to the landing assets.
+
+The order chain's models are incremental (see dbt_project/macros/incremental.sql): a run adds what the
+newly landed files touch. ``full_refresh`` rebuilds them from all of history, with identical results.
+"""
 
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, Config
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from orchestration.resources import dbt_project
@@ -21,11 +25,19 @@ class OmniopsDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
+class DbtBuildConfig(Config):
+    full_refresh: bool = False
+
+
+def dbt_build_args(full_refresh: bool) -> list[str]:
+    return ["build", "--full-refresh"] if full_refresh else ["build"]
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=OmniopsDbtTranslator()
 )
-def omniops_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+def omniops_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
+    yield from dbt.cli(dbt_build_args(config.full_refresh), context=context).stream()
 
 
 def dbt_keys(names: list[str]) -> list:

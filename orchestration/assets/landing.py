@@ -3,6 +3,10 @@
 Asset keys are ``<source>/<table>``, the keys dagster-dbt gives the matching dbt sources, so the
 lineage runs from each raw table to the staging model that reads it.
 
+A failure of the step itself (a locked or full disk, a file still being written) is retried three
+times with exponential backoff and jitter: landing is idempotent by checksum, so a retry lands exactly
+what the failed attempt did not.
+
 A rejected file does not fail the asset: it is moved to ``_rejected/`` and recorded in
 ``landing.file_ledger``, the other files and sources go on, and ``omniops run`` lists it at the end.
 Only a table that has no rows at all (never landed, and nothing landable now) fails, after the
@@ -16,13 +20,19 @@ from dagster import (
     AssetKey,
     AssetsDefinition,
     AssetSpec,
+    Backoff,
+    Failure,
+    Jitter,
     MaterializeResult,
+    RetryPolicy,
     multi_asset,
 )
 
 from orchestration.landing.load import LandingError, load_table
 from orchestration.landing.sources import SourceTable, source_systems, tables_of
 from orchestration.resources import WarehouseResource
+
+LANDING_RETRIES = RetryPolicy(max_retries=3, delay=2, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
 
 
 def raw_asset_key(spec: SourceTable) -> AssetKey:
@@ -47,6 +57,7 @@ def build_landing_asset(source: str) -> AssetsDefinition:
             )
             for spec in specs
         ],
+        retry_policy=LANDING_RETRIES,
     )
     def _land(context: AssetExecutionContext, warehouse: WarehouseResource):
         landing_dir = warehouse.paths.landing
@@ -77,7 +88,8 @@ def build_landing_asset(source: str) -> AssetsDefinition:
                     },
                 )
         if errors:
-            raise LandingError("; ".join(errors))
+            # missing or wholly rejected tables stay so on a retry: fail at once
+            raise Failure(description="; ".join(errors), allow_retries=False)
 
     return _land
 

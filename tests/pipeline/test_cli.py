@@ -33,7 +33,7 @@ def test_an_unmapped_channel_status_stops_the_run_with_a_message_naming_it(tmp_p
     lines = (tmp_path / "alerts" / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1
     alert = json.loads(lines[0])
-    assert alert["kind"] == "run_failure" and alert["job"] == "omniops_daily"
+    assert alert["kind"] == "run_failure" and alert["job"] == "omniops_all"
     assert alert["failed_steps"] == ["omniops_dbt_models"]
     assert 'status="Lost in Transit"' in alert["error"] and alert["home"] == str(tmp_path)
     assert received == [alert]

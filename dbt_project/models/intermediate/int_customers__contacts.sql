@@ -1,5 +1,13 @@
 -- One row per contact record: every unified order with the contact details it carries, plus every ERP
 -- customer. E-mails and phones are normalised (int_customers__identity links records sharing either).
+--
+-- Incremental: the orders enrichment rewrote since the last build, and every ERP customer (a small
+-- table, rewritten each run).
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='contact_record_id',
+) }}
 with orders as (
     select
         order_key as contact_record_id,
@@ -15,6 +23,9 @@ with orders as (
         cast(null as {{ dbt.type_string() }}) as customer_tier,
         cast(null as {{ dbt.type_string() }}) as company
     from {{ ref('int_order_lines__enriched') }}
+    {%- if is_incremental() %}
+    where refreshed_at_utc > {{ last_refreshed_at() }}
+    {%- endif %}
     group by order_key, channel
 ),
 
@@ -32,8 +43,13 @@ erp as (
         customer_tier,
         company
     from {{ ref('stg_erp__customers') }}
+),
+
+contacts as (
+    select * from orders
+    union all
+    select * from erp
 )
 
-select * from orders
-union all
-select * from erp
+select *, {{ refreshed_at() }} as refreshed_at_utc
+from contacts

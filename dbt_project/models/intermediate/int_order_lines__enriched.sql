@@ -1,8 +1,24 @@
 -- De-duplicated lines with the master SKU (through the ERP alias table), the unified status (through
 -- the channel_status_map seed), the order date in the company's zone and amounts in the reporting
 -- currency (the month's rate from the ERP).
+--
+-- Incremental: the orders de-duplication rewrote since the last build; every order when the SKU aliases,
+-- the product master or the exchange rates landed anew (they change lines already built). A changed
+-- channel_status_map seed needs a full refresh.
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='order_key',
+) }}
+{%- set recompute_all = not is_incremental() or loaded_since(
+    [ref('stg_erp__sku_aliases'), ref('stg_erp__products'), ref('stg_erp__exchange_rates')],
+    last_refreshed_at(),
+) %}
 with lines as (
-    select * from {{ ref('int_order_lines__deduplicated') }}
+    select * exclude (refreshed_at_utc) from {{ ref('int_order_lines__deduplicated') }}
+    {%- if not recompute_all %}
+    where refreshed_at_utc > {{ last_refreshed_at() }}
+    {%- endif %}
 ),
 
 aliases as (
@@ -53,7 +69,8 @@ select
     resolved.line_amount
         * case when resolved.currency = '{{ var("reporting_currency") }}' then 1.0 else rates.cny_per_unit end
         as line_amount_reporting,
-    resolved.quantity * products.unit_cost as line_cost_reporting
+    resolved.quantity * products.unit_cost as line_cost_reporting,
+    {{ refreshed_at() }} as refreshed_at_utc
 from resolved
 left join products
     on products.sku = resolved.sku

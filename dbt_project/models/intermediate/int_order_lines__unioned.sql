@@ -1,6 +1,23 @@
 -- Every channel's order lines in one shape, before de-duplication. One row per source row (per
 -- thread line for social commerce). `channel_line_id` identifies a line within its channel order;
 -- `record_updated_at_utc` orders copies of the same line so the newest export wins.
+--
+-- Incremental: a run reads only the files landed since the last build (a constant list, so the filter
+-- reaches below the staging views' per-file windows) and replaces the rows of each such file, keyed by
+-- `refresh_unit` (the file; for social commerce the thread, whose lines come from its latest event).
+-- depends_on: {{ ref('stg_social__events') }}
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='refresh_unit',
+) }}
+{%- set new_files = files_landed_since([
+    ['shopify', 'orders'], ['amazon', 'all_orders'], ['tmall', 'orders'], ['social', 'events'],
+    ['stores', 'pos_receipts'], ['stores', 'store_orders'],
+], last_refreshed_at()) %}
+{%- set only_new_files -%}
+    {%- if is_incremental() %}where source_file in {{ sql_list(new_files) }}{% endif -%}
+{%- endset %}
 with shopify as (
     select
         'shopify' as channel,
@@ -36,6 +53,7 @@ with shopify as (
         source_record_number,
         loaded_at
     from {{ ref('stg_shopify__orders') }}
+    {{ only_new_files }}
 ),
 
 amazon as (
@@ -70,6 +88,7 @@ amazon as (
         source_record_number,
         loaded_at
     from {{ ref('stg_amazon__all_orders') }}
+    {{ only_new_files }}
 ),
 
 tmall as (
@@ -109,6 +128,7 @@ tmall as (
         source_record_number,
         loaded_at
     from {{ ref('stg_tmall__orders') }}
+    {{ only_new_files }}
 ),
 
 social as (
@@ -141,6 +161,11 @@ social as (
         source_record_number,
         loaded_at
     from {{ ref('int_social__threads') }}
+    {%- if is_incremental() %}
+    where thread_id in (
+        select thread_id from {{ ref('stg_social__events') }} where source_file in {{ sql_list(new_files) }}
+    )
+    {%- endif %}
 ),
 
 pos as (
@@ -175,6 +200,7 @@ pos as (
         source_record_number,
         loaded_at
     from {{ ref('stg_stores__pos_receipts') }}
+    {{ only_new_files }}
 ),
 
 store_orders as (
@@ -211,11 +237,21 @@ store_orders as (
         source_record_number,
         loaded_at
     from {{ ref('stg_stores__store_orders') }}
+    {{ only_new_files }}
+),
+
+unioned as (
+    select * from shopify
+    union all select * from amazon
+    union all select * from tmall
+    union all select * from social
+    union all select * from pos
+    union all select * from store_orders
 )
 
-select * from shopify
-union all select * from amazon
-union all select * from tmall
-union all select * from social
-union all select * from pos
-union all select * from store_orders
+select
+    *,
+    case when channel = 'social' then 'thread:' || channel_order_id else 'file:' || source_file end
+        as refresh_unit,
+    {{ refreshed_at() }} as refreshed_at_utc
+from unioned

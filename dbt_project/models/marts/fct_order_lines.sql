@@ -1,12 +1,25 @@
 -- One row per unified order line, with the order's status and dates, the master SKU and amounts in
 -- the original and the reporting currency.
-with lines as (
-    select * from {{ ref('int_order_lines__enriched') }}
-),
-
-orders as (
+--
+-- Incremental: the lines of every order fct_orders rewrote since the last build.
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='order_key',
+) }}
+with orders as (
     select order_key, customer_key, order_status, promised_date, delivered_at_utc
     from {{ ref('fct_orders') }}
+    {%- if is_incremental() %}
+    where refreshed_at_utc > {{ last_refreshed_at() }}
+    {%- endif %}
+),
+
+lines as (
+    select * from {{ ref('int_order_lines__enriched') }}
+    {%- if is_incremental() %}
+    where order_key in (select order_key from orders)
+    {%- endif %}
 )
 
 select
@@ -43,6 +56,7 @@ select
     lines.source_copies,
     lines.source_time_zone,
     lines.source_file,
-    lines.source_record_number
+    lines.source_record_number,
+    {{ refreshed_at() }} as refreshed_at_utc
 from lines
 inner join orders on orders.order_key = lines.order_key

@@ -2,8 +2,46 @@
 -- WMS knows (shipped, delivered) unless the order is cancelled or returned. Promised date: the
 -- channel's when it gives one, else order date + the channel's service level (seed), else the due date
 -- of the production order made for it.
-with lines as (
+--
+-- Incremental: the orders whose lines, shipments, production order or customer changed since the last
+-- build are recomputed (a later shipment, cancellation or return updates an old order).
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='order_key',
+) }}
+with
+{% if is_incremental() %}
+touched_orders as (
+    select order_key from {{ ref('int_order_lines__enriched') }}
+    where refreshed_at_utc > {{ last_refreshed_at() }}
+    union
+    select built.order_key
+    from {{ this }} as built
+    inner join {{ ref('int_shipments__order_delivery') }} as changed
+        on changed.channel = built.channel and changed.fulfilment_ref = built.fulfilment_ref
+    where changed.refreshed_at_utc > {{ last_refreshed_at() }}
+    union
+    select built.order_key
+    from {{ this }} as built
+    inner join {{ ref('stg_erp__production_orders') }} as changed
+        on changed.sales_order_channel = built.channel and changed.sales_order_id = built.fulfilment_ref
+    where changed.loaded_at > {{ last_refreshed_at() }}
+    union
+    -- identity resolution is rebuilt in full: a new order can join two customers into one
+    select built.order_key
+    from {{ this }} as built
+    left join {{ ref('int_customers__identity') }} as identity
+        on identity.contact_record_id = built.order_key
+    where identity.customer_key is distinct from built.customer_key
+),
+{% endif %}
+
+lines as (
     select * from {{ ref('int_order_lines__enriched') }}
+    {%- if is_incremental() %}
+    where order_key in (select order_key from touched_orders)
+    {%- endif %}
 ),
 
 delivery as (
@@ -161,6 +199,7 @@ select
     with_status.order_cost_reporting,
     with_status.source_copies,
     with_status.has_data_issue,
-    with_status.source_time_zone
+    with_status.source_time_zone,
+    {{ refreshed_at() }} as refreshed_at_utc
 from with_status
 left join statuses on statuses.unified_status = with_status.order_status

@@ -1,0 +1,218 @@
+"""A daily incremental run gives the same warehouse as a full rebuild, and touches only what is new.
+
+Two instances of the small demo company. The incremental one is built without the newest day, then gets
+the day's export files (orders of the day, and shipments of the day, many for older orders) and a
+corrected re-export of a past Shopify file (a 'replaced' file) and runs incrementally. The full one
+lands the same files in one run with ``--full-refresh``. Only landing and dbt run
+(the ``omniops_land_and_transform`` job): the forecast does not read what is compared here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.pipeline.daily_exports import split_newest_day
+
+JOB = "omniops_land_and_transform"
+# Compared row for row: the order marts, what customer service reads and every KPI mart.
+COMPARED = (
+    "intermediate.int_order_lines__deduplicated",
+    "intermediate.int_order_lines__enriched",
+    "intermediate.int_shipments__order_delivery",
+    "intermediate.int_customers__identity",
+    "marts.fct_orders",
+    "marts.fct_order_lines",
+    "marts.fct_shipments",
+    "marts.dim_customers",
+    "marts.fct_demand_daily",
+    "marts.fct_order_events",
+    "marts.fct_order_lookup_keys",
+)
+# Columns that differ legitimately: when dbt wrote the row, and when its file landed.
+LEGITIMATELY_DIFFERENT = {"refreshed_at_utc", "loaded_at"}
+CORRECTED_FILE = "shopify/orders_export_2026-06.csv"
+
+
+def _run(home: Path, patch: pytest.MonkeyPatch, full_refresh: bool = False) -> None:
+    from orchestration.pipeline import run_pipeline
+    from orchestration.settings import OmniopsPaths
+
+    patch.setenv("OMNIOPS_HOME", str(home))
+    patch.setenv("DAGSTER_HOME", str(home / "dagster"))
+    run_pipeline(OmniopsPaths(home), echo=lambda _: None, job_name=JOB, full_refresh=full_refresh)
+
+
+def _query(home: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(home / "warehouse" / "build.duckdb"), read_only=True) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def _column(path: Path, *columns: str) -> set[tuple[str, ...]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {tuple(row[c] for c in columns) for row in csv.DictReader(handle)}
+
+
+def _sql_values(values) -> str:
+    return ", ".join("(" + ", ".join(f"'{v}'" for v in value) + ")" for value in values)
+
+
+def _correct_a_past_order(path: Path) -> str:
+    """A corrected re-export: the first order of the file was refunded. Returns its name."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    header = rows[0]
+    name = rows[1][header.index("Name")]
+    for row in rows[1:]:
+        if row[header.index("Name")] == name and row[header.index("Financial Status")]:
+            row[header.index("Financial Status")] = "refunded"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return name
+
+
+@pytest.fixture(scope="module")
+def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
+    from orchestration.demo_company.generate import generate_demo_company
+
+    base = tmp_path_factory.mktemp("exports")
+    generate_demo_company(base / "landing", scale=0.05, seed=7)
+    day, day_files = split_newest_day(base / "landing")
+    incremental = tmp_path_factory.mktemp("incremental")
+    full = tmp_path_factory.mktemp("full")
+    held_back = {path.relative_to(base / "landing") for path in day_files}
+    shutil.copytree(
+        base / "landing",
+        incremental / "landing",
+        ignore=lambda folder, names: [
+            n for n in names if (Path(folder) / n).relative_to(base / "landing") in held_back
+        ],
+    )
+    _run(incremental, monkeypatch_module)
+    before = dict(_query(incremental, "select order_key, customer_key from marts.fct_orders"))
+
+    corrected_order = _correct_a_past_order(base / "landing" / CORRECTED_FILE)
+    for relative in [*sorted(held_back), Path(CORRECTED_FILE)]:
+        shutil.copy2(base / "landing" / relative, incremental / "landing" / relative)
+    _run(incremental, monkeypatch_module)
+    day_run = _query(
+        incremental,
+        "select order_key, customer_key from marts.fct_orders "
+        "where refreshed_at_utc = (select max(refreshed_at_utc) from marts.fct_orders)",
+    )
+    after_day = dict(_query(incremental, "select order_key, customer_key from marts.fct_orders"))
+
+    shutil.copytree(base / "landing", full / "landing")
+    _run(full, monkeypatch_module, full_refresh=True)
+    return {
+        "incremental": incremental,
+        "full": full,
+        "day": day,
+        "day_files": day_files,
+        "before": before,
+        "day_run": dict(day_run),
+        "after_day": after_day,
+        "corrected_order": corrected_order,
+    }
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_the_incremental_warehouse_equals_the_full_rebuild_row_for_row(homes):
+    incremental = homes["incremental"] / "warehouse" / "build.duckdb"
+    full = homes["full"] / "warehouse" / "build.duckdb"
+    kpis = _query(
+        homes["full"],
+        "select table_name from information_schema.tables where table_schema = 'marts' "
+        "and table_name like 'kpi_%' order by 1",
+    )
+    compared = [*COMPARED, *(f"marts.{name}" for (name,) in kpis)]
+    assert len(kpis) >= 7
+    with duckdb.connect() as conn:
+        conn.execute(f"attach '{incremental}' as inc (read_only)")
+        conn.execute(f"attach '{full}' as full_build (read_only)")
+        for table in compared:
+            schema, name = table.split(".")
+            columns = [
+                c
+                for (c,) in conn.execute(
+                    "select column_name from information_schema.columns where table_catalog = 'full_build' "
+                    "and table_schema = ? and table_name = ? order by ordinal_position",
+                    [schema, name],
+                ).fetchall()
+                if c not in LEGITIMATELY_DIFFERENT
+            ]
+            select = ", ".join(f'"{c}"' for c in columns)
+            (rows,) = conn.execute(f"select count(*) from full_build.{table}").fetchone()
+            assert rows > 0, table
+            for a, b in (("inc", "full_build"), ("full_build", "inc")):
+                (extra,) = conn.execute(
+                    f"select count(*) from (select {select} from {a}.{table} "
+                    f"except all select {select} from {b}.{table})"
+                ).fetchone()
+                assert extra == 0, f"{table}: {extra} of {rows} rows in {a} not in {b}"
+
+
+def test_the_day_run_recomputed_only_the_orders_the_new_files_touch(homes):
+    inc, day = homes["incremental"], homes["day"]
+    files = {(path.parent.name + "/" + path.name,) for path in homes["day_files"]}
+    with_new_lines = _query(
+        inc,
+        "select distinct orders.order_key from intermediate.int_order_lines__unioned as lines "
+        "inner join marts.fct_orders as orders using (channel, channel_order_id) "
+        f"where lines.source_file in ({_sql_values(files)})",
+    )
+    social_day = inc / "landing" / "social" / f"events_{day}.jsonl"
+    threads = {(json.loads(line)["thread_id"],) for line in social_day.read_text().splitlines() if line}
+    social = _query(
+        inc,
+        "select order_key from marts.fct_orders "
+        f"where channel = 'social' and channel_order_id in ({_sql_values(threads)})",
+    )
+    shipments = _column(inc / "landing" / "wms" / f"shipments_{day}.csv", "channel", "channel_order_id")
+    shipped = _query(
+        inc,
+        "select order_key, order_date < date '" + day + "' from marts.fct_orders "
+        f"where (lower(channel), fulfilment_ref) in ({_sql_values(shipments)})",
+    )
+    assert any(older for _, older in shipped), "the day's shipments include none for an older order"
+    changed_customer = {
+        key for key, customer in homes["after_day"].items() if homes["before"].get(key, customer) != customer
+    }
+    corrected = _query(
+        inc,
+        "select order_key from marts.fct_orders where channel = 'shopify' and channel_order_id in "
+        f"({_sql_values(_column(inc / 'landing' / CORRECTED_FILE, 'Name'))})",
+    )
+    expected = {k for (k,) in with_new_lines} | {k for (k,) in social} | {k for k, _ in shipped}
+    assert set(homes["day_run"]) == expected | {k for (k,) in corrected} | changed_customer
+    assert len(homes["day_run"]) < len(homes["after_day"]) / 10
+
+
+def test_a_corrected_re_export_of_a_past_file_updates_its_orders(homes):
+    inc = homes["incremental"]
+    in_file = _column(inc / "landing" / CORRECTED_FILE, "Name")
+    keys = dict(
+        _query(
+            inc,
+            "select channel_order_id, order_key from marts.fct_orders where channel = 'shopify' and "
+            f"channel_order_id in ({_sql_values(in_file)})",
+        )
+    )
+    assert len(keys) == len(in_file)
+    assert set(keys.values()) <= set(homes["day_run"])
+    (status,) = _query(
+        inc,
+        f"select channel_status from marts.fct_orders where order_key = '{keys[homes['corrected_order']]}'",
+    )[0]
+    assert status.startswith("refunded/")
