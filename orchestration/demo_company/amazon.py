@@ -31,7 +31,7 @@ from .demand import (
     sku_weights,
     tracking_numbers,
 )
-from .output import Output, fmt_iso, fmt_money
+from .output import Output, company_day, fmt_iso, fmt_money
 from .window import Window
 
 ORDERS_PER_YEAR = 5000
@@ -207,19 +207,17 @@ def generate(
     )
 
     # Monthly windows on the UTC purchase date, each starting OVERLAP_DAYS before the previous one ended.
+    # The daily tail (company days) is reported day by day instead, each report named after its day.
     utc_day = ordered_at.astype("datetime64[D]")[o]
-    months = np.unique(utc_day.astype("datetime64[M]"))
+    day = company_day(ordered_at)[o]
+    history = ~out.in_tail(day)
+    months = np.unique(utc_day[history].astype("datetime64[M]"))
     final_status = status_at(window.snapshot_utc, ev, says_delivered, split)
     files, duplicates, empty_price = [], 0, 0
-    first_day, last_day = utc_day.min(), utc_day.max()
-    for k, m in enumerate(months):
-        frm = max(m.astype("datetime64[D]") - (OVERLAP_DAYS if k else 0), first_day)
-        to = min((m + 1).astype("datetime64[D]") - 1, last_day)
-        take = np.flatnonzero((utc_day >= frm) & (utc_day <= to))
-        pulled = (to + 1).astype("datetime64[s]")
-        early = status_at(pulled, ev, says_delivered, split)
-        # Rows that the next report shows again carry the status at this report's pull time.
-        use_early = (k + 1 < len(months)) & (utc_day[take] > to - OVERLAP_DAYS)
+
+    def report(name: str, take: np.ndarray, early: tuple | None, use_early: np.ndarray | bool) -> int:
+        """Write one report; rows using `early` carry the status at its pull time. Returns empty prices."""
+        early = early or final_status
         ot = o[take]
         status = np.where(use_early, early[0][ot], final_status[0][ot])
         item = np.where(use_early, early[1][take], final_status[1][take])
@@ -230,12 +228,26 @@ def generate(
         frame.insert(13, "item-status", item)
         frame.loc[status == "Pending", "item-price"] = ""
         frame = frame[COLUMNS]
-        name = f"All-Orders-Report_{frm}_{to}.txt"
         out.csv("amazon", name, frame, sep="\t", quoting=csv.QUOTE_NONE)
         files.append(name)
+        return int((frame["item-price"] == "").sum())
+
+    if len(months):
+        first_day, last_day = utc_day[history].min(), utc_day[history].max()
+    for k, m in enumerate(months):
+        frm = max(m.astype("datetime64[D]") - (OVERLAP_DAYS if k else 0), first_day)
+        to = min((m + 1).astype("datetime64[D]") - 1, last_day)
+        take = np.flatnonzero((utc_day >= frm) & (utc_day <= to) & history)
+        pulled = (to + 1).astype("datetime64[s]")
+        early = status_at(pulled, ev, says_delivered, split)
+        # Rows that the next report shows again carry the status at this report's pull time.
+        use_early = (k + 1 < len(months)) & (utc_day[take] > to - OVERLAP_DAYS)
+        empty_price += report(f"All-Orders-Report_{frm}_{to}.txt", take, early, use_early)
         if k:
             duplicates += int((utc_day[take] < m.astype("datetime64[D]")).sum())
-        empty_price += int((frame["item-price"] == "").sum())
+    for d in np.unique(day[~history]):
+        empty_price += report(f"All-Orders-Report_{d}_{d}.txt", np.flatnonzero(day == d), None, False)
+        out.mark_daily("amazon", files[-1])
     out.say(f"amazon: {n:,} orders, {len(lines):,} lines in {len(files)} reports")
 
     counts = dict(

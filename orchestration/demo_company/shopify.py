@@ -27,7 +27,7 @@ from .demand import (
     sku_weights,
     tracking_numbers,
 )
-from .output import Output, fmt_money, fmt_with_zone
+from .output import Output, company_day, fmt_money, fmt_with_zone
 from .window import Window
 
 ZONE = "America/New_York"
@@ -228,20 +228,25 @@ def generate(
     rows = rows[COLUMNS]
 
     # Monthly files by store-local creation date; the last day of a month opens the next month's file.
+    # The daily tail (company days) is exported day by day instead.
     local_day = np.array(rows["Created at"].str[:10].to_numpy(), dtype="datetime64[D]")
     month = local_day.astype("datetime64[M]")
     last_day = (month + 1).astype("datetime64[D]") - 1
     files, duplicates, na_in_files = [], 0, 0
     is_na = (rows["Lineitem price"] == "N/A").to_numpy()
-    for m in np.unique(month):
-        own = month == m
-        prev = (month == m - 1) & (local_day == last_day)
+    day = company_day(ordered_at)[lines["order"].to_numpy()]
+    history = ~out.in_tail(day)
+    for m in np.unique(month[history]):
+        own = (month == m) & history
+        prev = (month == m - 1) & (local_day == last_day) & history
         take = np.flatnonzero(prev | own)
         file_name = f"orders_export_{str(m)}.csv"
         out.csv("shopify", file_name, rows.iloc[take])
         files.append(file_name)
         duplicates += int(prev.sum())
         na_in_files += int(is_na[take].sum())
+    files += out.daily_csv("shopify", "orders_export_{}.csv", rows, day)
+    na_in_files += int(is_na[~history].sum())
     out.say(f"shopify: {n:,} orders, {len(lines):,} lines in {len(files)} files")
 
     counts = dict(

@@ -30,7 +30,7 @@ from .demand import (
     sku_weights,
     tracking_numbers,
 )
-from .output import Output, fmt_iso
+from .output import Output, company_day, fmt_iso
 from .window import DAY_S, HOUR_S, SHANGHAI_OFFSET, Window
 
 THREADS_PER_YEAR = 1500
@@ -191,11 +191,15 @@ def generate(
     for k, (e, ts) in enumerate(zip(events, stamps, strict=True)):
         e[3]["event_id"] = f"EV-{k + 1:06d}"
         e[3]["event_time"] = ts
+    records = [e[3] for e in events]
+    day = company_day(times)
+    history = ~out.in_tail(day)
     files = []
-    for m in sorted(set(months.tolist())):
+    for m in sorted(set(months[history].tolist())):
         name = f"events_{m}.jsonl"
-        out.jsonl("social", name, (e[3] for e, mm in zip(events, months, strict=True) if mm == m))
+        out.jsonl("social", name, [records[i] for i in np.flatnonzero(history & (months == m))])
         files.append(name)
+    files += out.daily_jsonl("social", "events_{}.jsonl", records, day)
 
     # The agreed content of each thread = its latest event with items.
     last_items = {}

@@ -178,7 +178,13 @@ def generate(
     )[COLUMNS]
     month = local_day.astype("datetime64[M]").astype(str)[o]
     files = out.monthly_csv(
-        "tmall", "ExportOrderList{}.csv", rows, np.char.replace(month, "-", ""), encoding="gbk"
+        "tmall",
+        "ExportOrderList{}.csv",
+        rows,
+        np.char.replace(month, "-", ""),
+        local_day[o],
+        compact=True,
+        encoding="gbk",
     )
     out.say(f"tmall: {n:,} orders, {len(lines):,} lines in {len(files)} files")
 

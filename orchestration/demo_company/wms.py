@@ -18,7 +18,7 @@ import pandas as pd
 from .catalog import Catalog
 from .demand import NAT, ChannelOrders
 from .inventory import WAREHOUSES, StockRun
-from .output import Output, fmt_date, fmt_local
+from .output import Output, fmt_date, fmt_local, local_day
 from .window import HOUR_S, Window, rng_for
 
 SHIPMENT_COLUMNS = [
@@ -211,7 +211,10 @@ def write_shipments(out: Output, catalog: Catalog, shipments: pd.DataFrame) -> l
             "qty": shipments["qty"].to_numpy(),
         }
     )
-    return out.monthly_csv("wms", "shipments_{}.csv", frame, frame["shipped_at"].str[:7].to_numpy())
+    shipped = frame["shipped_at"].to_numpy()
+    return out.monthly_csv(
+        "wms", "shipments_{}.csv", frame, frame["shipped_at"].str[:7].to_numpy(), local_day(shipped)
+    )
 
 
 def write_stock(
@@ -319,7 +322,7 @@ def write_stock(
             "reference": mv["reference"].to_numpy(),
         }
     )
-    files = out.monthly_csv("wms", "movements_{}.csv", frame, np.asarray(moved, dtype="U7"))
+    files = out.monthly_csv("wms", "movements_{}.csv", frame, np.asarray(moved, dtype="U7"), local_day(moved))
 
     n_d, n_s, n_w = run.on_hand.shape
     days = np.repeat(window.days, n_s * n_w)
