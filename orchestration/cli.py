@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -27,8 +28,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.lines:
         _echo(f"--lines {args.lines:,}: scale {scale}")
     started = time.monotonic()
+
+    def progress(message: str) -> None:
+        """Elapsed time and peak memory so far on every step, so a long generation shows where it is."""
+        peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # kB on Linux
+        _echo(f"{message}  [{time.monotonic() - started:.0f} s, peak {peak_gb:.1f} GB]")
+
     manifest = generate_demo_company(
-        out, scale=scale, seed=args.seed, as_of=as_of, progress=_echo, daily_tail=args.daily_tail
+        out, scale=scale, seed=args.seed, as_of=as_of, progress=progress, daily_tail=args.daily_tail
     )
     orders = sum(manifest["orders"].values())
     lines = sum(manifest["order_lines"].values())

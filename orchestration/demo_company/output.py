@@ -182,13 +182,35 @@ class Output:
     ) -> list[str]:
         """One file per month (`pattern.format(month)`), rows keeping their order. With `day` (each row's
         company day), rows in the daily tail go to daily files (`daily_csv`) instead."""
+        return self.monthly_rows(
+            source, pattern, lambda rows: frame.iloc[rows], month, day, compact=compact, **kwargs
+        )
+
+    def monthly_rows(
+        self,
+        source: str,
+        pattern: str,
+        build: Callable[[np.ndarray], pd.DataFrame],
+        month: np.ndarray,
+        day: np.ndarray | None = None,
+        *,
+        compact: bool = False,
+        **kwargs,
+    ) -> list[str]:
+        """`monthly_csv` for big tables: `build(rows)` formats only one file's rows (positions, in
+        order) at a time, so the text of the whole table is never in memory at once."""
         names: list[str] = []
         month = np.asarray(month)
-        keep = np.ones(len(month), dtype=bool) if day is None else ~self.in_tail(day)
-        for m in sorted(set(month[keep].tolist())):
+        tail = np.zeros(len(month), dtype=bool) if day is None else self.in_tail(day)
+        for m in sorted(set(month[~tail].tolist())):
             name = pattern.format(m)
-            self.csv(source, name, frame.loc[keep & (month == m)], **kwargs)
+            self.csv(source, name, build(np.flatnonzero(~tail & (month == m))), **kwargs)
             names.append(name)
         if day is not None:
-            names += self.daily_csv(source, pattern, frame, day, compact=compact, **kwargs)
+            day = np.asarray(day, dtype="datetime64[D]")
+            for d in np.unique(day[tail]):
+                name = pattern.format(str(d).replace("-", "") if compact else str(d))
+                self.csv(source, name, build(np.flatnonzero(tail & (day == d))), **kwargs)
+                self.mark_daily(source, name)
+                names.append(name)
         return names
