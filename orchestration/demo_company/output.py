@@ -143,13 +143,25 @@ class Output:
     ) -> list[str]:
         """The tail rows as one file per company day, `pattern.format(day)` (`20261122` when compact),
         the way a system's daily export arrives; rows keep their order."""
+        return self.daily_rows(source, pattern, lambda rows: frame.iloc[rows], day, compact=compact, **kwargs)
+
+    def daily_rows(
+        self,
+        source: str,
+        pattern: str,
+        build: Callable[[np.ndarray], pd.DataFrame],
+        day: np.ndarray,
+        *,
+        compact: bool = False,
+        **kwargs,
+    ) -> list[str]:
+        """`daily_csv` with the rows of each file formatted by `build(rows)` (see `monthly_rows`)."""
         day = np.asarray(day, dtype="datetime64[D]")
         tail = self.in_tail(day)
         names: list[str] = []
         for d in np.unique(day[tail]):
-            label = str(d).replace("-", "") if compact else str(d)
-            name = pattern.format(label)
-            self.csv(source, name, frame.loc[tail & (day == d)], **kwargs)
+            name = pattern.format(str(d).replace("-", "") if compact else str(d))
+            self.csv(source, name, build(np.flatnonzero(tail & (day == d))), **kwargs)
             self.mark_daily(source, name)
             names.append(name)
         return names
@@ -207,10 +219,5 @@ class Output:
             self.csv(source, name, build(np.flatnonzero(~tail & (month == m))), **kwargs)
             names.append(name)
         if day is not None:
-            day = np.asarray(day, dtype="datetime64[D]")
-            for d in np.unique(day[tail]):
-                name = pattern.format(str(d).replace("-", "") if compact else str(d))
-                self.csv(source, name, build(np.flatnonzero(tail & (day == d))), **kwargs)
-                self.mark_daily(source, name)
-                names.append(name)
+            names += self.daily_rows(source, pattern, build, day, compact=compact, **kwargs)
         return names
