@@ -172,39 +172,47 @@ def generate(
     first = lines["line_no"].to_numpy() == 1
     ship_price = np.where(first & expedited[o], 9.99, 0.0)
     promo = np.where(rng.random(len(lines)) < 0.06, money(price * 0.1), 0.0)
-    base = pd.DataFrame(
-        {
-            "amazon-order-id": order_ids[o],
-            "merchant-order-id": "",
-            "purchase-date": fmt_iso(ordered_at)[o],
-            "fulfillment-channel": "Merchant",
-            "sales-channel": "Amazon.com",
-            "order-channel": "",
-            "url": "",
-            "ship-service-level": np.where(expedited, "Expedited", "Standard")[o],
-            "product-name": ("Lumen & Loom " + p["name"]).to_numpy()[lines["sku"]],
-            "sku": p["amazon_sku"].to_numpy()[lines["sku"]],
-            "asin": p["asin"].to_numpy()[lines["sku"]],
-            "quantity": qty,
-            "currency": "USD",
-            "item-price": fmt_money(price),
-            "item-tax": fmt_money(money(price * tax_rate)),
-            "shipping-price": fmt_money(ship_price),
-            "shipping-tax": fmt_money(np.zeros(len(lines))),
-            "gift-wrap-price": fmt_money(np.zeros(len(lines))),
-            "gift-wrap-tax": fmt_money(np.zeros(len(lines))),
-            "item-promotion-discount": fmt_money(promo),
-            "ship-promotion-discount": fmt_money(np.zeros(len(lines))),
-            "ship-city": addr["city"].to_numpy()[o],
-            "ship-state": addr["state"].to_numpy()[o],
-            "ship-postal-code": addr["zip"].to_numpy()[o],
-            "ship-country": addr["country"].to_numpy()[o],
-            "promotion-ids": np.where(promo > 0, "Lumen10", ""),
-            "is-business-order": "false",
-            "purchase-order-number": "",
-            "price-designation": "",
-        }
-    )
+    sku = lines["sku"].to_numpy()
+    product_name = ("Lumen & Loom " + p["name"]).to_numpy()
+
+    def base_rows(take: np.ndarray) -> pd.DataFrame:
+        """Lines `take`, formatted (one report's worth at a time)."""
+        ot, st = o[take], sku[take]
+        k = len(take)
+        zero = fmt_money(np.zeros(k))
+        return pd.DataFrame(
+            {
+                "amazon-order-id": order_ids[ot],
+                "merchant-order-id": "",
+                "purchase-date": fmt_iso(ordered_at[ot]),
+                "fulfillment-channel": "Merchant",
+                "sales-channel": "Amazon.com",
+                "order-channel": "",
+                "url": "",
+                "ship-service-level": np.where(expedited[ot], "Expedited", "Standard"),
+                "product-name": product_name[st],
+                "sku": p["amazon_sku"].to_numpy()[st],
+                "asin": p["asin"].to_numpy()[st],
+                "quantity": qty[take],
+                "currency": "USD",
+                "item-price": fmt_money(price[take]),
+                "item-tax": fmt_money(money(price[take] * tax_rate[take])),
+                "shipping-price": fmt_money(ship_price[take]),
+                "shipping-tax": zero,
+                "gift-wrap-price": zero,
+                "gift-wrap-tax": zero,
+                "item-promotion-discount": fmt_money(promo[take]),
+                "ship-promotion-discount": zero,
+                "ship-city": addr["city"].to_numpy()[ot],
+                "ship-state": addr["state"].to_numpy()[ot],
+                "ship-postal-code": addr["zip"].to_numpy()[ot],
+                "ship-country": addr["country"].to_numpy()[ot],
+                "promotion-ids": np.where(promo[take] > 0, "Lumen10", ""),
+                "is-business-order": "false",
+                "purchase-order-number": "",
+                "price-designation": "",
+            }
+        )
 
     # Monthly windows on the UTC purchase date, each starting OVERLAP_DAYS before the previous one ended.
     # The daily tail (company days) is reported day by day instead, each report named after its day.
@@ -222,7 +230,7 @@ def generate(
         status = np.where(use_early, early[0][ot], final_status[0][ot])
         item = np.where(use_early, early[1][take], final_status[1][take])
         upd = np.where(use_early, early[2][ot], final_status[2][ot])
-        frame = base.iloc[take].copy()
+        frame = base_rows(take)
         frame.insert(3, "last-updated-date", fmt_iso(upd))
         frame.insert(4, "order-status", status)
         frame.insert(13, "item-status", item)
