@@ -295,7 +295,7 @@ def dashboard_queries(home: Path, repeat: int) -> list[dict]:
             cursor = conn.cursor()
             started = time.perf_counter()
             cursor.execute("use published")
-            cursor.execute(sql, list(params)).df()
+            rows = len(cursor.execute(sql, list(params)).df())
             seconds.append(time.perf_counter() - started)
             cursor.close()
         timed.append(
@@ -305,6 +305,7 @@ def dashboard_queries(home: Path, repeat: int) -> list[dict]:
                 "params": [str(p) for p in params],
                 "median": statistics.median(seconds),
                 "max": max(seconds),
+                "rows": rows,
             }
         )
     conn.close()
@@ -336,8 +337,28 @@ def bench_size(root: Path, lines: int, query_repeat: int, reuse: bool) -> dict:
     drop_in(landing, held, figures["held_back"])
     figures["incremental"] = pipeline(home, INCREMENTAL_COMMAND, "daily_run")
     print(f"[{lines:,}] one-day run: {figures['incremental']['seconds']:.0f} s", flush=True)
-    figures["queries"] = dashboard_queries(home, query_repeat)
+    try:
+        figures["queries"] = dashboard_queries(home, query_repeat)
+    except Exception as exc:  # the build figures are still worth reporting
+        print(f"[{lines:,}] dashboard queries failed: {exc!r}", flush=True)
+        figures["queries"] = []
     return figures
+
+
+def print_queries(size: int, queries: list[dict]) -> None:
+    print(f"\n{size:,} lines: page query time (sum of medians) and slowest query per page")
+    pages: dict[str, list[dict]] = {}
+    for q in queries:
+        pages.setdefault(q["page"], []).append(q)
+    for page, page_queries in pages.items():
+        slow = max(page_queries, key=lambda q: q["median"])
+        print(
+            f"  {page:<34} {len(page_queries):3d} queries {sum(q['median'] for q in page_queries):7.3f} s; "
+            f"slowest {slow['median']:.3f} s (max {slow['max']:.3f}): {slow['sql'][:90]}"
+        )
+    over = [q for q in queries if q["median"] > TARGET_QUERY_SECONDS]
+    for q in sorted(over, key=lambda q: -q["median"]):
+        print(f"  OVER 1 s: {q['page']}: {q['median']:.2f} s: {q['sql'][:300]} {q['params']}")
 
 
 def _median(values: list[float | None]) -> float | None:
@@ -383,16 +404,7 @@ def report(by_size: dict[int, list[dict]]) -> None:
 
     for size in sizes:
         last = by_size[size][-1]
-        print(f"\n{size:,} lines: page query time (sum of medians) and slowest query per page")
-        pages: dict[str, list[dict]] = {}
-        for q in last["queries"]:
-            pages.setdefault(q["page"], []).append(q)
-        for page, queries in pages.items():
-            slow = max(queries, key=lambda q: q["median"])
-            print(
-                f"  {page:<34} {len(queries):3d} queries {sum(q['median'] for q in queries):7.3f} s; "
-                f"slowest {slow['median']:.3f} s (max {slow['max']:.3f}): {slow['sql'][:90]}"
-            )
+        print_queries(size, last["queries"])
         models = sorted(last["full"]["dbt_models"].items(), key=lambda kv: -kv[1])[:10]
         if models:
             print(
@@ -412,7 +424,18 @@ def main() -> int:
     parser.add_argument("--query-repeat", type=int, default=5)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/omniops-scale"))
     parser.add_argument("--reuse", action="store_true", help="keep a demo company already generated in --dir")
+    parser.add_argument(
+        "--queries-only", action="store_true", help="only time the dashboard queries of built homes in --dir"
+    )
     args = parser.parse_args()
+
+    if args.queries_only:
+        for lines in args.lines:
+            home = args.dir.resolve() / f"lines_{lines}"
+            queries = dashboard_queries(home, args.query_repeat)
+            (home / "queries.json").write_text(json.dumps(queries, indent=2) + "\n")
+            print_queries(lines, queries)
+        return 0
 
     by_size: dict[int, list[dict]] = {}
     for lines in args.lines:
