@@ -5,7 +5,8 @@ For each size (``--lines``, default 1 M and 10 M order lines), in a fresh OMNIOP
 1. generate the demo company (``omniops generate --lines N``), timed, with its peak memory;
 2. hold back the newest day's daily files (the manifest's ``daily_files``);
 3. run the full pipeline in a subprocess (``PIPELINE_COMMAND``): seconds by stage (landing, dbt, kpis,
-   forecast, production, publish, from ``PipelineResult.step_seconds``), peak memory of the whole
+   forecast, production, publish, the Great Expectations checks, from ``PipelineResult.step_seconds``),
+   peak memory of the whole
    process tree (psutil, RSS summed over the tree every 0.2 s), the published warehouse's size and the
    slowest dbt models (dbt's run_results.json);
 4. drop the held-back day in and run again: the one-day incremental run (``INCREMENTAL_COMMAND``);
@@ -67,7 +68,7 @@ STAGES = (
     ("forecast", ("forecast", "demand", "replenish", "inventory")),
     ("production", ("production", "plant", "schedule", "t3", "daily_close")),
     ("publish", ("publish",)),
-    ("checks", ("quality", "check")),
+    ("checks", ("gx", "quality", "check")),
 )
 
 
