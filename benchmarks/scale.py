@@ -6,9 +6,8 @@ For each size (``--lines``, default 1 M and 10 M order lines), in a fresh OMNIOP
 2. hold back the newest day's daily files (the manifest's ``daily_files``);
 3. run the full pipeline in a subprocess (``PIPELINE_COMMAND``): seconds by stage (landing, dbt, kpis,
    forecast, production, publish, the Great Expectations checks, from ``PipelineResult.step_seconds``),
-   peak memory of the whole
-   process tree (psutil, RSS summed over the tree every 0.2 s), the published warehouse's size and the
-   slowest dbt models (dbt's run_results.json);
+   peak memory of the whole process tree (psutil, RSS summed over the tree every 0.2 s), the published
+   warehouse's size and the slowest dbt models (dbt's run_results.json);
 4. drop the held-back day in and run again: the one-day incremental run (``INCREMENTAL_COMMAND``);
 5. time the dashboards' queries: every page is run once in Streamlit's AppTest with the warehouse's
    query cache replaced by a recorder, so the SQL timed is exactly what the pages run (the order lookup
@@ -218,7 +217,7 @@ def lookup_terms(published: Path) -> dict[str, str]:
     with duckdb.connect(str(published), read_only=True) as conn:
         number = conn.execute(
             "select channel_order_id from marts.fct_orders where channel = 'shopify' "
-            "using sample reservoir(1 rows) repeatable (7)"
+            "order by hash(channel_order_id) limit 1"
         ).fetchone()[0]
         found = dict(
             conn.execute(
