@@ -393,8 +393,12 @@ def report(by_size: dict[int, list[dict]]) -> None:
     add("one-day run (s)", lambda f: f["incremental"]["seconds"], "{:.0f}")
     add("one-day run peak memory (GB)", lambda f: f["incremental"]["peak_gb"], "{:.2f}")
     add("dashboard queries", lambda f: len(f["queries"]))
-    add("slowest query, median (s)", lambda f: max(q["median"] for q in f["queries"]), "{:.3f}")
-    add("slowest query, max (s)", lambda f: max(q["max"] for q in f["queries"]), "{:.3f}")
+    add(
+        "slowest query, median (s)",
+        lambda f: max((q["median"] for q in f["queries"]), default=None),
+        "{:.3f}",
+    )
+    add("slowest query, max (s)", lambda f: max((q["max"] for q in f["queries"]), default=None), "{:.3f}")
     add("queries over 1 s (median)", lambda f: sum(q["median"] > TARGET_QUERY_SECONDS for q in f["queries"]))
 
     width = max(len(label) for label, _ in rows)
