@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -19,18 +20,31 @@ def _echo(message: str) -> None:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from orchestration.demo_company.generate import DEFAULT_AS_OF, generate_demo_company
+    from orchestration.demo_company.generate import DEFAULT_AS_OF, generate_demo_company, scale_for_lines
 
     paths = export_environment()
     out = Path(args.out).resolve() if args.out else paths.landing
     as_of = date.fromisoformat(args.as_of) if args.as_of else DEFAULT_AS_OF
+    scale = scale_for_lines(args.lines) if args.lines else args.scale
+    if args.lines:
+        _echo(f"--lines {args.lines:,}: scale {scale}")
     started = time.monotonic()
-    manifest = generate_demo_company(out, scale=args.scale, seed=args.seed, as_of=as_of, progress=_echo)
+
+    def progress(message: str) -> None:
+        """Elapsed time and peak memory so far on every step, so a long generation shows where it is."""
+        peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # kB on Linux
+        _echo(f"{message}  [{time.monotonic() - started:.0f} s, peak {peak_gb:.1f} GB]")
+
+    manifest = generate_demo_company(
+        out, scale=scale, seed=args.seed, as_of=as_of, progress=progress, daily_tail=args.daily_tail
+    )
     orders = sum(manifest["orders"].values())
     lines = sum(manifest["order_lines"].values())
+    seconds = time.monotonic() - started
+    rows = sum(manifest["rows"].values())
     _echo(
         f"demo company written to {out}: {orders:,} orders, {lines:,} order lines "
-        f"in {time.monotonic() - started:.1f} s"
+        f"in {seconds:.1f} s ({rows / seconds:,.0f} rows/s)"
     )
     return 0
 
@@ -207,6 +221,17 @@ def build_parser() -> argparse.ArgumentParser:
     def add_generate_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--scale", type=float, default=1.0, help="multiplies order volume (default 1)")
         p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+        p.add_argument(
+            "--lines",
+            type=lambda text: int(text.replace("_", "")),
+            help="about this many order lines (e.g. 10_000_000); picks --scale",
+        )
+        p.add_argument(
+            "--daily-tail",
+            type=int,
+            default=1,
+            help="write the last N days of orders, shipments, movements, tickets as daily files (default 1)",
+        )
 
     gen = sub.add_parser("generate", help="write the demo company's source files into the landing zone")
     add_generate_options(gen)

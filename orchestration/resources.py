@@ -13,7 +13,7 @@ import duckdb
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource, DbtProject
 
-from orchestration.settings import DBT_PROJECT_DIR, OmniopsPaths, get_paths
+from orchestration.settings import DBT_PROJECT_DIR, OmniopsPaths, duckdb_config, get_paths
 
 
 def dbt_executable() -> str:
@@ -50,7 +50,7 @@ class WarehouseResource(ConfigurableResource):
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         path = self.paths.build_db
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = duckdb.connect(str(path))
+        conn = duckdb.connect(str(path), config=duckdb_config())
         try:
             yield conn
         finally:

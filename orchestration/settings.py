@@ -14,6 +14,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DASHBOARD_APP = REPO_ROOT / "dashboards" / "app.py"
 
+# DuckDB takes 80 % of RAM and every core by default; a build shares the machine with the dashboards, so
+# the warehouse's memory is capped (it spills to disk beyond) and both are settable from the environment.
+# The dbt profile reads the same variables with the same defaults.
+DUCKDB_MEMORY_LIMIT_DEFAULT = "4GB"
+DUCKDB_THREADS_DEFAULT = 2
+
 COMPANY_TIME_ZONE = "Asia/Shanghai"
 REPORTING_CURRENCY = "CNY"
 
@@ -55,6 +61,15 @@ class OmniopsPaths:
 def omniops_home() -> Path:
     """``$OMNIOPS_HOME`` as an absolute path (default ``./data``)."""
     return Path(os.environ.get("OMNIOPS_HOME", "data")).expanduser().resolve()
+
+
+def duckdb_config() -> dict[str, str | int]:
+    """``memory_limit`` and ``threads`` for a warehouse connection: ``$OMNIOPS_DUCKDB_MEMORY_LIMIT``
+    (default 4GB) and ``$OMNIOPS_DUCKDB_THREADS`` (default 2)."""
+    return {
+        "memory_limit": os.environ.get("OMNIOPS_DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY_LIMIT_DEFAULT,
+        "threads": int(os.environ.get("OMNIOPS_DUCKDB_THREADS") or DUCKDB_THREADS_DEFAULT),
+    }
 
 
 def get_paths() -> OmniopsPaths:

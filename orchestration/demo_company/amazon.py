@@ -31,7 +31,7 @@ from .demand import (
     sku_weights,
     tracking_numbers,
 )
-from .output import Output, fmt_iso, fmt_money
+from .output import Output, company_day, fmt_iso, fmt_money
 from .window import Window
 
 ORDERS_PER_YEAR = 5000
@@ -172,70 +172,90 @@ def generate(
     first = lines["line_no"].to_numpy() == 1
     ship_price = np.where(first & expedited[o], 9.99, 0.0)
     promo = np.where(rng.random(len(lines)) < 0.06, money(price * 0.1), 0.0)
-    base = pd.DataFrame(
-        {
-            "amazon-order-id": order_ids[o],
-            "merchant-order-id": "",
-            "purchase-date": fmt_iso(ordered_at)[o],
-            "fulfillment-channel": "Merchant",
-            "sales-channel": "Amazon.com",
-            "order-channel": "",
-            "url": "",
-            "ship-service-level": np.where(expedited, "Expedited", "Standard")[o],
-            "product-name": ("Lumen & Loom " + p["name"]).to_numpy()[lines["sku"]],
-            "sku": p["amazon_sku"].to_numpy()[lines["sku"]],
-            "asin": p["asin"].to_numpy()[lines["sku"]],
-            "quantity": qty,
-            "currency": "USD",
-            "item-price": fmt_money(price),
-            "item-tax": fmt_money(money(price * tax_rate)),
-            "shipping-price": fmt_money(ship_price),
-            "shipping-tax": fmt_money(np.zeros(len(lines))),
-            "gift-wrap-price": fmt_money(np.zeros(len(lines))),
-            "gift-wrap-tax": fmt_money(np.zeros(len(lines))),
-            "item-promotion-discount": fmt_money(promo),
-            "ship-promotion-discount": fmt_money(np.zeros(len(lines))),
-            "ship-city": addr["city"].to_numpy()[o],
-            "ship-state": addr["state"].to_numpy()[o],
-            "ship-postal-code": addr["zip"].to_numpy()[o],
-            "ship-country": addr["country"].to_numpy()[o],
-            "promotion-ids": np.where(promo > 0, "Lumen10", ""),
-            "is-business-order": "false",
-            "purchase-order-number": "",
-            "price-designation": "",
-        }
-    )
+    sku = lines["sku"].to_numpy()
+    product_name = ("Lumen & Loom " + p["name"]).to_numpy()
+
+    def base_rows(take: np.ndarray) -> pd.DataFrame:
+        """Lines `take`, formatted (one report's worth at a time)."""
+        ot, st = o[take], sku[take]
+        k = len(take)
+        zero = fmt_money(np.zeros(k))
+        return pd.DataFrame(
+            {
+                "amazon-order-id": order_ids[ot],
+                "merchant-order-id": "",
+                "purchase-date": fmt_iso(ordered_at[ot]),
+                "fulfillment-channel": "Merchant",
+                "sales-channel": "Amazon.com",
+                "order-channel": "",
+                "url": "",
+                "ship-service-level": np.where(expedited[ot], "Expedited", "Standard"),
+                "product-name": product_name[st],
+                "sku": p["amazon_sku"].to_numpy()[st],
+                "asin": p["asin"].to_numpy()[st],
+                "quantity": qty[take],
+                "currency": "USD",
+                "item-price": fmt_money(price[take]),
+                "item-tax": fmt_money(money(price[take] * tax_rate[take])),
+                "shipping-price": fmt_money(ship_price[take]),
+                "shipping-tax": zero,
+                "gift-wrap-price": zero,
+                "gift-wrap-tax": zero,
+                "item-promotion-discount": fmt_money(promo[take]),
+                "ship-promotion-discount": zero,
+                "ship-city": addr["city"].to_numpy()[ot],
+                "ship-state": addr["state"].to_numpy()[ot],
+                "ship-postal-code": addr["zip"].to_numpy()[ot],
+                "ship-country": addr["country"].to_numpy()[ot],
+                "promotion-ids": np.where(promo[take] > 0, "Lumen10", ""),
+                "is-business-order": "false",
+                "purchase-order-number": "",
+                "price-designation": "",
+            }
+        )
 
     # Monthly windows on the UTC purchase date, each starting OVERLAP_DAYS before the previous one ended.
+    # The daily tail (company days) is reported day by day instead, each report named after its day.
     utc_day = ordered_at.astype("datetime64[D]")[o]
-    months = np.unique(utc_day.astype("datetime64[M]"))
+    day = company_day(ordered_at)[o]
+    history = ~out.in_tail(day)
+    months = np.unique(utc_day[history].astype("datetime64[M]"))
     final_status = status_at(window.snapshot_utc, ev, says_delivered, split)
     files, duplicates, empty_price = [], 0, 0
-    first_day, last_day = utc_day.min(), utc_day.max()
-    for k, m in enumerate(months):
-        frm = max(m.astype("datetime64[D]") - (OVERLAP_DAYS if k else 0), first_day)
-        to = min((m + 1).astype("datetime64[D]") - 1, last_day)
-        take = np.flatnonzero((utc_day >= frm) & (utc_day <= to))
-        pulled = (to + 1).astype("datetime64[s]")
-        early = status_at(pulled, ev, says_delivered, split)
-        # Rows that the next report shows again carry the status at this report's pull time.
-        use_early = (k + 1 < len(months)) & (utc_day[take] > to - OVERLAP_DAYS)
+
+    def report(name: str, take: np.ndarray, early: tuple | None, use_early: np.ndarray | bool) -> int:
+        """Write one report; rows using `early` carry the status at its pull time. Returns empty prices."""
+        early = early or final_status
         ot = o[take]
         status = np.where(use_early, early[0][ot], final_status[0][ot])
         item = np.where(use_early, early[1][take], final_status[1][take])
         upd = np.where(use_early, early[2][ot], final_status[2][ot])
-        frame = base.iloc[take].copy()
+        frame = base_rows(take)
         frame.insert(3, "last-updated-date", fmt_iso(upd))
         frame.insert(4, "order-status", status)
         frame.insert(13, "item-status", item)
         frame.loc[status == "Pending", "item-price"] = ""
         frame = frame[COLUMNS]
-        name = f"All-Orders-Report_{frm}_{to}.txt"
         out.csv("amazon", name, frame, sep="\t", quoting=csv.QUOTE_NONE)
         files.append(name)
+        return int((frame["item-price"] == "").sum())
+
+    if len(months):
+        first_day, last_day = utc_day[history].min(), utc_day[history].max()
+    for k, m in enumerate(months):
+        frm = max(m.astype("datetime64[D]") - (OVERLAP_DAYS if k else 0), first_day)
+        to = min((m + 1).astype("datetime64[D]") - 1, last_day)
+        take = np.flatnonzero((utc_day >= frm) & (utc_day <= to) & history)
+        pulled = (to + 1).astype("datetime64[s]")
+        early = status_at(pulled, ev, says_delivered, split)
+        # Rows that the next report shows again carry the status at this report's pull time.
+        use_early = (k + 1 < len(months)) & (utc_day[take] > to - OVERLAP_DAYS)
+        empty_price += report(f"All-Orders-Report_{frm}_{to}.txt", take, early, use_early)
         if k:
             duplicates += int((utc_day[take] < m.astype("datetime64[D]")).sum())
-        empty_price += int((frame["item-price"] == "").sum())
+    for d in np.unique(day[~history]):
+        empty_price += report(f"All-Orders-Report_{d}_{d}.txt", np.flatnonzero(day == d), None, False)
+        out.mark_daily("amazon", files[-1])
     out.say(f"amazon: {n:,} orders, {len(lines):,} lines in {len(files)} reports")
 
     counts = dict(

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .customers import shout
 from .demand import NAT, ChannelOrders
-from .output import Output, fmt_iso
+from .output import Output, company_day, fmt_iso
 from .window import DAY_S, HOUR_S, Window
 
 BASE_RATE = 0.018
@@ -165,6 +165,7 @@ def generate(rng: np.random.Generator, window: Window, channels: list[ChannelOrd
             "status": tickets["status"].to_numpy(),
         }
     )[COLUMNS]
-    files = out.monthly_csv("cs", "tickets_{}.csv", frame, np.asarray(created, dtype="U7"))
+    month = np.asarray(created, dtype="U7")
+    files = out.monthly_csv("cs", "tickets_{}.csv", frame, month, company_day(tickets["created"].to_numpy()))
     out.say(f"cs: {len(frame):,} tickets in {len(files)} files")
     return {"tickets": len(frame)}

@@ -8,6 +8,7 @@ pipeline has to do later. The ERP knows B2B accounts and store members, with tie
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -224,6 +225,12 @@ def build_people(seed: int, scale: float, window: Window) -> People:
     rng = rng_for(seed, "customers")
     n_cn = int(7000 * scale) + 300
     n_us = int(3200 * scale) + 150
+    # E-mail numbers, WeChat ids and marketplace nicknames come from small number spaces, so some
+    # unrelated people share one (identity linking has to cope). Above scale 1 the spaces grow with the
+    # pools, so a shared handle stays as rare per person as at scale 1 (half as rare): a fixed space
+    # would link ever more strangers into ever longer chains (at 1 M order lines the identity model's
+    # six rounds no longer converge).
+    spread = max(1, math.ceil(2 * scale) - 1)
 
     sur = rng.integers(0, len(_SURNAMES), n_cn)
     giv1 = rng.integers(0, len(_GIVEN), n_cn)
@@ -238,7 +245,7 @@ def build_people(seed: int, scale: float, window: Window) -> People:
     ]
     sur_py = [_SURNAMES[s][1] for s in sur]
     phone = _unique_digits(rng, n_cn, ["13", "15", "17", "18", "19"], 9)
-    num = rng.integers(1, 999, n_cn)
+    num = rng.integers(1, 999 * spread, n_cn)
     dom = rng.choice(EMAIL_DOMAINS_CN, n_cn)
     has_mail = rng.random(n_cn) < 0.6
     email = [
@@ -250,10 +257,12 @@ def build_people(seed: int, scale: float, window: Window) -> People:
     w = np.array([c[2] for c in _CN_CITIES])
     ci = rng.choice(len(cities), n_cn, p=w / w.sum())
     nick = [
-        f"{_NICK_A[a]}{_NICK_B[b]}{i % 997}"
+        f"{_NICK_A[a]}{_NICK_B[b]}{i % (997 * spread)}"
         for i, (a, b) in enumerate(zip(rng.integers(0, 10, n_cn), rng.integers(0, 10, n_cn), strict=True))
     ]
-    wechat = [f"{s.lower()}_{g.lower()}{k % 100}" for s, g, k in zip(sur_py, given_py, num, strict=True)]
+    wechat = [
+        f"{s.lower()}_{g.lower()}{k % (100 * spread)}" for s, g, k in zip(sur_py, given_py, num, strict=True)
+    ]
     cn = pd.DataFrame(
         dict(
             name=name,
@@ -277,7 +286,7 @@ def build_people(seed: int, scale: float, window: Window) -> People:
     us_mail = [
         f"{f.lower()}.{la.lower()}{k}@{d}"
         for f, la, k, d in zip(
-            first, last, rng.integers(1, 99, n_us), rng.choice(EMAIL_DOMAINS_US, n_us), strict=True
+            first, last, rng.integers(1, 99 * spread, n_us), rng.choice(EMAIL_DOMAINS_US, n_us), strict=True
         )
     ]
     us = pd.DataFrame(

@@ -23,6 +23,10 @@ from .production import plan_and_run
 from .window import Window, rng_for
 
 DEFAULT_AS_OF = date(2026, 11, 23)
+# The last history day is exported as the daily files a system sends every day (see `generate_demo_company`).
+DEFAULT_DAILY_TAIL = 1
+# Order lines per unit of `scale` (the default company has 31,435); `scale_for_lines` inverts it.
+LINES_PER_SCALE = 31_435
 SOURCES = ("shopify", "amazon", "tmall", "social", "stores", "erp", "wms", "mes", "cs")
 # The file patterns of docs/data_sources.md; stale files matching them are removed before writing.
 PATTERNS = {
@@ -63,17 +67,25 @@ def generate_demo_company(
     seed: int = 42,
     as_of: date = DEFAULT_AS_OF,
     progress: Callable[[str], None] | None = None,
+    daily_tail: int = DEFAULT_DAILY_TAIL,
 ) -> dict:
     """Writes every source's files under out_dir/<source>/ and out_dir/_manifest.json; returns the manifest.
 
     `scale` multiplies order volume linearly; `as_of` is the snapshot day (history = the 365 days before).
+    The last `daily_tail` company days (Asia/Shanghai) of the order channels, WMS shipments and movements
+    and CS tickets are written as one file per day, named after the day in each system's own naming
+    (`shopify/orders_export_2026-11-22.csv`, `tmall/ExportOrderList20261122.csv`, …): holding those
+    files back and dropping them in later is "tomorrow's exports arrive". 0 = monthly files only.
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
+    if daily_tail < 0:
+        raise ValueError("daily_tail must be 0 or more")
     out_dir = Path(out_dir)
     _clear(out_dir)
-    out = Output(out_dir, progress)
     window = Window(as_of)
+    tail = (window.end_day - (daily_tail - 1), window.end_day) if daily_tail else None
+    out = Output(out_dir, progress, tail)
     catalog = build_catalog(seed)
     people = build_people(seed, scale, window)
     # The stock policy depends only on the catalogue; its tightly planned SKUs are the ones that run short.
@@ -113,6 +125,8 @@ def generate_demo_company(
         "as_of": as_of.isoformat(),
         "history_start": window.start.isoformat(),
         "history_end": window.end.isoformat(),
+        "daily_tail_days": daily_tail,
+        "daily_files": {s: sorted(out.daily.get(s, [])) for s in SOURCES if s in out.daily},
         "orders": {
             "shopify": shop_n["orders"],
             "amazon": amz_n["orders"],
@@ -149,6 +163,13 @@ def generate_demo_company(
     total = sum(manifest["rows"].values())
     out.say(f"done: {sum(len(v) for v in manifest['files'].values())} files, {total:,} rows")
     return manifest
+
+
+def scale_for_lines(lines: int) -> float:
+    """The `scale` that gives about `lines` order lines (volume is linear in scale)."""
+    if lines <= 0:
+        raise ValueError("lines must be positive")
+    return round(lines / LINES_PER_SCALE, 3)
 
 
 def _clear(out_dir: Path) -> None:

@@ -51,6 +51,16 @@ def fmt_with_zone(utc: np.ndarray, zone: str) -> np.ndarray:
     return np.where(missing, "", s).astype(object)
 
 
+def company_day(utc: np.ndarray) -> np.ndarray:
+    """The company (Asia/Shanghai) day of UTC timestamps: the day a daily export files a row under."""
+    return (np.asarray(utc, dtype="datetime64[s]") + SHANGHAI_OFFSET).astype("datetime64[D]")
+
+
+def local_day(text: np.ndarray) -> np.ndarray:
+    """The day of `YYYY-MM-DD…` local-time strings (empty = NaT)."""
+    return np.asarray(pd.Series(text).str[:10].to_numpy(), dtype="datetime64[D]")
+
+
 def fmt_date(days: np.ndarray) -> np.ndarray:
     days = np.asarray(days, dtype="datetime64[D]")
     return _blank_nat(days, np.datetime_as_string(days, unit="D"))
@@ -66,11 +76,19 @@ def fmt_money(values: np.ndarray) -> np.ndarray:
 class Output:
     """Writes files under `root/<source>/` and records them for the manifest."""
 
-    def __init__(self, root: Path, progress: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        progress: Callable[[str], None] | None = None,
+        tail: tuple[np.datetime64, np.datetime64] | None = None,
+    ) -> None:
         self.root = Path(root)
         self.files: dict[str, list[str]] = {}
         self.rows: dict[str, int] = {}
+        self.daily: dict[str, list[str]] = {}  # the daily files among `files`
         self._progress = progress
+        # Company days (Asia/Shanghai, first and last) whose dated exports go to one file per day.
+        self.tail = None if tail is None else (np.datetime64(tail[0], "D"), np.datetime64(tail[1], "D"))
 
     def say(self, message: str) -> None:
         if self._progress is not None:
@@ -106,19 +124,100 @@ class Output:
         text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False)
         (self.root / name).write_text(text + "\n", encoding="utf-8")
 
+    def in_tail(self, day: np.ndarray) -> np.ndarray:
+        """Rows whose company day is exported in a daily file rather than in its month's file."""
+        day = np.asarray(day, dtype="datetime64[D]")
+        if self.tail is None:
+            return np.zeros(len(day), dtype=bool)
+        return ~np.isnat(day) & (day >= self.tail[0]) & (day <= self.tail[1])
+
+    def daily_csv(
+        self,
+        source: str,
+        pattern: str,
+        frame: pd.DataFrame,
+        day: np.ndarray,
+        *,
+        compact: bool = False,
+        **kwargs,
+    ) -> list[str]:
+        """The tail rows as one file per company day, `pattern.format(day)` (`20261122` when compact),
+        the way a system's daily export arrives; rows keep their order."""
+        return self.daily_rows(source, pattern, lambda rows: frame.iloc[rows], day, compact=compact, **kwargs)
+
+    def daily_rows(
+        self,
+        source: str,
+        pattern: str,
+        build: Callable[[np.ndarray], pd.DataFrame],
+        day: np.ndarray,
+        *,
+        compact: bool = False,
+        **kwargs,
+    ) -> list[str]:
+        """`daily_csv` with the rows of each file formatted by `build(rows)` (see `monthly_rows`)."""
+        day = np.asarray(day, dtype="datetime64[D]")
+        tail = self.in_tail(day)
+        names: list[str] = []
+        for d in np.unique(day[tail]):
+            name = pattern.format(str(d).replace("-", "") if compact else str(d))
+            self.csv(source, name, build(np.flatnonzero(tail & (day == d))), **kwargs)
+            self.mark_daily(source, name)
+            names.append(name)
+        return names
+
+    def mark_daily(self, source: str, name: str) -> None:
+        self.daily.setdefault(source, []).append(name)
+
+    def daily_jsonl(self, source: str, pattern: str, records: list[dict], day: np.ndarray) -> list[str]:
+        """JSON-lines counterpart of `daily_csv`."""
+        day = np.asarray(day, dtype="datetime64[D]")
+        tail = self.in_tail(day)
+        names: list[str] = []
+        for d in np.unique(day[tail]):
+            name = pattern.format(str(d))
+            self.jsonl(source, name, [records[i] for i in np.flatnonzero(tail & (day == d))])
+            self.mark_daily(source, name)
+            names.append(name)
+        return names
+
     def monthly_csv(
         self,
         source: str,
         pattern: str,
         frame: pd.DataFrame,
         month: np.ndarray,
+        day: np.ndarray | None = None,
+        *,
+        compact: bool = False,
         **kwargs,
     ) -> list[str]:
-        """One file per month (`pattern.format(month)`), rows keeping their order."""
+        """One file per month (`pattern.format(month)`), rows keeping their order. With `day` (each row's
+        company day), rows in the daily tail go to daily files (`daily_csv`) instead."""
+        return self.monthly_rows(
+            source, pattern, lambda rows: frame.iloc[rows], month, day, compact=compact, **kwargs
+        )
+
+    def monthly_rows(
+        self,
+        source: str,
+        pattern: str,
+        build: Callable[[np.ndarray], pd.DataFrame],
+        month: np.ndarray,
+        day: np.ndarray | None = None,
+        *,
+        compact: bool = False,
+        **kwargs,
+    ) -> list[str]:
+        """`monthly_csv` for big tables: `build(rows)` formats only one file's rows (positions, in
+        order) at a time, so the text of the whole table is never in memory at once."""
         names: list[str] = []
         month = np.asarray(month)
-        for m in sorted(set(month.tolist())):
+        tail = np.zeros(len(month), dtype=bool) if day is None else self.in_tail(day)
+        for m in sorted(set(month[~tail].tolist())):
             name = pattern.format(m)
-            self.csv(source, name, frame.loc[month == m], **kwargs)
+            self.csv(source, name, build(np.flatnonzero(~tail & (month == m))), **kwargs)
             names.append(name)
+        if day is not None:
+            names += self.daily_rows(source, pattern, build, day, compact=compact, **kwargs)
         return names

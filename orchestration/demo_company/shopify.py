@@ -27,7 +27,7 @@ from .demand import (
     sku_weights,
     tracking_numbers,
 )
-from .output import Output, fmt_money, fmt_with_zone
+from .output import Output, company_day, fmt_money, fmt_with_zone
 from .window import Window
 
 ZONE = "America/New_York"
@@ -174,74 +174,88 @@ def generate(
     ids = first_id + np.cumsum(rng.integers(40_000, 2_500_000, n))
     vip = rng.random(n) < 0.05
     tags = np.where(vip, "VIP", np.where(rng.random(n) < 0.08, "newsletter", ""))
-    orders = pd.DataFrame(
-        {
-            "Name": [f"#{1001 + i}" for i in range(n)],
-            "Email": email,
-            "Financial Status": fin,
-            "Paid at": fmt_with_zone(paid_shown, ZONE),
-            "Fulfillment Status": fstat,
-            "Fulfilled at": fmt_with_zone(fulfilled_at, ZONE),
-            "Currency": "USD",
-            "Subtotal": fmt_money(subtotal),
-            "Shipping": fmt_money(shipping),
-            "Taxes": fmt_money(taxes),
-            "Total": fmt_money(total),
-            "Discount Code": code,
-            "Discount Amount": fmt_money(discount),
-            "Shipping Method": np.where(express, "Express", "Standard"),
-            "Created at": fmt_with_zone(ordered_at, ZONE),
-            "Billing Name": name,
-            "Shipping Name": name,
-            "Shipping City": us["city"].to_numpy(),
-            "Shipping Zip": us["zip"].to_numpy(),
-            "Shipping Country": us["country"].to_numpy(),
-            "Shipping Phone": phone,
-            "Cancelled at": fmt_with_zone(life.cancelled_at, ZONE),
-            "Refunded Amount": fmt_money(refunded),
-            "Id": ids.astype(str),
-            "Tags": tags,
-            "Source": "web",
+    order_names = np.array([f"#{1001 + i}" for i in range(n)], dtype=object)
+    created_text = fmt_with_zone(ordered_at, ZONE)
+
+    def order_columns(oi: np.ndarray) -> dict[str, np.ndarray]:
+        """The order-level columns of orders `oi`, formatted (a file's worth at a time)."""
+        return {
+            "Name": order_names[oi],
+            "Email": email[oi],
+            "Financial Status": fin[oi],
+            "Paid at": fmt_with_zone(paid_shown[oi], ZONE),
+            "Fulfillment Status": fstat[oi],
+            "Fulfilled at": fmt_with_zone(fulfilled_at[oi], ZONE),
+            "Currency": np.full(len(oi), "USD", dtype=object),
+            "Subtotal": fmt_money(subtotal[oi]),
+            "Shipping": fmt_money(shipping[oi]),
+            "Taxes": fmt_money(taxes[oi]),
+            "Total": fmt_money(total[oi]),
+            "Discount Code": code[oi],
+            "Discount Amount": fmt_money(discount[oi]),
+            "Shipping Method": np.where(express[oi], "Express", "Standard"),
+            "Created at": created_text[oi],
+            "Billing Name": name[oi],
+            "Shipping Name": name[oi],
+            "Shipping City": us["city"].to_numpy()[oi],
+            "Shipping Zip": us["zip"].to_numpy()[oi],
+            "Shipping Country": us["country"].to_numpy()[oi],
+            "Shipping Phone": phone[oi],
+            "Cancelled at": fmt_with_zone(life.cancelled_at[oi], ZONE),
+            "Refunded Amount": fmt_money(refunded[oi]),
+            "Id": ids[oi].astype(str),
+            "Tags": tags[oi],
+            "Source": np.full(len(oi), "web", dtype=object),
         }
-    )
 
     # Line rows: alias SKUs and N/A prices are the deliberate defects.
     old = rng.random(len(lines)) < 0.05
     sku_text = np.where(old, p["old_sku"].to_numpy()[lines["sku"]], p["sku"].to_numpy()[lines["sku"]])
-    price_text = fmt_money(lines["unit_price"].to_numpy())
     n_na = max(2, int(round(len(lines) * 0.0015)))
     na_rows = rng.choice(len(lines), min(n_na, len(lines)), replace=False)
-    price_text[na_rows] = "N/A"
-    rows = orders.iloc[lines["order"].to_numpy()].reset_index(drop=True)
-    rows["Lineitem quantity"] = lines["qty"].to_numpy()
-    rows["Lineitem name"] = p["name"].to_numpy()[lines["sku"]]
-    rows["Lineitem price"] = price_text
-    rows["Lineitem sku"] = sku_text
+    is_na = np.zeros(len(lines), dtype=bool)
+    is_na[na_rows] = True
     shipped_units = split.shipped_units(snap)
-    rows["Lineitem fulfillment status"] = np.select(
+    line_status = np.select(
         [shipped_units >= lines["qty"].to_numpy(), shipped_units > 0], ["fulfilled", "partial"], "pending"
     )
+    line_order = lines["order"].to_numpy()
     later = lines["line_no"].to_numpy() > 1
-    for col in COLUMNS:
-        if col not in REPEATED and col not in LINE_COLUMNS:
-            rows.loc[later, col] = ""
-    rows = rows[COLUMNS]
+
+    def line_rows(li: np.ndarray) -> pd.DataFrame:
+        """File rows for lines `li`: order-level columns on an order's first row only."""
+        columns = order_columns(line_order[li])
+        for col in columns:
+            if col not in REPEATED:
+                columns[col] = np.where(later[li], "", columns[col]).astype(object)
+        price = fmt_money(lines["unit_price"].to_numpy()[li])
+        price[is_na[li]] = "N/A"
+        columns["Lineitem quantity"] = lines["qty"].to_numpy()[li]
+        columns["Lineitem name"] = p["name"].to_numpy()[lines["sku"].to_numpy()[li]]
+        columns["Lineitem price"] = price
+        columns["Lineitem sku"] = sku_text[li]
+        columns["Lineitem fulfillment status"] = line_status[li]
+        return pd.DataFrame(columns)[COLUMNS]
 
     # Monthly files by store-local creation date; the last day of a month opens the next month's file.
-    local_day = np.array(rows["Created at"].str[:10].to_numpy(), dtype="datetime64[D]")
+    # The daily tail (company days) is exported day by day instead.
+    local_day = np.array(pd.Series(created_text).str[:10].to_numpy(), dtype="datetime64[D]")[line_order]
     month = local_day.astype("datetime64[M]")
     last_day = (month + 1).astype("datetime64[D]") - 1
     files, duplicates, na_in_files = [], 0, 0
-    is_na = (rows["Lineitem price"] == "N/A").to_numpy()
-    for m in np.unique(month):
-        own = month == m
-        prev = (month == m - 1) & (local_day == last_day)
+    day = company_day(ordered_at)[line_order]
+    history = ~out.in_tail(day)
+    for m in np.unique(month[history]):
+        own = (month == m) & history
+        prev = (month == m - 1) & (local_day == last_day) & history
         take = np.flatnonzero(prev | own)
         file_name = f"orders_export_{str(m)}.csv"
-        out.csv("shopify", file_name, rows.iloc[take])
+        out.csv("shopify", file_name, line_rows(take))
         files.append(file_name)
         duplicates += int(prev.sum())
         na_in_files += int(is_na[take].sum())
+    files += out.daily_rows("shopify", "orders_export_{}.csv", line_rows, day)
+    na_in_files += int(is_na[~history].sum())
     out.say(f"shopify: {n:,} orders, {len(lines):,} lines in {len(files)} files")
 
     counts = dict(
@@ -249,7 +263,7 @@ def generate(
     )
     unified = pd.DataFrame(
         {
-            "order_id": orders["Name"],
+            "order_id": order_names,
             "ordered_at": ordered_at,
             "paid_at": paid,
             "shipped_at": life.shipped_at,

@@ -30,7 +30,7 @@ from .demand import (
     sku_weights,
     tracking_numbers,
 )
-from .output import Output, fmt_iso
+from .output import Output, company_day, fmt_iso
 from .window import DAY_S, HOUR_S, SHANGHAI_OFFSET, Window
 
 THREADS_PER_YEAR = 1500
@@ -77,28 +77,34 @@ def generate(
     phone_style = rng.choice(["plain", "e164"], n, p=[0.7, 0.3])
     phones = cn_phone(cn["phone"], phone_style)
 
+    # Scalar draws inside the loop are `rng.choice(values, p=...)` written out (the same draws, the
+    # same results): Generator.choice compares one uniform draw with the normalised cumulative weights.
+    sku_codes = p["sku"].astype(str).tolist()
+    price_cny = p["price_cny"].to_numpy()
+    line_cdf = {True: _cdf([0.45, 0.3, 0.17, 0.08]), False: _cdf([0.7, 0.22, 0.08, 0.0])}
+    counter_cdf = {True: _cdf([0.3, 0.45, 0.25]), False: _cdf([0.7, 0.25, 0.05])}
     threads: list[dict] = []
     for i in range(n):
-        k = int(rng.choice([1, 2, 3, 4], p=[0.45, 0.3, 0.17, 0.08] if b2b[i] else [0.7, 0.22, 0.08, 0.0]))
+        k = int(np.searchsorted(line_cdf[bool(b2b[i])], rng.random(), side="right")) + 1
         skus = rng.choice(len(weights), k, replace=False, p=weights)
         qty = bulk_qty(rng, k, 45, 10, 500) if b2b[i] else sample_qty(rng, k, (0.6, 0.25, 0.1, 0.03, 0.02))
         disc = rng.uniform(0.15, 0.3) if b2b[i] else rng.uniform(0.0, 0.1)
-        price = np.round(p["price_cny"].to_numpy()[skus] * (1 - disc), 0)
+        price = np.round(price_cny[skus] * (1 - disc), 0)
         t = start[i]
         steps = [("inquiry", t, None)]
         t = t + np.timedelta64(int(rng.integers(600, 8 * HOUR_S)), "s")
-        steps.append(("quote", t, _items(p, skus, qty, price)))
-        for _ in range(int(rng.choice([0, 1, 2], p=[0.3, 0.45, 0.25] if b2b[i] else [0.7, 0.25, 0.05]))):
+        steps.append(("quote", t, _items(sku_codes, skus, qty, price)))
+        for _ in range(int(np.searchsorted(counter_cdf[bool(b2b[i])], rng.random(), side="right"))):
             t = t + np.timedelta64(int(rng.integers(2 * HOUR_S, 2 * DAY_S)), "s")
             price = np.round(price * rng.uniform(0.94, 0.98), 0)
             if b2b[i] and rng.random() < 0.4:
                 qty = np.maximum((qty * rng.uniform(0.8, 1.5, k)).round(), 1).astype(np.int64)
-            steps.append(("counter_offer", t, _items(p, skus, qty, price)))
+            steps.append(("counter_offer", t, _items(sku_codes, skus, qty, price)))
         ordered = paid = NAT
         if outcome[i] == "order":
             t = t + np.timedelta64(int(rng.integers(HOUR_S, 3 * DAY_S)), "s")
             ordered = t
-            steps.append(("order", t, _items(p, skus, qty, price)))
+            steps.append(("order", t, _items(sku_codes, skus, qty, price)))
             wait = rng.integers(2 * HOUR_S, 5 * DAY_S) if b2b[i] else rng.integers(300, 6 * HOUR_S)
             paid = t + np.timedelta64(int(wait), "s")
             steps.append(("paid", paid, None))
@@ -153,12 +159,13 @@ def generate(
     thread_id = [f"{prefix[i]}-{year[i]}-{i + 1:06d}" for i in range(n)]
     nickname = np.where(b2b, cn["name"] + "(" + account["company"].str[2:4] + ")", cn["nick"])
     give_phone = has_order | (rng.random(n) < 0.7)
+    wechat = cn["wechat_id"].to_numpy()
     events: list[tuple[np.datetime64, int, int, dict]] = []
     for i, th in enumerate(threads):
         customer = {
             "nickname": nickname[i],
             "phone": phones[i] if give_phone[i] else None,
-            "wechat_id": cn["wechat_id"].iloc[i] if platform[i] == "wechat" else None,
+            "wechat_id": wechat[i] if platform[i] == "wechat" else None,
         }
         for seq, (kind, t, items) in enumerate(th["steps"]):
             if t >= snap:
@@ -191,11 +198,15 @@ def generate(
     for k, (e, ts) in enumerate(zip(events, stamps, strict=True)):
         e[3]["event_id"] = f"EV-{k + 1:06d}"
         e[3]["event_time"] = ts
+    records = [e[3] for e in events]
+    day = company_day(times)
+    history = ~out.in_tail(day)
     files = []
-    for m in sorted(set(months.tolist())):
+    for m in sorted(set(months[history].tolist())):
         name = f"events_{m}.jsonl"
-        out.jsonl("social", name, (e[3] for e, mm in zip(events, months, strict=True) if mm == m))
+        out.jsonl("social", name, [records[i] for i in np.flatnonzero(history & (months == m))])
         files.append(name)
+    files += out.daily_jsonl("social", "events_{}.jsonl", records, day)
 
     # The agreed content of each thread = its latest event with items.
     last_items = {}
@@ -248,8 +259,14 @@ def generate(
     return ChannelOrders("social", unified, lines, split), counts
 
 
-def _items(p: pd.DataFrame, skus: np.ndarray, qty: np.ndarray, price: np.ndarray) -> list[dict]:
+def _items(sku_codes: list[str], skus: np.ndarray, qty: np.ndarray, price: np.ndarray) -> list[dict]:
     return [
-        {"sku": str(p["sku"].iat[s]), "qty": int(q), "unit_price": float(pr)}
-        for s, q, pr in zip(skus, qty, price, strict=True)
+        {"sku": sku_codes[s], "qty": int(q), "unit_price": float(pr)}
+        for s, q, pr in zip(skus.tolist(), qty.tolist(), price.tolist(), strict=True)
     ]
+
+
+def _cdf(p: list[float]) -> np.ndarray:
+    """Normalised cumulative weights, as numpy's Generator.choice builds them."""
+    cdf = np.asarray(p, dtype=float).cumsum()
+    return cdf / cdf[-1]

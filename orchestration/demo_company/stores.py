@@ -31,7 +31,7 @@ from .demand import (
     sku_weights,
     tracking_numbers,
 )
-from .output import Output, fmt_date, fmt_local, fmt_money
+from .output import Output, fmt_date, fmt_local, fmt_money, local_day
 from .window import DAY_S, HOUR_S, SHANGHAI_OFFSET, Window, month_day
 
 RECEIPTS_PER_YEAR = 3000
@@ -196,7 +196,7 @@ def generate_pos(
         }
     )[POS_COLUMNS]
     month = pd.Series(local).str[:7].to_numpy()
-    files = out.monthly_csv("stores", "pos_receipts_{}.csv", pos, month)
+    files = out.monthly_csv("stores", "pos_receipts_{}.csv", pos, month, local_day(local))
     out.say(f"stores: {n:,} receipts, {len(ret_lines):,} returns in {len(files)} POS files")
     # A return receipt is a channel document of its own (status "returned"), so it counts as an order.
     counts = dict(orders=n + len(ret_lines), lines=len(pos), returns=len(ret_lines), alias=len(pos))
@@ -309,7 +309,13 @@ def generate_orders(
             "status": status[o],
         }
     )[ORDER_COLUMNS]
-    files = out.monthly_csv("stores", "store_orders_{}.csv", rows, rows["created_at"].str[:7].to_numpy())
+    files = out.monthly_csv(
+        "stores",
+        "store_orders_{}.csv",
+        rows,
+        rows["created_at"].str[:7].to_numpy(),
+        local_day(rows["created_at"].to_numpy()),
+    )
     out.say(f"stores: {n:,} store orders, {len(lines):,} lines in {len(files)} files")
     counts = dict(orders=n, lines=len(lines))
     unified = pd.DataFrame(

@@ -153,38 +153,50 @@ def generate(
     back_zh = np.array([CARRIER_ZH.get(c, "") for c in split.back_carrier], dtype=object)
     line_carrier = np.where(first, carrier_zh[o], np.where(back, back_zh[o], ""))
     line_tracking = np.where(first, tracking[o], np.where(back, split.back_tracking[o], ""))
-    rows = pd.DataFrame(
-        {
-            "订单编号": order_no[o].astype(str),
-            "子订单编号": (order_no[o] + lines["line_no"].to_numpy()).astype(str),
-            "买家会员名": cn["nick"].to_numpy()[o],
-            "收货人姓名": consignee[o],
-            "联系手机": phone[o],
-            "订单状态": line_status,
-            "订单创建时间": fmt_local(ordered_at)[o],
-            "订单付款时间": fmt_local(life.paid_at)[o],
-            "发货时间": fmt_local(life.shipped_at)[o],
-            "确认收货时间": fmt_local(confirm)[o],
-            "商家编码": p["tmall_code"].to_numpy()[lines["sku"]],
-            "宝贝标题": ("流明织造 " + p["name_zh"]).to_numpy()[lines["sku"]],
-            "单价": fmt_money(lines["unit_price"].to_numpy()),
-            "购买数量": lines["qty"].to_numpy(),
-            "实付金额": fmt_money(paid_amount),
-            "退款状态": refund,
-            "物流公司": line_carrier,
-            "物流单号": line_tracking,
-            "店铺名称": SHOP,
-        }
-    )[COLUMNS]
+    sku = lines["sku"].to_numpy()
+    line_no = lines["line_no"].to_numpy()
+    title = ("流明织造 " + p["name_zh"]).to_numpy()
+
+    def rows(take: np.ndarray) -> pd.DataFrame:
+        """Sub-orders `take`, formatted (one file's worth at a time)."""
+        ot, st = o[take], sku[take]
+        return pd.DataFrame(
+            {
+                "订单编号": order_no[ot].astype(str),
+                "子订单编号": (order_no[ot] + line_no[take]).astype(str),
+                "买家会员名": cn["nick"].to_numpy()[ot],
+                "收货人姓名": consignee[ot],
+                "联系手机": phone[ot],
+                "订单状态": line_status[take],
+                "订单创建时间": fmt_local(ordered_at[ot]),
+                "订单付款时间": fmt_local(life.paid_at[ot]),
+                "发货时间": fmt_local(life.shipped_at[ot]),
+                "确认收货时间": fmt_local(confirm[ot]),
+                "商家编码": p["tmall_code"].to_numpy()[st],
+                "宝贝标题": title[st],
+                "单价": fmt_money(lines["unit_price"].to_numpy()[take]),
+                "购买数量": lines["qty"].to_numpy()[take],
+                "实付金额": fmt_money(paid_amount[take]),
+                "退款状态": refund[take],
+                "物流公司": line_carrier[take],
+                "物流单号": line_tracking[take],
+                "店铺名称": SHOP,
+            }
+        )[COLUMNS]
+
     month = local_day.astype("datetime64[M]").astype(str)[o]
-    files = out.monthly_csv(
-        "tmall", "ExportOrderList{}.csv", rows, np.char.replace(month, "-", ""), encoding="gbk"
+    files = out.monthly_rows(
+        "tmall",
+        "ExportOrderList{}.csv",
+        rows,
+        np.char.replace(month, "-", ""),
+        local_day[o],
+        compact=True,
+        encoding="gbk",
     )
     out.say(f"tmall: {n:,} orders, {len(lines):,} lines in {len(files)} files")
 
-    counts = dict(
-        orders=n, lines=len(lines), alias=len(lines), phone_empty=int((rows["联系手机"] == "").sum())
-    )
+    counts = dict(orders=n, lines=len(lines), alias=len(lines), phone_empty=int((phone[o] == "").sum()))
     unified = pd.DataFrame(
         {
             "order_id": order_no.astype(str),

@@ -18,7 +18,7 @@ import pandas as pd
 from .catalog import Catalog
 from .demand import NAT, ChannelOrders
 from .inventory import WAREHOUSES, StockRun
-from .output import Output, fmt_date, fmt_local
+from .output import Output, company_day, fmt_date, fmt_local
 from .window import HOUR_S, Window, rng_for
 
 SHIPMENT_COLUMNS = [
@@ -197,21 +197,27 @@ def build_flows(
 
 def write_shipments(out: Output, catalog: Catalog, shipments: pd.DataFrame) -> list[str]:
     sku = catalog.products["sku"].to_numpy()
-    frame = pd.DataFrame(
-        {
-            "shipment_id": shipments["shipment_id"].to_numpy(),
-            "channel": shipments["channel"].to_numpy(),
-            "channel_order_id": shipments["channel_order_id"].to_numpy(),
-            "warehouse_code": shipments["warehouse"].to_numpy(),
-            "carrier": shipments["carrier"].to_numpy(),
-            "tracking_no": shipments["tracking_no"].to_numpy(),
-            "shipped_at": fmt_local(shipments["shipped_at"].to_numpy()),
-            "delivered_at": fmt_local(shipments["delivered_at"].to_numpy()),
-            "sku": sku[shipments["sku"].to_numpy()],
-            "qty": shipments["qty"].to_numpy(),
-        }
-    )
-    return out.monthly_csv("wms", "shipments_{}.csv", frame, frame["shipped_at"].str[:7].to_numpy())
+    shipped = shipments["shipped_at"].to_numpy(dtype="datetime64[s]")
+
+    def frame(rows: np.ndarray) -> pd.DataFrame:
+        s = shipments.iloc[rows]
+        return pd.DataFrame(
+            {
+                "shipment_id": s["shipment_id"].to_numpy(),
+                "channel": s["channel"].to_numpy(),
+                "channel_order_id": s["channel_order_id"].to_numpy(),
+                "warehouse_code": s["warehouse"].to_numpy(),
+                "carrier": s["carrier"].to_numpy(),
+                "tracking_no": s["tracking_no"].to_numpy(),
+                "shipped_at": fmt_local(shipped[rows]),
+                "delivered_at": fmt_local(s["delivered_at"].to_numpy()),
+                "sku": sku[s["sku"].to_numpy()],
+                "qty": s["qty"].to_numpy(),
+            }
+        )
+
+    day = company_day(shipped)
+    return out.monthly_rows("wms", "shipments_{}.csv", frame, day.astype("datetime64[M]").astype(str), day)
 
 
 def write_stock(
@@ -307,19 +313,25 @@ def write_stock(
     mv = mv.sort_values(["at", "wh", "sku", "kind"], kind="stable").reset_index(drop=True)
     sku = catalog.products["sku"].to_numpy()
     wh = np.array(WAREHOUSES)
-    moved = fmt_local(mv["at"].to_numpy())
-    frame = pd.DataFrame(
-        {
-            "movement_id": [f"MV-{i + 1:07d}" for i in range(len(mv))],
-            "moved_at": moved,
-            "warehouse_code": wh[mv["wh"].to_numpy().astype(np.int64)],
-            "sku": sku[mv["sku"].to_numpy().astype(np.int64)],
-            "movement_type": mv["kind"].to_numpy(),
-            "qty": mv["qty"].to_numpy().astype(np.int64),
-            "reference": mv["reference"].to_numpy(),
-        }
-    )
-    files = out.monthly_csv("wms", "movements_{}.csv", frame, np.asarray(moved, dtype="U7"))
+    moved_at = mv["at"].to_numpy(dtype="datetime64[s]")
+
+    def frame(rows: np.ndarray) -> pd.DataFrame:
+        m = mv.iloc[rows]
+        return pd.DataFrame(
+            {
+                "movement_id": [f"MV-{i + 1:07d}" for i in rows],
+                "moved_at": fmt_local(moved_at[rows]),
+                "warehouse_code": wh[m["wh"].to_numpy().astype(np.int64)],
+                "sku": sku[m["sku"].to_numpy().astype(np.int64)],
+                "movement_type": m["kind"].to_numpy(),
+                "qty": m["qty"].to_numpy().astype(np.int64),
+                "reference": m["reference"].to_numpy(),
+            }
+        )
+
+    day = company_day(moved_at)
+    month = day.astype("datetime64[M]").astype(str)
+    files = out.monthly_rows("wms", "movements_{}.csv", frame, month, day)
 
     n_d, n_s, n_w = run.on_hand.shape
     days = np.repeat(window.days, n_s * n_w)
@@ -336,4 +348,4 @@ def write_stock(
     files += out.monthly_csv(
         "wms", "stock_snapshots_{}.csv", snap, np.asarray(snap["snapshot_date"], dtype="U7")
     )
-    return {"movements": len(frame), "snapshots": len(snap), "files": files}
+    return {"movements": len(mv), "snapshots": len(snap), "files": files}

@@ -38,6 +38,7 @@ natively and its encodings extension would need a download.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -48,6 +49,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from orchestration.failpoints import failpoint
@@ -228,34 +230,46 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 @dataclass
-class _Record:
-    number: int  # 1-based data record in the file
-    first_line: int  # physical line, header = 1
-    last_line: int
+class _Records:
+    """The physical line span of every data record: ``first[i]``/``last[i]`` are the lines (header = 1)
+    of record ``i + 1`` (1-based, counting rejected records too)."""
+
+    first: np.ndarray
+    last: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    @property
+    def number(self) -> np.ndarray:
+        return np.arange(1, len(self.first) + 1, dtype=np.int64)
 
 
-def _csv_records(text: str, spec: SourceTable) -> tuple[list[str], list[_Record]]:
+def _csv_records(text: str, spec: SourceTable) -> tuple[list[str], _Records]:
     """Header and the physical line span of every data record, as Python's csv reads them; used for
     line numbers and the text of quarantined rows (DuckDB counts records, not physical lines)."""
     quoting = {"quotechar": spec.quote} if spec.quote else {"quoting": csv.QUOTE_NONE}
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter, **quoting)
     header: list[str] | None = None
-    records: list[_Record] = []
+    first: list[int] = []
+    last: list[int] = []
     previous = 0
     total_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     try:
         for row in reader:
-            first, previous = previous + 1, reader.line_num
+            start, previous = previous + 1, reader.line_num
             if not row:
                 continue
             if header is None:
                 header = row
             else:
-                records.append(_Record(len(records) + 1, first, previous))
+                first.append(start)
+                last.append(previous)
     except csv.Error:
         # An unterminated quote runs to the end of the file: one (broken) record.
-        records.append(_Record(len(records) + 1, previous + 1, total_lines))
-    return header or [], records
+        first.append(previous + 1)
+        last.append(total_lines)
+    return header or [], _Records(np.array(first, dtype=np.int64), np.array(last, dtype=np.int64))
 
 
 def _check_header(header: list[str], spec: SourceTable) -> None:
@@ -378,11 +392,18 @@ class _FileLoader:
         reason = _reason_sql(
             self.spec, None if self.spec.file_format == "jsonl" else set(self.columns), self.now
         )
-        _sql(
-            self.conn,
-            f"create or replace temp table _omniops_file as select *, {reason} as _reason from _omniops_read",
-        )
-        _sql(self.conn, "drop table _omniops_read")
+        try:
+            _sql(
+                self.conn,
+                f"create or replace temp table _omniops_file as select *, {reason} as _reason "
+                "from _omniops_read",
+            )
+        finally:
+            _sql(self.conn, "drop view if exists _omniops_read")
+            _sql(self.conn, "drop table if exists _omniops_raw")
+            for name in ("_omniops_positions", "_omniops_lines"):
+                with contextlib.suppress(duckdb.Error):
+                    self.conn.unregister(name)
         for line, first, last, why in _sql(
             self.conn,
             "select _first, _first, _last, _reason from _omniops_file where _reason is not null order by _k",
@@ -420,83 +441,105 @@ class _FileLoader:
         )
         (accepted,) = _sql(self.conn, "select count(*) from _omniops_raw")[0]
         # DuckDB numbers records (header = 1); Python's csv gives each record's physical lines.
-        by_record = {r.number: r for r in records}
         aligned = accepted + len(rejects) == len(records)
-        rejected_numbers = set()
+        rejected = np.zeros(len(records), dtype=bool)
         for line, csv_line, message in rejects:
-            record = by_record.get(line - 1) if aligned else None
-            rejected_numbers.add(line - 1)
-            if record:
-                self.quarantined.append(
-                    _Quarantined(
-                        record.first_line, self._text_of(record.first_line, record.last_line), message
-                    )
-                )
+            number = line - 1
+            if aligned and 1 <= number <= len(records):
+                rejected[number - 1] = True
+                first, last = int(records.first[number - 1]), int(records.last[number - 1])
+                self.quarantined.append(_Quarantined(first, self._text_of(first, last), message))
             else:
                 self.quarantined.append(_Quarantined(line, csv_line, message))
-        if aligned:
-            kept = [r for r in records if r.number not in rejected_numbers]
-        else:  # parsers disagree on record boundaries: fall back to DuckDB's record count
-            kept = [_Record(k, k + 1, k + 1) for k in range(1, accepted + 1)]
         self.rows_read = accepted + len(rejects)
-        self._register_positions(kept)
+        if aligned:
+            keep = ~rejected
+            number, first, last = records.number[keep], records.first[keep], records.last[keep]
+        else:  # parsers disagree on record boundaries: fall back to DuckDB's record count
+            number = np.arange(1, accepted + 1, dtype=np.int64)
+            first = last = number + 1
+        if (
+            (number == np.arange(1, len(number) + 1)).all()
+            and (first == number + 1).all()
+            and (last == first).all()
+        ):
+            # Every record one line, none rejected (the usual file): positions follow from the row order.
+            _sql(
+                self.conn,
+                "create or replace temp view _omniops_read as select *, _k as _record_number, "
+                "_k + 1 as _first, _k + 1 as _last from _omniops_raw",
+            )
+            return
+        self._register_positions(number, first, last)
         _sql(
             self.conn,
-            "create or replace temp table _omniops_read as select r.*, p._record_number, "
+            "create or replace temp view _omniops_read as select r.*, p._record_number, "
             "p._first, p._last from _omniops_raw r join _omniops_positions p using (_k)",
         )
-        _sql(self.conn, "drop table _omniops_raw")
-        self.conn.unregister("_omniops_positions")
 
-    def _register_positions(self, kept: list[_Record]) -> None:
+    def _register_positions(self, number: np.ndarray, first: np.ndarray, last: np.ndarray) -> None:
         positions = pd.DataFrame(
             {
-                "_k": range(1, len(kept) + 1),
-                "_record_number": [r.number for r in kept],
-                "_first": [r.first_line for r in kept],
-                "_last": [r.last_line for r in kept],
-            },
-            dtype="int64",
+                "_k": np.arange(1, len(number) + 1, dtype=np.int64),
+                "_record_number": np.asarray(number, dtype=np.int64),
+                "_first": np.asarray(first, dtype=np.int64),
+                "_last": np.asarray(last, dtype=np.int64),
+            }
         )
         self.conn.register("_omniops_positions", positions)
 
     def _read_jsonl(self) -> None:
-        valid: list[str] = []
-        kept: list[_Record] = []
-        number = 0
-        for line_number, line in enumerate(self.lines, start=1):
-            if not line.strip():
-                continue
-            number += 1
+        """Each non-blank line is a record; DuckDB checks them all, Python's json names what is wrong
+        with the few that fail."""
+        text = pd.Series(self.lines, dtype=object)
+        present = (text.str.strip() != "").to_numpy()
+        line_number = np.flatnonzero(present).astype(np.int64) + 1
+        lines = pd.DataFrame(
+            {
+                "_record_number": np.arange(1, len(line_number) + 1, dtype=np.int64),
+                "_first": line_number,
+                "line": text[present].str.rstrip("\r").to_numpy(dtype=object),
+            }
+        )
+        self.rows_read = len(lines)
+        self.columns = ["record"]
+        self.conn.register("_omniops_lines", lines)
+        suspect = _sql(
+            self.conn,
+            "select _record_number from _omniops_lines where not coalesce(json_valid(line), false) "
+            "or json_type(case when json_valid(line) then line end) is distinct from 'OBJECT' "
+            "order by _record_number",
+        )
+        bad: set[int] = set()
+        for (number,) in suspect:
+            line = lines["line"].iat[number - 1]
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as exc:
                 reason = f"not valid JSON: {exc.msg} at column {exc.colno}"
-                self.quarantined.append(_Quarantined(line_number, line.rstrip("\r"), reason))
-                continue
-            if not isinstance(value, dict):
-                self.quarantined.append(_Quarantined(line_number, line.rstrip("\r"), "not a JSON object"))
-                continue
-            valid.append(line.rstrip("\r"))
-            kept.append(_Record(number, line_number, line_number))
-        self.rows_read = number
-        self.columns = ["record"]
-        self._register_positions(kept)
+            else:
+                if isinstance(value, dict):
+                    continue  # valid for Python: DuckDB's cast below decides
+                reason = "not a JSON object"
+            bad.add(number)
+            self.quarantined.append(_Quarantined(int(line_number[number - 1]), line, reason))
+        keep = ~np.isin(lines["_record_number"].to_numpy(), sorted(bad))
+        self.conn.unregister("_omniops_lines")
+        self.conn.register("_omniops_lines", lines[keep])
         # The whole record stays one JSON value, exactly as written (offsets kept), so keys a channel
         # adds later are never lost.
-        self.conn.register("_omniops_lines", pd.DataFrame({"_k": range(1, len(valid) + 1), "line": valid}))
         try:
             _sql(
                 self.conn,
-                "create or replace temp table _omniops_read as select p._k, cast(l.line as json) as record, "
-                "p._record_number, p._first, p._last "
-                "from _omniops_lines l join _omniops_positions p using (_k)",
+                "create or replace temp table _omniops_raw as select row_number() over (order by "
+                "_record_number) as _k, cast(line as json) as record, _record_number, _first, "
+                "_first as _last from _omniops_lines",
             )
         except duckdb.Error as exc:
             raise FileRejected(f"DuckDB cannot read it: {str(exc).strip().splitlines()[0]}") from exc
         finally:
-            self.conn.unregister("_omniops_positions")
             self.conn.unregister("_omniops_lines")
+        _sql(self.conn, "create or replace temp view _omniops_read as select * from _omniops_raw")
 
 
 def _reject_file(path: Path, sha: str, error_text: str) -> None:

@@ -2,7 +2,7 @@
 
 A copy of the built test instance receives corrected re-exports (the same rows, re-saved with a UTF-8
 BOM, so every one is a ``replaced`` file: its old rows deleted, the new ones landed) and two unusable
-files. ``omniops run`` then runs as a child process, in its own process group (dbt runs as a grandchild),
+files. ``omniops run --daily`` then runs as a child process, in its own process group (dbt runs as a grandchild),
 and is killed, with the whole group, at five points in a row, each run resuming what the last left:
 
 1. landing, just before the 30th re-export commits (``OMNIOPS_FAILPOINT=landing.before_commit:30``);
@@ -42,7 +42,7 @@ UNUSABLE = {
     "tmall/ExportOrderList_empty.csv": "",
 }
 # Columns that record when or in which run a row was landed, not what it says.
-LOAD_COLUMNS = {"_loaded_at", "landed_at", "run_id"}
+LOAD_COLUMNS = {"_loaded_at", "loaded_at", "landed_at", "run_id", "refreshed_at_utc"}
 PROBE = "select (select count(*) from landing.file_ledger), (select count(*) from marts.fct_orders)"
 
 
@@ -102,7 +102,8 @@ class Run:
             env["OMNIOPS_FAILPOINT"] = failpoint
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "orchestration.cli", "run"],
+            # The daily job: land what is new, incremental dbt, publish (the forecast is weekly).
+            [sys.executable, "-m", "orchestration.cli", "run", "--daily"],
             cwd=REPO,
             env=env,
             stdout=subprocess.PIPE,
