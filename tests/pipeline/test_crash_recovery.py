@@ -2,8 +2,8 @@
 
 A copy of the built test instance receives corrected re-exports (the same rows, re-saved with a UTF-8
 BOM, so every one is a ``replaced`` file: its old rows deleted, the new ones landed) and two unusable
-files. ``omniops run --daily`` then runs as a child process, in its own process group (dbt runs as a grandchild),
-and is killed, with the whole group, at five points in a row, each run resuming what the last left:
+files. ``omniops run --daily`` then runs as a child process, in its own process group (dbt runs as a
+grandchild), and is killed with the whole group at five points in a row, each run resuming the last:
 
 1. landing, just before the 30th re-export commits (``OMNIOPS_FAILPOINT=landing.before_commit:30``);
 2. landing, between recording a rejected file and moving it (``landing.before_reject_move``);
