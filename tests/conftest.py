@@ -17,6 +17,17 @@ TEST_SCALE = 0.05
 TEST_SEED = 7
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Parse the dbt project before collection: modules that import the Dagster jobs load the dbt
+    assets, which are built from the manifest (absent in a fresh clone)."""
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    if not (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
+        from orchestration.pipeline import prepare_dbt
+
+        prepare_dbt()
+
+
 @dataclass(frozen=True)
 class BuiltInstance:
     home: Path
