@@ -29,7 +29,7 @@ from dagster import (
 
 from orchestration.landing.sources import source_systems, tables_of
 from orchestration.quality.results import DQ_RESULTS, store_outcomes
-from orchestration.quality.validate import CheckedFile, ExpectationOutcome, check_source
+from orchestration.quality.validate import CheckedFile, ExpectationOutcome, check_source, open_warnings
 from orchestration.resources import WarehouseResource
 
 CRITICAL_CHECK = "critical_expectations"
@@ -52,9 +52,19 @@ def _result(
     critical: bool,
     outcomes: Sequence[ExpectationOutcome],
     files: Sequence[CheckedFile],
+    warned_files: Sequence[str] = (),
 ) -> AssetCheckResult:
     mine = [o for o in outcomes if o.critical == critical]
     failed = [o for o in mine if not o.success]
+    # Warnings are reported once, by the run validating the file; these files still hold such rows.
+    warning_files = (
+        {}
+        if critical
+        else {
+            "files_with_warnings_in_table": len(warned_files),
+            "files_with_warnings_examples": MetadataValue.json(list(warned_files[:20])),
+        }
+    )
     return AssetCheckResult(
         asset_key=asset_key,
         check_name=CRITICAL_CHECK if critical else OTHER_CHECK,
@@ -65,6 +75,7 @@ def _result(
             "rows_validated": outcomes[0].rows_validated if outcomes else 0,
             "files_revalidated": sum(f.retried for f in files),
             "scope": _scope(files, outcomes),
+            **warning_files,
             "expectations": len(mine),
             "failed_expectations": len(failed),
             "unexpected_values": sum(o.unexpected_count or 0 for o in failed),
@@ -114,6 +125,7 @@ def build_quality_check(source: str) -> AssetChecksDefinition:
         with warehouse.get_connection() as conn:
             checked = check_source(conn, source, now=checked_at)
             store_outcomes(conn, checked.outcomes, context.run.run_id, checked_at, checked.files)
+            warned = {"__".join(key.path): open_warnings(conn, "__".join(key.path)) for key in keys}
         outcomes = checked.outcomes
         failed = sum(not o.success for o in outcomes)
         context.log.info(
@@ -125,7 +137,7 @@ def build_quality_check(source: str) -> AssetChecksDefinition:
             table_outcomes = [o for o in outcomes if o.raw_table == table]
             table_files = [f for f in checked.files if f.raw_table == table]
             yield _result(key, True, table_outcomes, table_files)
-            yield _result(key, False, table_outcomes, table_files)
+            yield _result(key, False, table_outcomes, table_files, warned[table])
 
     return _check
 

@@ -43,7 +43,8 @@ create table if not exists {FILE_CHECKS} (
     file_path varchar,
     sha256 varchar,
     rows_validated bigint,
-    critical_success boolean
+    critical_success boolean,
+    other_success boolean
 )
 """
 
@@ -65,9 +66,18 @@ def store_outcomes(
     checked = pd.Timestamp(checked_at).tz_convert("UTC").tz_localize(None)
     if files:
         conn.executemany(
-            f"insert into {FILE_CHECKS} values (?, ?, ?, ?, ?, ?, ?)",
+            f"insert into {FILE_CHECKS} values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                [run_id, checked, f.raw_table, f.file_path, f.sha256, f.rows, f.critical_success]
+                [
+                    run_id,
+                    checked,
+                    f.raw_table,
+                    f.file_path,
+                    f.sha256,
+                    f.rows,
+                    f.critical_success,
+                    f.other_success,
+                ]
                 for f in files
             ],
         )

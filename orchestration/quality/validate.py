@@ -58,7 +58,7 @@ class ExpectationOutcome:
     example_values: str | None
     files_validated: int = 0
     rows_validated: int = 0
-    failed_files: tuple[str, ...] = ()  # critical failures: the files holding the offending rows
+    failed_files: tuple[str, ...] = ()  # the files holding the offending rows
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,7 @@ class CheckedFile:
     rows: int
     critical_success: bool
     retried: bool = False
+    other_success: bool = True
 
 
 @dataclass
@@ -275,25 +276,51 @@ def validate_frame(
                 example_values="column missing" if missing else _examples(details),
                 files_validated=files_validated,
                 rows_validated=len(prepared),
-                failed_files=(
-                    ()
-                    if result.success or not config.meta["critical"]
-                    else _failed_files(prepared, files, rules, config.type, column)
-                ),
+                failed_files=()
+                if result.success
+                else _failed_files(prepared, files, rules, config.type, column, config.kwargs),
             )
         )
     return outcomes
 
 
 def _failed_files(
-    prepared: pd.DataFrame, files: pd.Series, rules: TableRules, expectation: str, column: str | None
+    prepared: pd.DataFrame,
+    files: pd.Series,
+    rules: TableRules,
+    expectation: str,
+    column: str | None,
+    kwargs: dict,
 ) -> tuple[str, ...]:
-    """The files holding the rows a failed critical expectation reports (all files if a column is
-    missing): these files are validated again on every run until they are replaced."""
-    if expectation == "expect_column_values_to_not_be_null" and column in prepared:
-        bad = prepared[column].isna()
-    elif expectation == "expect_compound_columns_to_be_unique" and set(rules.keys) <= set(prepared):
-        bad = prepared.duplicated([*rules.keys, "_source_file"], keep=False)
+    """The files holding the rows a failed expectation reports (all files if a column is missing).
+
+    Files failing a critical expectation are validated again on every run until they are replaced;
+    files with warnings are listed as open warnings while they are current. Only computed on failure.
+    """
+    values = prepared[column] if column in prepared else None
+    if values is None and expectation != "expect_compound_columns_to_be_unique":
+        bad = pd.Series(True, index=prepared.index)
+    elif expectation == "expect_column_values_to_not_be_null":
+        bad = values.isna()
+    elif expectation == "expect_compound_columns_to_be_unique":
+        if set(rules.keys) <= set(prepared):
+            bad = prepared.duplicated([*rules.keys, "_source_file"], keep=False)
+        else:
+            bad = pd.Series(True, index=prepared.index)
+    elif expectation == "expect_column_values_to_match_regex":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "has match groups": only whether it matches counts
+            bad = values.notna() & ~values.astype("string").str.contains(kwargs["regex"], regex=True)
+    elif expectation == "expect_column_values_to_be_between":
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        bad = pd.Series(False, index=prepared.index)
+        if low is not None:
+            bad |= values < low
+        if high is not None:
+            bad |= values > high
+        bad &= values.notna()
+    elif expectation == "expect_column_values_to_be_in_set":
+        bad = values.notna() & ~values.isin(list(kwargs["value_set"]))
     else:
         bad = pd.Series(True, index=prepared.index)
     return tuple(sorted(str(f) for f in files[bad].dropna().unique()))
@@ -385,6 +412,28 @@ def pending_files(conn: duckdb.DuckDBPyConnection, raw_table: str) -> list[Pendi
     return [PendingFile(p, s or "", n, r) for p, s, n, r in conn.execute(sql, params).fetchall()]
 
 
+def open_warnings(conn: duckdb.DuckDBPyConnection, raw_table: str) -> list[str]:
+    """Current files (same checksum) whose latest validation had warnings: validated once, not again,
+    so a run that validates nothing new can still say that these rows are in the table."""
+    known = conn.execute(
+        "select count(*) from information_schema.columns where table_schema = 'landing' "
+        "and table_name = 'dq_file_checks' and column_name = 'other_success'"
+    ).fetchone()[0]
+    if not known:
+        return []
+    columns = _table_columns(conn, raw_table)
+    sha = "_file_sha256" if "_file_sha256" in columns else "''"
+    sql = f"""
+        with files as (select distinct _source_file as file_path, {sha} as sha256 from raw."{raw_table}"),
+        checked as (
+            select file_path, sha256, arg_max(other_success, checked_at) as ok
+            from {FILE_CHECKS} where raw_table = ? group by all
+        )
+        select file_path from files join checked using (file_path, sha256) where not ok order by 1
+    """
+    return [path for (path,) in conn.execute(sql, [raw_table]).fetchall()]
+
+
 def _chunks(files: Sequence[PendingFile], rows: int) -> Iterable[list[PendingFile]]:
     """Whole files (uniqueness is per file) in batches of about ``rows`` rows."""
     batch: list[PendingFile] = []
@@ -463,8 +512,11 @@ def check_table(
     ]
     outcomes = _merge(parts)
     failed = {f for o in outcomes if o.critical for f in o.failed_files}
+    warned = {f for o in outcomes if not o.critical for f in o.failed_files}
     files = [
-        CheckedFile(rules.raw_table, f.path, f.sha256, f.rows, f.path not in failed, f.retried)
+        CheckedFile(
+            rules.raw_table, f.path, f.sha256, f.rows, f.path not in failed, f.retried, f.path not in warned
+        )
         for f in pending
     ]
     return SourceCheck(outcomes, files)

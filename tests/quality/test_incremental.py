@@ -11,7 +11,13 @@ import pytest
 
 from orchestration.quality.results import DQ_RESULTS, store_outcomes
 from orchestration.quality.suites import rules_of
-from orchestration.quality.validate import FILE_CHECKS, SourceCheck, check_source, read_raw_table
+from orchestration.quality.validate import (
+    FILE_CHECKS,
+    SourceCheck,
+    check_source,
+    open_warnings,
+    read_raw_table,
+)
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TABLE = "amazon__all_orders"
@@ -147,15 +153,20 @@ def test_a_duplicate_key_blocks_until_its_file_is_replaced(warehouse):
     assert [f.file_path for f in run_checks(warehouse, "run-5").files] == []
 
 
-def test_a_missing_key_names_its_file_and_warnings_do_not_retry(warehouse):
-    land(warehouse, MARCH, [line("A-1", "S1", **{"order-status": "Teleported"})])
-    land(warehouse, APRIL, [line("A-2", "S1"), line("A-3", "")])
+def test_a_missing_key_names_its_file_and_warnings_are_not_validated_again(warehouse):
+    land(warehouse, MARCH, [line("A-1", "S1", **{"order-status": "Teleported"}), line("A-5", "S1")])
+    land(warehouse, APRIL, [line("A-2", "S1"), line("A-3", ""), line("A-4", "S1", quantity="x")])
     checked = run_checks(warehouse, "run-1")
     assert critical_failures(checked) == {"expect_column_values_to_not_be_null": (APRIL,)}
-    status = next(o for o in checked.outcomes if o.column == "order-status" and not o.critical)
-    assert not status.success and status.failed_files == ()
-    # Only the critically failing file comes back; a warning was reported once, when it landed.
+    warnings = {o.column: o.failed_files for o in checked.outcomes if not o.critical and not o.success}
+    assert warnings == {"order-status": (MARCH,), "quantity": (APRIL,)}
+    # Only the critically failing file comes back; a warning is reported by the run validating its
+    # file, and listed as open while the file is current.
     assert [f.file_path for f in run_checks(warehouse, "run-2").files] == [APRIL]
+    assert open_warnings(warehouse, TABLE) == [MARCH, APRIL]
+    land(warehouse, MARCH, [line("A-1", "S1")])
+    assert [f.file_path for f in run_checks(warehouse, "run-3").files] == [MARCH, APRIL]
+    assert open_warnings(warehouse, TABLE) == [APRIL]
 
 
 def test_chunks_of_whole_files_give_the_outcomes_of_one_batch(warehouse):
