@@ -4,13 +4,20 @@ Uses the GX 1.x API directly: an ephemeral context (nothing written to disk, no 
 pandas data source, one dataframe asset per raw table and a whole-dataframe batch. Raw columns are
 text; numbers and times are parsed into extra columns (``qty (number)``, ``sold_at (UTC)``) first, so
 range and future checks compare values, not strings.
+
+Incremental: every expectation is per row or per file (keys are unique *within* a file), so a table
+is valid when each of its files is. Only the files not yet validated are read: new or replaced files
+(a path and checksum with no passing check in ``landing.dq_file_checks``) and files whose critical
+expectations failed last time (so a blocking failure blocks until the file is replaced). The cost of a
+run grows with the new files, not with the history. Large batches are validated in chunks of whole
+files to bound memory.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 
@@ -18,6 +25,7 @@ import duckdb
 import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
+import pyarrow as pa
 from great_expectations.data_context.types.base import (
     DataContextConfig,
     InMemoryStoreBackendDefaults,
@@ -29,6 +37,10 @@ from orchestration.quality.suites import rules_of
 
 EXAMPLES = 5
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+FILE_CHECKS = "landing.dq_file_checks"
+# Rows validated at once: a first landing of years of history is validated in chunks of whole files.
+CHUNK_ROWS = 500_000
+_ARROW_TEXT = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,40 @@ class ExpectationOutcome:
     unexpected_count: int | None
     element_count: int | None
     example_values: str | None
+    files_validated: int = 0
+    rows_validated: int = 0
+    failed_files: tuple[str, ...] = ()  # the files holding the offending rows
+
+
+@dataclass(frozen=True)
+class PendingFile:
+    """A file of a raw table that needs validating; ``retried`` when its last critical check failed."""
+
+    path: str
+    sha256: str
+    rows: int
+    retried: bool = False
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """One file validated in this run: a row of ``landing.dq_file_checks``."""
+
+    raw_table: str
+    file_path: str
+    sha256: str
+    rows: int
+    critical_success: bool
+    retried: bool = False
+    other_success: bool = True
+
+
+@dataclass
+class SourceCheck:
+    """What one run validated of a source system: the outcomes and the files behind them."""
+
+    outcomes: list[ExpectationOutcome] = field(default_factory=list)
+    files: list[CheckedFile] = field(default_factory=list)
 
 
 def number_column(column: str) -> str:
@@ -201,6 +247,8 @@ def validate_frame(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         validation = batch.validate(suite, result_format=RESULT_FORMAT)
+    files = prepared["_source_file"] if "_source_file" in prepared else pd.Series(dtype=object)
+    files_validated = int(files.nunique())
     outcomes = []
     for result in validation.results:
         config = result.expectation_config
@@ -226,44 +274,269 @@ def validate_frame(
                 unexpected_count=unexpected,
                 element_count=len(prepared) if table_level else details.get("element_count"),
                 example_values="column missing" if missing else _examples(details),
+                files_validated=files_validated,
+                rows_validated=len(prepared),
+                failed_files=()
+                if result.success
+                else _failed_files(prepared, files, rules, config.type, column, config.kwargs),
             )
         )
     return outcomes
+
+
+def _failed_files(
+    prepared: pd.DataFrame,
+    files: pd.Series,
+    rules: TableRules,
+    expectation: str,
+    column: str | None,
+    kwargs: dict,
+) -> tuple[str, ...]:
+    """The files holding the rows a failed expectation reports (all files if a column is missing).
+
+    Files failing a critical expectation are validated again on every run until they are replaced;
+    files with warnings are listed as open warnings while they are current. Only computed on failure.
+    """
+    values = prepared[column] if column in prepared else None
+    if values is None and expectation != "expect_compound_columns_to_be_unique":
+        bad = pd.Series(True, index=prepared.index)
+    elif expectation == "expect_column_values_to_not_be_null":
+        bad = values.isna()
+    elif expectation == "expect_compound_columns_to_be_unique":
+        if set(rules.keys) <= set(prepared):
+            bad = prepared.duplicated([*rules.keys, "_source_file"], keep=False)
+        else:
+            bad = pd.Series(True, index=prepared.index)
+    elif expectation == "expect_column_values_to_match_regex":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "has match groups": only whether it matches counts
+            bad = values.notna() & ~values.astype("string").str.contains(kwargs["regex"], regex=True)
+    elif expectation == "expect_column_values_to_be_between":
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        bad = pd.Series(False, index=prepared.index)
+        if low is not None:
+            bad |= values < low
+        if high is not None:
+            bad |= values > high
+        bad &= values.notna()
+    elif expectation == "expect_column_values_to_be_in_set":
+        bad = values.notna() & ~values.isin(list(kwargs["value_set"]))
+    else:
+        bad = pd.Series(True, index=prepared.index)
+    return tuple(sorted(str(f) for f in files[bad].dropna().unique()))
 
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def read_raw_table(conn: duckdb.DuckDBPyConnection, raw_table: str) -> pd.DataFrame:
-    """A raw table as text columns; JSON-lines tables get one column per top-level key."""
-    columns = {
+def _table_columns(conn: duckdb.DuckDBPyConnection, raw_table: str) -> list[str]:
+    return [
         name
         for (name,) in conn.execute(
             "select column_name from information_schema.columns "
-            "where table_schema = 'raw' and table_name = ?",
+            "where table_schema = 'raw' and table_name = ? order by ordinal_position",
             [raw_table],
         ).fetchall()
-    }
-    if "record" not in columns:
-        return conn.execute(f'select * from raw."{raw_table}"').df()
+    ]
+
+
+def read_raw_table(
+    conn: duckdb.DuckDBPyConnection,
+    raw_table: str,
+    files: Sequence[str] | None = None,
+    columns: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """A raw table as text columns; JSON-lines tables get one column per top-level key.
+
+    ``files``: only the rows of these ``_source_file``s; ``columns``: only these columns (and JSON
+    keys), the ones the rules read. Text arrives Arrow-backed, without a round trip through objects.
+    """
+    table_columns = _table_columns(conn, raw_table)
+    wanted = None if columns is None else set(columns)
+    where, params = "", []
+    if files is not None:
+        where, params = " where _source_file in (select unnest(?::varchar[]))", [list(files)]
+    if "record" not in table_columns:
+        selected = [c for c in table_columns if wanted is None or c in wanted]
+        sql = f'select {", ".join(map(_quoted, selected))} from raw."{raw_table}"{where}'
+        return _frame(conn, sql, params)
     keys = [
         key
         for (key,) in conn.execute(
-            f'select distinct unnest(json_keys(record)) from raw."{raw_table}" order by 1'
+            f'select distinct unnest(json_keys(record)) from raw."{raw_table}"{where} order by 1', params
         ).fetchall()
+        if wanted is None or key in wanted
     ]
-    selected = ", ".join(f"json_extract_string(record, ?) as {_quoted(key)}" for key in keys)
-    lineage = ", ".join(sorted(columns - {"record"}))
-    sql = f'select {selected}{", " if selected else ""}{lineage} from raw."{raw_table}"'
-    return conn.execute(sql, [f"$.{key}" for key in keys]).df()
+    selected = [f"json_extract_string(record, ?) as {_quoted(key)}" for key in keys]
+    lineage = [c for c in sorted(set(table_columns) - {"record"}) if wanted is None or c in wanted]
+    sql = f'select {", ".join([*selected, *map(_quoted, lineage)])} from raw."{raw_table}"{where}'
+    return _frame(conn, sql, [*(f"$.{key}" for key in keys), *params])
+
+
+def _frame(conn: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
+    return conn.sql(sql, params=params or None).to_arrow_table().to_pandas(types_mapper=_ARROW_TEXT.get)
+
+
+def pending_files(conn: duckdb.DuckDBPyConnection, raw_table: str) -> list[PendingFile]:
+    """The current files of a raw table without a passing critical check of their checksum.
+
+    Read from the raw table itself (two columns, cheap in DuckDB), so a file landed by a run whose
+    checks never ran (a crash) is still validated next time.
+    """
+    columns = _table_columns(conn, raw_table)
+    sha = "_file_sha256" if "_file_sha256" in columns else "''"
+    files = (
+        f"select _source_file as file_path, {sha} as sha256, count(*) as n "
+        f'from raw."{raw_table}" group by all'
+    )
+    known = conn.execute(
+        "select count(*) from information_schema.tables where table_schema = 'landing' "
+        "and table_name = 'dq_file_checks'"
+    ).fetchone()[0]
+    if not known:
+        sql, params = f"select file_path, sha256, n, false from ({files}) order by file_path", []
+    else:
+        sql = f"""
+            with files as ({files}),
+            checked as (
+                select file_path, sha256, arg_max(critical_success, checked_at) as ok
+                from {FILE_CHECKS} where raw_table = ? group by all
+            )
+            select file_path, sha256, n, ok is not null
+            from files left join checked using (file_path, sha256)
+            where ok is distinct from true
+            order by file_path
+        """
+        params = [raw_table]
+    return [PendingFile(p, s or "", n, r) for p, s, n, r in conn.execute(sql, params).fetchall()]
+
+
+def open_warnings(conn: duckdb.DuckDBPyConnection, raw_table: str) -> list[str]:
+    """Current files (same checksum) whose latest validation had warnings: validated once, not again,
+    so a run that validates nothing new can still say that these rows are in the table."""
+    known = conn.execute(
+        "select count(*) from information_schema.columns where table_schema = 'landing' "
+        "and table_name = 'dq_file_checks' and column_name = 'other_success'"
+    ).fetchone()[0]
+    if not known:
+        return []
+    columns = _table_columns(conn, raw_table)
+    sha = "_file_sha256" if "_file_sha256" in columns else "''"
+    sql = f"""
+        with files as (select distinct _source_file as file_path, {sha} as sha256 from raw."{raw_table}"),
+        checked as (
+            select file_path, sha256, arg_max(other_success, checked_at) as ok
+            from {FILE_CHECKS} where raw_table = ? group by all
+        )
+        select file_path from files join checked using (file_path, sha256) where not ok order by 1
+    """
+    return [path for (path,) in conn.execute(sql, [raw_table]).fetchall()]
+
+
+def _chunks(files: Sequence[PendingFile], rows: int) -> Iterable[list[PendingFile]]:
+    """Whole files (uniqueness is per file) in batches of about ``rows`` rows."""
+    batch: list[PendingFile] = []
+    size = 0
+    for file in files:
+        if batch and size + file.rows > rows:
+            yield batch
+            batch, size = [], 0
+        batch.append(file)
+        size += file.rows
+    if batch:
+        yield batch
+
+
+def _merge(parts: list[list[ExpectationOutcome]]) -> list[ExpectationOutcome]:
+    """One outcome per expectation from the outcomes of several chunks (counts add up)."""
+    merged: dict[tuple[str, str | None], ExpectationOutcome] = {}
+    for outcomes in parts:
+        for o in outcomes:
+            key = (o.expectation, o.column)
+            if key not in merged:
+                merged[key] = o
+                continue
+            m = merged[key]
+            examples = [e for text in (m.example_values, o.example_values) if text for e in text.split(", ")]
+            merged[key] = replace(
+                m,
+                success=m.success and o.success,
+                unexpected_count=None
+                if m.unexpected_count is None and o.unexpected_count is None
+                else (m.unexpected_count or 0) + (o.unexpected_count or 0),
+                element_count=(m.element_count or 0) + (o.element_count or 0),
+                example_values=", ".join(list(dict.fromkeys(examples))[:EXAMPLES]) or None,
+                failed_files=tuple(sorted({*m.failed_files, *o.failed_files})),
+            )
+    # Totals over all chunks (a chunk may lack an optional column, so not summed per expectation).
+    files = sum(outcomes[0].files_validated for outcomes in parts if outcomes)
+    rows = sum(outcomes[0].rows_validated for outcomes in parts if outcomes)
+    return [replace(o, files_validated=files, rows_validated=rows) for o in merged.values()]
+
+
+def _nothing_new(
+    conn: duckdb.DuckDBPyConnection, rules: TableRules, now: datetime
+) -> list[ExpectationOutcome]:
+    """Passing outcomes over 0 rows: every current file passed when it was validated."""
+    columns = _table_columns(conn, rules.raw_table)
+    suite = build_suite(rules, now, None if "record" in columns else columns)
+    return [
+        ExpectationOutcome(
+            source=rules.source,
+            raw_table=rules.raw_table,
+            expectation=e.expectation_type,
+            column=e.meta["column"],
+            critical=bool(e.meta["critical"]),
+            success=True,
+            unexpected_count=0,
+            element_count=0,
+            example_values=None,
+        )
+        for e in suite.expectations
+    ]
+
+
+def check_table(
+    conn: duckdb.DuckDBPyConnection, rules: TableRules, now: datetime, chunk_rows: int = CHUNK_ROWS
+) -> SourceCheck:
+    """Validate the pending files of one raw table, a chunk of whole files at a time."""
+    pending = pending_files(conn, rules.raw_table)
+    if not pending:
+        return SourceCheck(_nothing_new(conn, rules, now), [])
+    parts = [
+        validate_frame(
+            read_raw_table(conn, rules.raw_table, [f.path for f in batch], _used_columns(rules)), rules, now
+        )
+        for batch in _chunks(pending, chunk_rows)
+    ]
+    outcomes = _merge(parts)
+    failed = {f for o in outcomes if o.critical for f in o.failed_files}
+    warned = {f for o in outcomes if not o.critical for f in o.failed_files}
+    files = [
+        CheckedFile(
+            rules.raw_table, f.path, f.sha256, f.rows, f.path not in failed, f.retried, f.path not in warned
+        )
+        for f in pending
+    ]
+    return SourceCheck(outcomes, files)
+
+
+def check_source(
+    conn: duckdb.DuckDBPyConnection, source: str, now: datetime | None = None, chunk_rows: int = CHUNK_ROWS
+) -> SourceCheck:
+    """Validate the pending files of every raw table of a source system (its suite)."""
+    now = now or datetime.now(UTC)
+    result = SourceCheck()
+    for rules in rules_of(source):
+        table = check_table(conn, rules, now, chunk_rows)
+        result.outcomes.extend(table.outcomes)
+        result.files.extend(table.files)
+    return result
 
 
 def validate_source(
     conn: duckdb.DuckDBPyConnection, source: str, now: datetime | None = None
 ) -> list[ExpectationOutcome]:
-    """Validate every raw table of a source system (its suite)."""
-    outcomes = []
-    for rules in rules_of(source):
-        outcomes.extend(validate_frame(read_raw_table(conn, rules.raw_table), rules, now))
-    return outcomes
+    """Validate the pending files of every raw table of a source system; the outcomes only."""
+    return check_source(conn, source, now).outcomes
