@@ -32,6 +32,7 @@ COMPARED = (
     "marts.fct_shipments",
     "marts.dim_customers",
     "marts.fct_demand_daily",
+    "marts.fct_cs_tickets",
     "marts.fct_order_events",
     "marts.fct_order_lookup_keys",
 )

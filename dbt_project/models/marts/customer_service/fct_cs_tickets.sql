@@ -1,7 +1,46 @@
 -- One row per customer-service ticket, linked to its unified order when the ticket names one.
 -- first_response_minutes is the KPI's measure (first agent reply − ticket created); NULL while unanswered.
-with tickets as (
+--
+-- Incremental: the tickets landed since the last build, and those whose order may have changed: the
+-- ones naming a reference of an order re-stamped since (a new order, a new fulfilment reference, a new
+-- customer), or linked to such an order before.
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='ticket_id',
+) }}
+with
+{% if is_incremental() %}
+changed_orders as (
+    select order_key, channel, channel_order_id, fulfilment_ref from {{ ref('fct_orders') }}
+    where refreshed_at_utc > {{ last_refreshed_at() }}
+),
+
+touched_tickets as (
+    select ticket_id from {{ ref('stg_cs__tickets') }}
+    where loaded_at > {{ last_refreshed_at() }}
+    union
+    -- two equality joins, not one join on `in (...)`, so both are hash joins
+    select tickets.ticket_id
+    from {{ ref('stg_cs__tickets') }} as tickets
+    inner join changed_orders
+        on changed_orders.channel = tickets.channel and changed_orders.channel_order_id = tickets.channel_order_id
+    union
+    select tickets.ticket_id
+    from {{ ref('stg_cs__tickets') }} as tickets
+    inner join changed_orders
+        on changed_orders.channel = tickets.channel and changed_orders.fulfilment_ref = tickets.channel_order_id
+    union
+    select ticket_id from {{ this }}
+    where order_key in (select order_key from changed_orders)
+),
+{% endif %}
+
+tickets as (
     select * from {{ ref('stg_cs__tickets') }}
+    {%- if is_incremental() %}
+    where ticket_id in (select ticket_id from touched_tickets)
+    {%- endif %}
 ),
 
 orders as (
@@ -40,5 +79,6 @@ select
     resolved_at_utc,
     {{ dbt.datediff('created_at_utc', 'resolved_at_utc', 'second') }} / 3600.0 as resolution_hours,
     agent,
-    status
+    status,
+    {{ refreshed_at() }} as refreshed_at_utc
 from linked

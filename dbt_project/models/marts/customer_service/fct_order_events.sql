@@ -16,8 +16,95 @@
 -- ticket_created, ticket_first_response, ticket_resolved   per customer-service ticket of the order.
 --
 -- Rows are stored sorted by order_key so the page's lookup of one order reads only a few row groups.
-with orders as (
+--
+-- Incremental: every row of an order is rebuilt together (unique_key order_key), for the orders whose
+-- order, shipments, channel records (store order, Shopify/Amazon export, social thread), WMS return or
+-- customer-service ticket changed since the last build.
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='order_key',
+) }}
+-- depends_on: {{ ref('stg_cs__tickets') }} (read only on incremental runs)
+with
+{% if is_incremental() %}
+all_orders as (
+    select order_key, channel, channel_order_id, fulfilment_ref from {{ ref('fct_orders') }}
+),
+
+changed_orders as (
+    select order_key, channel, channel_order_id, fulfilment_ref from {{ ref('fct_orders') }}
+    where refreshed_at_utc > {{ last_refreshed_at() }}
+),
+
+-- the channel references whose records landed since: they change an order's confirmed / cancelled
+-- times or its social conversation without necessarily re-stamping fct_orders
+changed_refs as (
+    select 'stores' as channel, order_no as ref from {{ ref('stg_stores__store_orders') }}
+    where loaded_at > {{ last_refreshed_at() }}
+    union
+    select 'shopify', order_name from {{ ref('stg_shopify__orders') }}
+    where loaded_at > {{ last_refreshed_at() }}
+    union
+    select 'amazon', amazon_order_id from {{ ref('stg_amazon__all_orders') }}
+    where loaded_at > {{ last_refreshed_at() }}
+    union
+    select 'social', thread_id from {{ ref('stg_social__events') }}
+    where loaded_at > {{ last_refreshed_at() }}
+),
+
+-- a ticket is linked among the orders its reference matches (fct_cs_tickets): when a ticket landed,
+-- or one of those orders changed, every order the reference matches may gain or lose the ticket
+ticket_refs as (
+    select channel, channel_order_id as ref from {{ ref('stg_cs__tickets') }}
+    where loaded_at > {{ last_refreshed_at() }}
+    union
+    select channel, channel_order_id from changed_orders
+    union
+    select channel, fulfilment_ref from changed_orders where fulfilment_ref is not null
+),
+
+touched_orders as (
+    select order_key from changed_orders
+    union
+    select order_key from {{ ref('fct_shipments') }}
+    where refreshed_at_utc > {{ last_refreshed_at() }} and order_key is not null
+    union
+    select all_orders.order_key
+    from all_orders
+    inner join changed_refs
+        on changed_refs.channel = all_orders.channel and changed_refs.ref = all_orders.channel_order_id
+    union
+    select all_orders.order_key
+    from all_orders
+    inner join {{ ref('stg_wms__movements') }} as returns
+        on returns.reference = all_orders.fulfilment_ref
+    where returns.movement_type = 'return' and returns.loaded_at > {{ last_refreshed_at() }}
+    union
+    -- two equality joins, not one join on `in (...)`, so both are hash joins
+    select all_orders.order_key
+    from all_orders
+    inner join ticket_refs
+        on ticket_refs.channel = all_orders.channel and ticket_refs.ref = all_orders.channel_order_id
+    union
+    select all_orders.order_key
+    from all_orders
+    inner join ticket_refs
+        on ticket_refs.channel = all_orders.channel and ticket_refs.ref = all_orders.fulfilment_ref
+    union
+    -- the order a re-exported ticket named before
+    select built.order_key
+    from {{ this }} as built
+    inner join {{ ref('stg_cs__tickets') }} as changed on changed.ticket_id = built.ticket_id
+    where changed.loaded_at > {{ last_refreshed_at() }}
+),
+{% endif %}
+
+orders as (
     select * from {{ ref('fct_orders') }}
+    {%- if is_incremental() %}
+    where order_key in (select order_key from touched_orders)
+    {%- endif %}
 ),
 
 shipments as (
@@ -32,6 +119,9 @@ shipments as (
         sum(quantity) as units
     from {{ ref('fct_shipments') }}
     where order_key is not null
+    {%- if is_incremental() %}
+        and order_key in (select order_key from touched_orders)
+    {%- endif %}
     group by order_key, shipment_id
 ),
 
@@ -44,6 +134,9 @@ social_events as (
     select distinct thread_id, event_id, event_type, event_at_utc
     from {{ ref('stg_social__events') }}
     where event_at_utc is not null
+    {%- if is_incremental() %}
+    and thread_id in (select channel_order_id from orders where channel = 'social')
+    {%- endif %}
 ),
 
 social_order as (
@@ -63,6 +156,9 @@ social_lost as (
 store_orders as (
     select order_no, min(stock_checked_at_utc) as stock_checked_at_utc, max(invoice_no) as invoice_no
     from {{ ref('stg_stores__store_orders') }}
+    {%- if is_incremental() %}
+    where order_no in (select channel_order_id from orders where channel = 'stores')
+    {%- endif %}
     group by order_no
 ),
 
@@ -70,6 +166,9 @@ shopify_cancelled as (
     select order_name, max(cancelled_at_utc) as cancelled_at_utc
     from {{ ref('stg_shopify__orders') }}
     where cancelled_at_utc is not null
+    {%- if is_incremental() %}
+    and order_name in (select channel_order_id from orders where channel = 'shopify')
+    {%- endif %}
     group by order_name
 ),
 
@@ -77,6 +176,9 @@ amazon_cancelled as (
     select amazon_order_id, max(last_updated_at_utc) as cancelled_at_utc
     from {{ ref('stg_amazon__all_orders') }}
     where channel_status = 'Cancelled'
+    {%- if is_incremental() %}
+    and amazon_order_id in (select channel_order_id from orders where channel = 'amazon')
+    {%- endif %}
     group by amazon_order_id
 ),
 
@@ -90,6 +192,9 @@ wms_returns as (
         {{ listagg_distinct_sorted('warehouse_code', "', '") }} as warehouse_code
     from {{ ref('stg_wms__movements') }}
     where movement_type = 'return'
+    {%- if is_incremental() %}
+    and reference in (select fulfilment_ref from orders)
+    {%- endif %}
     group by reference
 ),
 
@@ -236,7 +341,8 @@ select
     events.warehouse_code,
     events.units,
     events.ticket_id,
-    events.reference
+    events.reference,
+    {{ refreshed_at() }} as refreshed_at_utc
 from events
 inner join orders on orders.order_key = events.order_key
 inner join stages on stages.event_type = events.event_type

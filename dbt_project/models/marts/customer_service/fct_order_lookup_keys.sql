@@ -11,7 +11,31 @@
 -- phones as the digits of their E.164 form (normalise_phone), so '138-1234-5678', '+86 138 1234 5678'
 -- and '13812345678' all find '+8613812345678'. The order's display columns are copied onto every
 -- row so a search is one scan of one table, without a join over all orders.
-with orders as (
+--
+-- Incremental: every row of an order is rebuilt together (unique_key order_key), for the orders whose
+-- order or contacts changed since the last build, or whose timeline did (fct_order_events already
+-- finds the orders a landed ticket is linked to, or was linked to before its file was re-exported).
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='order_key',
+) }}
+-- depends_on: {{ ref('fct_order_events') }} (read only on incremental runs)
+with
+{% if is_incremental() %}
+touched_orders as (
+    select order_key from {{ ref('fct_orders') }}
+    where refreshed_at_utc > {{ last_refreshed_at() }}
+    union
+    select order_key from {{ ref('int_customers__contacts') }}
+    where refreshed_at_utc > {{ last_refreshed_at() }} and order_key is not null
+    union
+    select order_key from {{ ref('fct_order_events') }}
+    where refreshed_at_utc > {{ last_refreshed_at() }}
+),
+{% endif %}
+
+orders as (
     select
         order_key,
         channel,
@@ -24,18 +48,27 @@ with orders as (
         order_amount,
         currency
     from {{ ref('fct_orders') }}
+    {%- if is_incremental() %}
+    where order_key in (select order_key from touched_orders)
+    {%- endif %}
 ),
 
 order_contacts as (
     select order_key, customer_name, customer_email, customer_phone
     from {{ ref('int_customers__contacts') }}
     where order_key is not null
+    {%- if is_incremental() %}
+        and order_key in (select order_key from touched_orders)
+    {%- endif %}
 ),
 
 ticket_contacts as (
     select order_key, trim(customer_contact) as contact
     from {{ ref('fct_cs_tickets') }}
     where order_key is not null and customer_contact is not null
+    {%- if is_incremental() %}
+        and order_key in (select order_key from touched_orders)
+    {%- endif %}
 ),
 
 keys as (
@@ -96,7 +129,8 @@ select
     orders.order_status,
     orders.ordered_at_utc,
     orders.order_amount,
-    orders.currency
+    orders.currency,
+    {{ refreshed_at() }} as refreshed_at_utc
 from distinct_keys as k
 inner join orders on orders.order_key = k.order_key
 left join order_contacts on order_contacts.order_key = k.order_key

@@ -11,15 +11,61 @@
 --     nothing has shipped.
 -- In full (domain.md): every line delivered complete, measured per SKU: units delivered by the WMS for
 -- the order and SKU ≥ units ordered on its lines that are neither cancelled nor pending.
-with orders as (
+--
+-- Incremental: the row of every order whose order, lines, shipments or production order changed since
+-- the last build is rebuilt; all of them when products landed (the primary category moves). An order
+-- that became cancelled (or counter) is not in the new batch, so the post-hook deletes its old row.
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='order_key',
+    post_hook="{% if is_incremental() %}
+        delete from {{ this }} where order_key in (
+            select orders.order_key
+            from {{ ref('fct_orders') }} as orders
+            inner join {{ this }} as built on built.order_key = orders.order_key
+            where orders.refreshed_at_utc > built.refreshed_at_utc
+                and (orders.fulfilment_type <> 'ship' or orders.order_status = 'cancelled')
+        )
+    {% endif %}",
+) }}
+-- depends_on: {{ ref('stg_erp__products') }} (read only on incremental runs)
+{%- set recompute_all = not is_incremental() or loaded_since([ref('stg_erp__products')], last_refreshed_at()) %}
+with
+{% if not recompute_all %}
+touched_orders as (
+    select order_key from {{ ref('fct_orders') }}
+    where refreshed_at_utc > {{ last_refreshed_at() }}
+    union
+    select order_key from {{ ref('fct_order_lines') }}
+    where refreshed_at_utc > {{ last_refreshed_at() }}
+    union
+    select order_key from {{ ref('fct_shipments') }}
+    where refreshed_at_utc > {{ last_refreshed_at() }} and order_key is not null
+    union
+    select built.order_key
+    from {{ ref('fct_orders') }} as built
+    inner join {{ ref('stg_erp__production_orders') }} as changed
+        on changed.sales_order_channel = built.channel and changed.sales_order_id = built.fulfilment_ref
+    where changed.loaded_at > {{ last_refreshed_at() }}
+),
+{% endif %}
+
+orders as (
     select * from {{ ref('fct_orders') }}
     where fulfilment_type = 'ship' and order_status <> 'cancelled'
+    {%- if not recompute_all %}
+        and order_key in (select order_key from touched_orders)
+    {%- endif %}
 ),
 
 order_lines as (
     select order_key, sku, line_status, quantity, line_amount_reporting
     from {{ ref('fct_order_lines') }}
     where fulfilment_type = 'ship' and order_status <> 'cancelled'
+    {%- if not recompute_all %}
+        and order_key in (select order_key from touched_orders)
+    {%- endif %}
 ),
 
 products as (
@@ -30,6 +76,9 @@ shipments as (
     select order_key, shipment_id, warehouse_code, sku, quantity, shipped_at_utc, delivered_at_utc
     from {{ ref('fct_shipments') }}
     where order_key is not null
+    {%- if not recompute_all %}
+        and order_key in (select order_key from touched_orders)
+    {%- endif %}
 ),
 
 made_to_order as (
@@ -144,7 +193,8 @@ select
     -- fill rate counts orders confirmed or further that are served from stock; made-to-order orders
     -- (a production order made for them) wait for production by design
     orders.order_status in ('confirmed', 'shipped', 'delivered', 'returned') and made_to_order.fulfilment_ref is null
-        as counts_in_fill_rate
+        as counts_in_fill_rate,
+    {{ refreshed_at() }} as refreshed_at_utc
 from orders
 left join primary_category on primary_category.order_key = orders.order_key
 left join primary_warehouse on primary_warehouse.order_key = orders.order_key
