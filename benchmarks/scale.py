@@ -20,7 +20,7 @@ one-day incremental run under 1 minute, every dashboard query under 1 s. The mac
 timings are noisy; with ``--repeat`` the table shows medians. Raw figures go to
 ``benchmarks/results/scale_<time>.json`` (git-ignored).
 
-    .venv/bin/python benchmarks/scale.py [--lines 1000000 10000000] [--repeat 1] [--dir /tmp/omniops-scale]
+    .venv/bin/python benchmarks/scale.py [--lines 1000000 10000000] [--repeat 1] [--dir <tmp>/omniops-scale]
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -432,7 +433,7 @@ def main() -> int:
     parser.add_argument("--lines", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--query-repeat", type=int, default=5)
-    parser.add_argument("--dir", type=Path, default=Path("/tmp/omniops-scale"))
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "omniops-scale")
     parser.add_argument("--reuse", action="store_true", help="keep a demo company already generated in --dir")
     parser.add_argument(
         "--queries-only", action="store_true", help="only time the dashboard queries of built homes in --dir"
