@@ -33,7 +33,9 @@ LOCAL_SPARK_CONF = {
     "spark.sql.shuffle.partitions": "2",
     "spark.default.parallelism": "2",
     # Small, short-lived: C1 compiles the JVM's hot code soon enough, and C2 would compete for the cores.
-    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1",
+    # C1 alone gets a 48 MB code cache by default, which a whole dbt build can fill ("Out of space in
+    # CodeCache", seen in CI): give it the tiered default.
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m",
     # On small tables compiling each stage to Java costs more than it saves (about 2x on the largest
     # marts here).
     "spark.sql.codegen.wholeStage": "false",

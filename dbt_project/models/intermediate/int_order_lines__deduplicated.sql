@@ -11,7 +11,7 @@
     unique_key=['channel', 'channel_order_id'],
 ) }}
 with unioned as (
-    select * exclude (refresh_unit, refreshed_at_utc) from {{ ref('int_order_lines__unioned') }}
+    select {{ star_except(['refresh_unit', 'refreshed_at_utc']) }} from {{ ref('int_order_lines__unioned') }}
 ),
 
 {% if is_incremental() %}

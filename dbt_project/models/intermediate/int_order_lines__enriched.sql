@@ -15,7 +15,7 @@
     last_refreshed_at(),
 ) %}
 with lines as (
-    select * exclude (refreshed_at_utc) from {{ ref('int_order_lines__deduplicated') }}
+    select {{ star_except(['refreshed_at_utc']) }} from {{ ref('int_order_lines__deduplicated') }}
     {%- if not recompute_all %}
     where refreshed_at_utc > {{ last_refreshed_at() }}
     {%- endif %}
