@@ -21,6 +21,8 @@ timings are noisy; with ``--repeat`` the table shows medians. Raw figures go to
 ``benchmarks/results/scale_<time>.json`` (git-ignored).
 
     .venv/bin/python benchmarks/scale.py [--lines 1000000 10000000] [--repeat 1] [--dir <tmp>/omniops-scale]
+        [--reuse] [--snapshot]              # keep the demo company; keep the state after the full run
+    .venv/bin/python benchmarks/scale.py --daily-only [--migrate MODEL ...]   # the one-day run again
 """
 
 from __future__ import annotations
@@ -319,12 +321,65 @@ def dashboard_queries(home: Path, repeat: int) -> list[dict]:
 # --- one size ---------------------------------------------------------------------------------------
 
 
-def bench_size(root: Path, lines: int, query_repeat: int, reuse: bool) -> dict:
+def take_snapshot(home: Path) -> None:
+    """Keep the state after the full run, so the one-day run can be measured again (``--daily-only``)
+    without rebuilding history. The published file is never written in place (publish renames over it):
+    a hard link is enough; the build file is copied."""
+    snapshot = home / "snapshot"
+    shutil.rmtree(snapshot, ignore_errors=True)
+    snapshot.mkdir()
+    warehouse = home / "warehouse"
+    shutil.copyfile(warehouse / "build.duckdb", snapshot / "build.duckdb")
+    os.link(warehouse / "omniops.duckdb", snapshot / "omniops.duckdb")
+    shutil.copytree(home / "dagster", snapshot / "dagster")
+
+
+def restore_snapshot(home: Path) -> None:
+    snapshot = home / "snapshot"
+    if not (snapshot / "build.duckdb").exists():
+        raise SystemExit(f"no snapshot in {snapshot}: run the benchmark once with --snapshot")
+    warehouse = home / "warehouse"
+    shutil.rmtree(warehouse, ignore_errors=True)
+    shutil.rmtree(home / "dagster", ignore_errors=True)
+    warehouse.mkdir()
+    shutil.copyfile(snapshot / "build.duckdb", warehouse / "build.duckdb")
+    os.link(snapshot / "omniops.duckdb", warehouse / "omniops.duckdb")
+    shutil.copytree(snapshot / "dagster", home / "dagster")
+
+
+def migrate(home: Path, models: list[str]) -> None:
+    """Rebuild the given dbt models from all history (untimed): what a deployment does once when a
+    model's materialisation changes, before its incremental runs."""
+    env = os.environ | {"OMNIOPS_HOME": str(home)}
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt), "run", "--full-refresh", "--profiles-dir", ".", "--select", *models]
+    print(f"migrating {' '.join(models)}", flush=True)
+    subprocess.run(command, cwd=REPO / "dbt_project", env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def daily_only(root: Path, lines: int, query_repeat: int, models: list[str]) -> dict:
+    """The one-day run and the queries again, on the snapshot a ``--snapshot`` run kept."""
+    home = root / f"lines_{lines}"
+    figures = json.loads((home / "figures.json").read_text())
+    restore_snapshot(home)
+    for relative in figures["held_back"]:
+        os.utime(home / "landing" / relative)
+    if models:
+        migrate(home, models)
+    figures["incremental"] = pipeline(home, INCREMENTAL_COMMAND, "daily_run")
+    print(f"[{lines:,}] one-day run: {figures['incremental']['seconds']:.0f} s", flush=True)
+    figures["queries"] = dashboard_queries(home, query_repeat)
+    return figures
+
+
+def bench_size(root: Path, lines: int, query_repeat: int, reuse: bool, snapshot: bool = False) -> dict:
     home = root / f"lines_{lines}"
     landing = home / "landing"
     figures: dict = {"lines_requested": lines, "home": str(home)}
     if reuse and (landing / "_manifest.json").exists():
         print(f"[{lines:,}] reusing the demo company in {landing}", flush=True)
+        if (home / "generate_figures.json").exists():
+            figures["generate"] = json.loads((home / "generate_figures.json").read_text())
         held = home / "held_back"
         if held.is_dir():  # an interrupted benchmark left the newest day out: put it back first
             drop_in(landing, held, [p.relative_to(held).as_posix() for p in held.rglob("*") if p.is_file()])
@@ -335,12 +390,16 @@ def bench_size(root: Path, lines: int, query_repeat: int, reuse: bool) -> dict:
         home.mkdir(parents=True)
         print(f"[{lines:,}] generating into {landing}", flush=True)
         figures["generate"] = generate(home, lines)
+        (home / "generate_figures.json").write_text(json.dumps(figures["generate"]))
         print(f"[{lines:,}] generated: {json.dumps(figures['generate'])}", flush=True)
     held = home / "held_back"
     figures["held_back"] = hold_back(landing, held)
     print(f"[{lines:,}] full run (held back {len(figures['held_back'])} daily files)", flush=True)
     figures["full"] = pipeline(home, PIPELINE_COMMAND, "full_run")
     print(f"[{lines:,}] full run: {figures['full']['seconds']:.0f} s", flush=True)
+    (home / "figures.json").write_text(json.dumps(figures, default=str))
+    if snapshot:
+        take_snapshot(home)
     drop_in(landing, held, figures["held_back"])
     figures["incremental"] = pipeline(home, INCREMENTAL_COMMAND, "daily_run")
     print(f"[{lines:,}] one-day run: {figures['incremental']['seconds']:.0f} s", flush=True)
@@ -438,6 +497,21 @@ def main() -> int:
     parser.add_argument(
         "--queries-only", action="store_true", help="only time the dashboard queries of built homes in --dir"
     )
+    parser.add_argument(
+        "--snapshot", action="store_true", help="keep the state after the full run for --daily-only"
+    )
+    parser.add_argument(
+        "--daily-only",
+        action="store_true",
+        help="only the one-day run and the queries, again, on the state a --snapshot run kept",
+    )
+    parser.add_argument(
+        "--migrate",
+        nargs="*",
+        default=[],
+        metavar="MODEL",
+        help="with --daily-only: dbt models to rebuild from history first (their materialisation changed)",
+    )
     args = parser.parse_args()
 
     if args.queries_only:
@@ -451,9 +525,11 @@ def main() -> int:
     by_size: dict[int, list[dict]] = {}
     for lines in args.lines:
         for _ in range(args.repeat):
-            by_size.setdefault(lines, []).append(
-                bench_size(args.dir.resolve(), lines, args.query_repeat, args.reuse)
-            )
+            if args.daily_only:
+                figures = daily_only(args.dir.resolve(), lines, args.query_repeat, args.migrate)
+            else:
+                figures = bench_size(args.dir.resolve(), lines, args.query_repeat, args.reuse, args.snapshot)
+            by_size.setdefault(lines, []).append(figures)
             RESULTS.mkdir(exist_ok=True)
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             (RESULTS / f"scale_{stamp}.json").write_text(json.dumps(by_size, indent=2, default=str) + "\n")
