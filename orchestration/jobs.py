@@ -27,6 +27,7 @@ daily_job = define_asset_job(
     "omniops_daily",
     selection=AssetSelection.all() - FORECAST,
     description="Land new files, incremental dbt, KPIs, production schedule, publish (no forecast).",
+    config={"ops": {"omniops_dbt_models": {"config": {"unit_tests": False}}}},
 )
 
 weekly_forecast_job = define_asset_job(

@@ -7,8 +7,9 @@ Used by ``omniops run`` and the end-to-end tests. Runs are recorded in ``$OMNIOP
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 
@@ -79,10 +80,16 @@ ALL_JOB = "omniops_all"
 DAILY_JOB = "omniops_daily"
 
 
-def run_config(full_refresh: bool) -> dict:
-    config: dict = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+def run_config(full_refresh: bool, job_defaults: Mapping[str, Any] | None = None) -> dict:
+    """The job's own default config (a run config given here replaces it, so it is carried over) with
+    INFO logging and, on a full refresh, dbt's ``full_refresh``."""
+    config: dict = {**(job_defaults or {}), "loggers": {"console": {"config": {"log_level": "INFO"}}}}
     if full_refresh:
-        config["ops"] = {"omniops_dbt_models": {"config": {"full_refresh": True}}}
+        dbt_config = (config.get("ops") or {}).get("omniops_dbt_models", {}).get("config", {})
+        config["ops"] = {
+            **(config.get("ops") or {}),
+            "omniops_dbt_models": {"config": {**dbt_config, "full_refresh": True}},
+        }
     return config
 
 
@@ -120,7 +127,7 @@ def run_pipeline(
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config=run_config(full_refresh),
+            run_config=run_config(full_refresh, job.run_config),
             # No daemon watches an in-process run: this function sends its alert (below).
             tags={ALERTED_TAG: "omniops run"},
         )

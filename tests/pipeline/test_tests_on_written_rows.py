@@ -1,0 +1,103 @@
+"""An incremental `dbt build` tests the rows it wrote; `dbt test` and a full refresh test every row.
+
+A daily run's data tests would otherwise grow with history (macros/tests_on_written_rows.sql). A row of
+an incremental mart is broken behind dbt's back (an order status outside the accepted values): the next
+incremental build, which does not rewrite that row, passes; `dbt test` on its own and a
+`--full-refresh` build test every row (the full refresh rebuilds the row first).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.settings import DBT_PROJECT_DIR
+
+STATUS_TEST = "accepted_values_fct_orders_"  # dbt names it with a hash of its arguments
+
+
+def _compiled_status_test(home: Path) -> str:
+    """The compiled SQL of fct_orders' accepted-values test on order_status."""
+    compiled = (home / "dbt_target" / "compiled").rglob(f"{STATUS_TEST}*.sql")
+    return next(sql for sql in (p.read_text() for p in compiled) if "order_status" in sql)
+
+
+def _dbt(home: Path, *args: str) -> subprocess.CompletedProcess:
+    dbt = Path(sys.executable).with_name("dbt")
+    return subprocess.run(
+        [str(dbt), *args, "--profiles-dir", ".", "--target-path", str(home / "dbt_target")],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, "OMNIOPS_HOME": str(home)},
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from orchestration.demo_company.generate import generate_demo_company
+    from orchestration.pipeline import run_pipeline
+    from orchestration.settings import OmniopsPaths
+
+    home = tmp_path_factory.mktemp("written_rows")
+    generate_demo_company(home / "landing", scale=0.02, seed=11)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OMNIOPS_HOME", str(home))
+        patch.setenv("DAGSTER_HOME", str(home / "dagster"))
+        run_pipeline(OmniopsPaths(home), echo=lambda _: None, job_name="omniops_land_and_transform")
+    return home
+
+
+def _break_an_old_order(home: Path) -> str:
+    with duckdb.connect(str(home / "warehouse" / "build.duckdb")) as conn:
+        (order_key,) = conn.execute("select min(order_key) from marts.fct_orders").fetchone()
+        conn.execute("update marts.fct_orders set order_status = 'bogus' where order_key = ?", [order_key])
+    return order_key
+
+
+def test_an_incremental_build_tests_only_what_it_wrote(home):
+    _break_an_old_order(home)
+    build = _dbt(home, "build", "--select", "fct_orders", "dim_products")
+    assert build.returncode == 0, build.stdout[-3000:]
+    assert "refreshed_at_utc = cast(" in _compiled_status_test(home)
+    # dim_products is a table: its tests read every row
+    (table_test,) = (home / "dbt_target" / "compiled").rglob("unique_dim_products_sku*.sql")
+    assert "dim_products" in table_test.read_text() and "refreshed_at_utc" not in table_test.read_text()
+
+    alone = _dbt(home, "test", "--select", "fct_orders")
+    assert alone.returncode != 0
+    assert "Failure in test accepted_values_fct_orders_order_status" in alone.stdout, alone.stdout[-3000:]
+
+
+def test_a_full_refresh_tests_every_row_and_rebuilds_it(home):
+    _break_an_old_order(home)
+    # The full refresh rebuilds fct_orders from its inputs first, so the broken row is gone before its
+    # test runs; the test itself must read every row (no stamp filter).
+    build = _dbt(home, "build", "--full-refresh", "--select", "fct_orders")
+    assert build.returncode == 0, build.stdout[-3000:]
+    assert "refreshed_at_utc" not in _compiled_status_test(home)
+    with duckdb.connect(str(home / "warehouse" / "build.duckdb"), read_only=True) as conn:
+        assert conn.execute(
+            "select count(*) from marts.fct_orders where order_status = 'bogus'"
+        ).fetchone() == (0,)
+
+
+def test_the_daily_job_leaves_dbt_unit_tests_to_full_builds():
+    from orchestration.assets.dbt import dbt_build_args
+    from orchestration.definitions import defs
+    from orchestration.pipeline import run_config
+
+    def args(job: str, full_refresh: bool) -> list[str]:
+        config = run_config(full_refresh, defs.resolve_job_def(job).run_config)
+        dbt_config = config.get("ops", {}).get("omniops_dbt_models", {}).get("config", {})
+        return dbt_build_args(dbt_config.get("full_refresh", False), dbt_config.get("unit_tests", True))
+
+    assert args("omniops_daily", False) == ["build", "--exclude-resource-type", "unit_test"]
+    assert args("omniops_daily", True) == ["build", "--full-refresh"]
+    assert args("omniops_all", False) == ["build"]
+    assert args("omniops_all", True) == ["build", "--full-refresh"]
