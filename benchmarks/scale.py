@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -122,14 +124,28 @@ class PeakMemory:
         return self.peak / 1e9
 
 
-def run_measured(command: list[str], env: dict[str, str], log: Path) -> tuple[float, float, int]:
-    """Run a command, output to `log`; returns (seconds, peak GB of its process tree, exit code)."""
+@dataclass
+class Measured:
+    seconds: float
+    peak_gb: float
+    code: int
+    # CPU seconds (user + system) of the whole process tree, and the machine's 1-minute load average at
+    # the end: on a shared 2-core machine wall time alone cannot tell a slow run from a busy machine.
+    cpu_seconds: float
+    load: float
+
+
+def run_measured(command: list[str], env: dict[str, str], log: Path) -> Measured:
+    """Run a command, output to `log`, and measure it."""
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
         sampler = PeakMemory(process.pid)
         code = process.wait()
-    return time.perf_counter() - started, sampler.stop(), code
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Measured(time.perf_counter() - started, sampler.stop(), code, cpu, os.getloadavg()[0])
 
 
 def hold_back(landing: Path, held: Path) -> list[str]:
@@ -172,18 +188,20 @@ def pipeline(home: Path, command: list[str], name: str) -> dict:
         "OMNIOPS_BENCH_RESULT": str(home / f"{name}.json"),
     }
     started = time.time()
-    seconds, peak, code = run_measured(command, env, home / f"{name}.log")
-    if code != 0:
-        raise RuntimeError(f"{name} failed (exit {code}); see {home / f'{name}.log'}")
+    measured = run_measured(command, env, home / f"{name}.log")
+    if measured.code != 0:
+        raise RuntimeError(f"{name} failed (exit {measured.code}); see {home / f'{name}.log'}")
     result = json.loads((home / f"{name}.json").read_text())
     stages: dict[str, float] = {}
     for step, step_seconds in result["step_seconds"].items():
         stages[stage_of(step)] = stages.get(stage_of(step), 0.0) + step_seconds
     published = home / "warehouse" / "omniops.duckdb"
     return {
-        "seconds": seconds,
+        "seconds": measured.seconds,
         "pipeline_seconds": result["seconds"],
-        "peak_gb": peak,
+        "peak_gb": measured.peak_gb,
+        "cpu_seconds": measured.cpu_seconds,
+        "load": measured.load,
         "stages": stages,
         "steps": result["step_seconds"],
         "rejected_files": result["rejected_files"],
@@ -195,15 +213,18 @@ def pipeline(home: Path, command: list[str], name: str) -> dict:
 def generate(home: Path, lines: int) -> dict:
     env = os.environ | {"OMNIOPS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
     command = [sys.executable, "-m", "orchestration.cli", "generate", "--lines", str(lines)]
-    seconds, peak, code = run_measured(command, env, home / "generate.log")
-    if code != 0:
-        raise RuntimeError(f"generation failed (exit {code}); see {home / 'generate.log'}")
+    measured = run_measured(command, env, home / "generate.log")
+    if measured.code != 0:
+        raise RuntimeError(f"generation failed (exit {measured.code}); see {home / 'generate.log'}")
+    seconds = measured.seconds
     manifest = json.loads((home / "landing" / "_manifest.json").read_text(encoding="utf-8"))
     rows = sum(manifest["rows"].values())
     landing_bytes = sum(p.stat().st_size for p in (home / "landing").rglob("*") if p.is_file())
     return {
         "seconds": seconds,
-        "peak_gb": peak,
+        "peak_gb": measured.peak_gb,
+        "cpu_seconds": measured.cpu_seconds,
+        "load": measured.load,
         "order_lines": sum(manifest["order_lines"].values()),
         "orders": sum(manifest["orders"].values()),
         "rows": rows,
@@ -452,11 +473,17 @@ def report(by_size: dict[int, list[dict]]) -> None:
     add("generate rows/s", gen("rows_per_second"))
     add("generate peak memory (GB)", gen("peak_gb"), "{:.2f}")
     add("full run (s)", lambda f: f["full"]["seconds"], "{:.0f}")
+    add("  CPU seconds (whole tree)", lambda f: f["full"].get("cpu_seconds"), "{:.0f}")
+    add("  load average at the end", lambda f: f["full"].get("load"), "{:.1f}")
     for stage, _ in (*STAGES, ("other", ())):
         add(f"  {stage} (s)", lambda f, s=stage: f["full"]["stages"].get(s), "{:.0f}")
     add("full run peak memory (GB)", lambda f: f["full"]["peak_gb"], "{:.2f}")
     add("published warehouse (GB)", lambda f: f["full"]["warehouse_gb"], "{:.2f}")
     add("one-day run (s)", lambda f: f["incremental"]["seconds"], "{:.0f}")
+    add("  CPU seconds (whole tree)", lambda f: f["incremental"].get("cpu_seconds"), "{:.0f}")
+    add("  load average at the end", lambda f: f["incremental"].get("load"), "{:.1f}")
+    for stage, _ in (*STAGES, ("other", ())):
+        add(f"  {stage} (s)", lambda f, s=stage: f["incremental"]["stages"].get(s), "{:.0f}")
     add("one-day run peak memory (GB)", lambda f: f["incremental"]["peak_gb"], "{:.2f}")
     add("dashboard queries", lambda f: len(f["queries"]))
     add(
