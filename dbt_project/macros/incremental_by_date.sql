@@ -65,7 +65,7 @@
     {{ return(run_query(query).columns[0].values() | sort | list) }}
 {%- endmacro %}
 
-{#- A condition keeping the rows of `dates` (from dates_touched); true when they are all rebuilt. -#}
+{#- A condition keeping the rows of `dates` (from dates_touched); always true when every date is rebuilt. -#}
 {% macro on_dates(column, dates) -%}
     {%- if dates is none -%}
         1 = 1
