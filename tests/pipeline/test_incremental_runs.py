@@ -32,6 +32,7 @@ COMPARED = (
     "marts.fct_shipments",
     "marts.dim_customers",
     "marts.fct_demand_daily",
+    "marts.fct_inventory_daily",
     "marts.fct_cs_tickets",
     "marts.fct_order_events",
     "marts.fct_order_lookup_keys",
@@ -64,14 +65,42 @@ def _sql_values(values) -> str:
     return ", ".join("(" + ", ".join(f"'{v}'" for v in value) + ")" for value in values)
 
 
-def _correct_a_past_order(path: Path) -> str:
-    """A corrected re-export: the first order of the file was refunded. Returns its name."""
+def _late_order_to_cancel(home: Path, path: Path) -> str:
+    """A late delivered order of the file, preferably alone in its delivery and order-date groups, so
+    cancelling it must empty rows of the daily KPI marts (not only lower them). Not on the file's last
+    day: the next month's file exports that day again."""
+    names = _sql_values({(name,) for (name,) in _column(path, "Name")})
+    rows = _query(
+        home,
+        "with facts as (select * from marts.kpi_order_facts), "
+        f"in_file as (select * from facts where channel = 'shopify' and channel_order_id in ({names})) "
+        "select late.channel_order_id from marts.kpi_late_orders as late "
+        "inner join in_file using (order_key) "
+        "where in_file.order_date < (select max(order_date) from in_file) "
+        "order by (select count(*) from facts where facts.delivered_date = in_file.delivered_date "
+        "and facts.channel = in_file.channel and facts.product_category = in_file.product_category "
+        "and facts.warehouse_code is not distinct from in_file.warehouse_code), "
+        "(select count(*) from facts where facts.order_date = in_file.order_date "
+        "and facts.channel = in_file.channel and facts.counts_in_fill_rate), late.channel_order_id",
+    )
+    with path.open(encoding="utf-8", newline="") as handle:
+        refunded = next(csv.DictReader(handle))["Name"]  # see _correct_a_past_order
+    return next(name for (name,) in rows if name != refunded)
+
+
+def _correct_a_past_order(path: Path, cancel: str) -> str:
+    """A corrected re-export: the first order of the file was refunded, and `cancel` was voided (it leaves
+    the order KPIs, and its dates must be rebuilt without it). Returns the refunded order's name."""
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
     header = rows[0]
     name = rows[1][header.index("Name")]
+    assert name != cancel
     for row in rows[1:]:
         if row[header.index("Name")] == name and row[header.index("Financial Status")]:
             row[header.index("Financial Status")] = "refunded"
+        if row[header.index("Name")] == cancel and row[header.index("Financial Status")]:
+            row[header.index("Financial Status")] = "voided"
+            row[header.index("Fulfillment Status")] = "unfulfilled"
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
@@ -98,7 +127,8 @@ def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
     _run(incremental, monkeypatch_module)
     before = dict(_query(incremental, "select order_key, customer_key from marts.fct_orders"))
 
-    corrected_order = _correct_a_past_order(base / "landing" / CORRECTED_FILE)
+    cancelled_order = _late_order_to_cancel(incremental, base / "landing" / CORRECTED_FILE)
+    corrected_order = _correct_a_past_order(base / "landing" / CORRECTED_FILE, cancelled_order)
     for relative in [*sorted(held_back), Path(CORRECTED_FILE)]:
         shutil.copy2(base / "landing" / relative, incremental / "landing" / relative)
     _run(incremental, monkeypatch_module)
@@ -120,6 +150,7 @@ def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
         "day_run": dict(day_run),
         "after_day": after_day,
         "corrected_order": corrected_order,
+        "cancelled_order": cancelled_order,
     }
 
 
@@ -220,3 +251,10 @@ def test_a_corrected_re_export_of_a_past_file_updates_its_orders(homes):
         f"select channel_status from marts.fct_orders where order_key = '{keys[homes['corrected_order']]}'",
     )[0]
     assert status.startswith("refunded/")
+    (status,) = _query(
+        inc,
+        f"select order_status from marts.fct_orders where order_key = '{keys[homes['cancelled_order']]}'",
+    )[0]
+    assert status == "cancelled"
+    cancelled_key = keys[homes["cancelled_order"]]
+    assert not _query(inc, f"select 1 from marts.kpi_late_orders where order_key = '{cancelled_key}'")

@@ -11,16 +11,29 @@
 --   * A unit KPI: each line counts under its own product category, and under the warehouse that shipped
 --     its SKU for the order (most units; ties: first code), else the first shipment's warehouse; null
 --     while nothing has shipped.
+--
+-- Incremental by order date: the dates of the orders and lines re-stamped since the last build are
+-- rebuilt whole (an order that left kpi_order_facts, e.g. cancelled, is still re-stamped in fct_orders);
+-- every date when products landed (categories move).
+{%- set since_last_build = {
+    'restamped': [['kpi_order_facts', 'order_date'], ['fct_orders', 'order_date'], ['fct_order_lines', 'order_date']],
+    'reference': ['stg_erp__products'],
+} %}
+{{ config(incremental_by_date_config('order_date', since_last_build)) }}
+{%- set dates = dates_touched(since_last_build) %}
 with orders as (
     select order_key, channel, order_date, first_shipment_id
     from {{ ref('kpi_order_facts') }}
-    where counts_in_fill_rate
+    where counts_in_fill_rate and {{ on_dates('order_date', dates) }}
 ),
 
 order_lines as (
     select order_key, sku, quantity
     from {{ ref('fct_order_lines') }}
     where line_status not in ('cancelled', 'pending') and quantity > 0
+    {%- if dates is not none %}
+        and order_key in (select order_key from orders)
+    {%- endif %}
 ),
 
 products as (
@@ -31,6 +44,9 @@ shipments as (
     select order_key, shipment_id, warehouse_code, sku, quantity
     from {{ ref('fct_shipments') }}
     where order_key is not null
+    {%- if dates is not none %}
+        and order_key in (select order_key from orders)
+    {%- endif %}
 ),
 
 ordered as (
@@ -74,7 +90,8 @@ select
     coalesce(sku_warehouse.warehouse_code, first_warehouse.warehouse_code) as warehouse_code,
     sum(ordered.units_ordered) as units_ordered,
     sum(case when coalesce(first_shipment_units.units, 0) >= ordered.units_ordered then ordered.units_ordered else 0 end)
-        as units_filled
+        as units_filled,
+    {{ refreshed_at() }} as refreshed_at_utc
 from ordered
 left join products on products.sku = ordered.sku
 left join first_shipment_units

@@ -9,8 +9,27 @@
 -- code), for a counter sale or store return the warehouse of its WMS `pos_sale` / `return` movement
 -- (reference = receipt). A line sold but not shipped yet has no warehouse (null): it counts in totals
 -- and category filters but not under any one warehouse.
+--
+-- Incremental by kpi_date: rebuilt whole are the dates of the stock re-stamped since the last build, of
+-- the lines re-stamped, of the lines of orders with shipments re-stamped (their warehouse moves) and of
+-- the lines of store movements landed since; every date when products landed (categories move).
+{%- set since_last_build = {
+    'restamped': [['fct_inventory_daily', 'snapshot_date'], ['fct_order_lines', 'order_date']],
+    'joined': [
+        {'from': 'fct_shipments', 'stamp': 'refreshed_at_utc', 'join': 'fct_order_lines',
+         'on': 'fct_order_lines.order_key = fct_shipments.order_key', 'date': 'fct_order_lines.order_date'},
+        {'from': 'stg_wms__movements', 'stamp': 'loaded_at', 'join': 'fct_order_lines',
+         'on': "fct_order_lines.channel_order_id = stg_wms__movements.reference"
+             ~ " and stg_wms__movements.movement_type in ('pos_sale', 'return')",
+         'date': 'fct_order_lines.order_date'},
+    ],
+    'reference': ['stg_erp__products'],
+} %}
+{{ config(incremental_by_date_config('kpi_date', since_last_build)) }}
+{%- set dates = dates_touched(since_last_build) %}
 with stock as (
     select snapshot_date, warehouse_code, sku, inventory_value_reporting from {{ ref('fct_inventory_daily') }}
+    where {{ on_dates('snapshot_date', dates) }}
 ),
 
 products as (
@@ -20,13 +39,16 @@ products as (
 sold_lines as (
     select order_key, channel_order_id, fulfilment_type, sku, order_date, quantity, line_cost_reporting
     from {{ ref('fct_order_lines') }}
-    where line_status in ('confirmed', 'shipped', 'delivered') or quantity < 0
+    where (line_status in ('confirmed', 'shipped', 'delivered') or quantity < 0) and {{ on_dates('order_date', dates) }}
 ),
 
 shipments as (
     select order_key, sku, warehouse_code, sum(quantity) as units
     from {{ ref('fct_shipments') }}
     where order_key is not null
+    {%- if dates is not none %}
+        and order_key in (select order_key from sold_lines)
+    {%- endif %}
     group by 1, 2, 3
 ),
 
@@ -40,6 +62,9 @@ store_movements as (
     select reference, sku, warehouse_code, sum(abs(quantity)) as units
     from {{ ref('stg_wms__movements') }}
     where movement_type in ('pos_sale', 'return')
+    {%- if dates is not none %}
+        and reference in (select channel_order_id from sold_lines)
+    {%- endif %}
     group by 1, 2, 3
 ),
 
@@ -83,7 +108,8 @@ select
     coalesce(inventory.product_category, cogs.product_category) as product_category,
     inventory.kpi_date is not null as is_snapshot_day,
     coalesce(inventory.inventory_value, 0) as inventory_value,
-    coalesce(cogs.cogs, 0) as cogs
+    coalesce(cogs.cogs, 0) as cogs,
+    {{ refreshed_at() }} as refreshed_at_utc
 from inventory
 full outer join cogs
     on cogs.kpi_date = inventory.kpi_date

@@ -16,14 +16,32 @@
 --      production order); late = finished date (company zone) after its due date. When several qualify,
 --      the one that finished last is named.
 --   4. Otherwise → `late_shipment` (it left after ship_by_date with nothing late in production to wait for).
-with orders as (
+--
+-- Incremental: rebuilt are the late orders re-stamped in kpi_order_facts since the last build, those of a
+-- carrier whose standard transit days moved, those made to order by a production order landed since, and
+-- those that left after the earliest finish of a production order landed (or received) since: the ones
+-- that may have waited for it. The post-hook deletes the orders that are no longer late.
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='order_key',
+    post_hook="{% if is_incremental() %}
+        delete from {{ this }} where order_key not in (
+            select order_key from {{ ref('kpi_order_facts') }} where delivered_date > promised_date
+        )
+    {% endif %}",
+) }}
+with delivered as (
     select * from {{ ref('kpi_order_facts') }}
     where is_delivered
 ),
 
-order_skus as (
-    select distinct order_key, sku from {{ ref('fct_order_lines') }}
-    where sku is not null
+transit as (
+    select carrier, cast(ceil(median({{ dbt.datediff('left_date', 'delivered_date', 'day') }})) as integer)
+        as standard_transit_days
+    from (select *, coalesce(last_shipped_date, shipped_date) as left_date from delivered)
+    where carrier is not null and left_date is not null
+    group by carrier
 ),
 
 production_orders as (
@@ -38,6 +56,58 @@ receipts as (
     where movement_type = 'production_receipt'
     group by 1
 ),
+{% if is_incremental() %}
+changed_production_orders as (
+    select production_order_id, sales_order_channel, sales_order_id
+    from {{ ref('stg_erp__production_orders') }}
+    where loaded_at > {{ last_refreshed_at() }}
+    union
+    select production_orders.production_order_id, production_orders.sales_order_channel,
+        production_orders.sales_order_id
+    from {{ ref('stg_erp__production_orders') }} as production_orders
+    inner join {{ ref('stg_wms__movements') }} as movements
+        on movements.reference = production_orders.production_order_id
+    where movements.movement_type = 'production_receipt' and movements.loaded_at > {{ last_refreshed_at() }}
+),
+
+touched_orders as (
+    select order_key from delivered
+    where refreshed_at_utc > {{ last_refreshed_at() }}
+    union
+    select built.order_key
+    from {{ this }} as built
+    inner join transit on transit.carrier = built.carrier
+    where transit.standard_transit_days <> built.standard_transit_days
+    union
+    select delivered.order_key
+    from delivered
+    inner join changed_production_orders as changed
+        on changed.sales_order_channel = delivered.channel and changed.sales_order_id = delivered.fulfilment_ref
+    union
+    -- an order may have waited for any production order that finished before it left
+    select order_key from delivered
+    where coalesce(last_shipped_at_utc, shipped_at_utc) >= (
+        select min(receipts.finished_at_utc)
+        from receipts
+        inner join changed_production_orders as changed on changed.production_order_id = receipts.production_order_id
+    )
+),
+{% endif %}
+
+orders as (
+    select * from delivered
+    {%- if is_incremental() %}
+    where order_key in (select order_key from touched_orders)
+    {%- endif %}
+),
+
+order_skus as (
+    select distinct order_key, sku from {{ ref('fct_order_lines') }}
+    where sku is not null
+    {%- if is_incremental() %}
+        and order_key in (select order_key from orders where delivered_date > promised_date)
+    {%- endif %}
+),
 
 late_finished as (
     select
@@ -47,14 +117,6 @@ late_finished as (
     from production_orders
     inner join receipts on receipts.production_order_id = production_orders.production_order_id
     where {{ utc_to_local_date('receipts.finished_at_utc', var('company_time_zone')) }} > production_orders.due_date
-),
-
-transit as (
-    select carrier, cast(ceil(median({{ dbt.datediff('left_date', 'delivered_date', 'day') }})) as integer)
-        as standard_transit_days
-    from (select *, coalesce(last_shipped_date, shipped_date) as left_date from orders)
-    where carrier is not null and left_date is not null
-    group by carrier
 ),
 
 late as (
@@ -130,6 +192,7 @@ select
         as late_production_order_id,
     case when late.shipped_date > late.ship_by_date then last_waited_for.due_date end as production_due_date,
     case when late.shipped_date > late.ship_by_date then last_waited_for.finished_date end
-        as production_finished_date
+        as production_finished_date,
+    {{ refreshed_at() }} as refreshed_at_utc
 from late
 left join last_waited_for on last_waited_for.order_key = late.order_key
