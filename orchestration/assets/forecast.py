@@ -31,13 +31,9 @@ from dagster import (
 )
 
 from forecasting import horizons, vintages
-from forecasting.backtest import cross_validate
-from forecasting.holdout import holdout_summary
-from forecasting.models import BASELINES
 from forecasting.parallel import safe_workers
-from forecasting.select import forecast_with_champions
 from orchestration.assets.dbt import dbt_keys
-from orchestration.planning import accuracy, demand_series
+from orchestration.planning import demand_series
 from orchestration.planning import inventory_plan as planning
 from orchestration.planning.tables import (
     ACCURACY_SERIES,
@@ -104,6 +100,14 @@ def run_forecast(
 
 
 def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log) -> dict:
+    # Imported here: statsforecast and statsmodels take ~1.7 s to import, and only the weekly
+    # forecast uses them (the daily job loads this module for the inventory plan and turnover).
+    from forecasting.backtest import cross_validate
+    from forecasting.holdout import holdout_summary
+    from forecasting.models import BASELINES
+    from forecasting.select import forecast_with_champions
+    from orchestration.planning import accuracy
+
     as_of = pd.to_datetime(demand["demand_date"]).max().date()
     history_start = pd.to_datetime(demand["demand_date"]).min().date()
     categories = products.set_index("sku")["product_category"]
