@@ -14,7 +14,7 @@ Rules and their reasons: docs/forecasting.md. Table contract: the columns writte
 
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from dagster import (
 from forecasting import horizons, vintages
 from forecasting.parallel import safe_workers
 from orchestration.assets.dbt import dbt_keys
+from orchestration.kpis import daily
 from orchestration.planning import demand_series
 from orchestration.planning import inventory_plan as planning
 from orchestration.planning.tables import (
@@ -45,7 +46,7 @@ from orchestration.planning.tables import (
     SCHEMA,
     write_table,
 )
-from orchestration.planning.turnover import turnover
+from orchestration.planning.turnover import WINDOW_DAYS, turnover
 from orchestration.resources import WarehouseResource
 
 HORIZONS = {"D": 28, "W": 12, "MS": 6}
@@ -381,14 +382,14 @@ def inventory_plan(context: AssetExecutionContext, warehouse: WarehouseResource)
 def inventory_turnover(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.get_connection() as conn:
         as_of = conn.execute("select max(demand_date) from marts.fct_demand_daily").fetchone()[0]
-        lines = conn.execute(
-            "select sku, order_date, line_status, quantity, line_cost_reporting from marts.fct_order_lines "
-            "where sku is not null order by order_line_key"
-        ).df()
-        stock = conn.execute(
-            "select sku, snapshot_date, inventory_value_reporting from marts.fct_inventory_daily "
-            "order by inventory_day_key"
-        ).df()
+        # Totals per SKU and day of the window only, summed in DuckDB: the cost grows with a year of
+        # days and SKUs, not with the order lines of the history.
+        start = as_of - timedelta(days=WINDOW_DAYS - 1)
+        cogs = daily.cogs(conn, by_sku=True, start=start, end=as_of)
+        stock = daily.stock(conn, by_sku=True, start=start, end=as_of)
+        stocked = [
+            sku for (sku,) in conn.execute("select distinct sku from marts.fct_inventory_daily").fetchall()
+        ]
         products = conn.execute("select sku, product_category from marts.dim_products").df()
         bench = (
             conn.execute(
@@ -399,8 +400,8 @@ def inventory_turnover(context: AssetExecutionContext, warehouse: WarehouseResou
             .iloc[0]
         )
         table = turnover(
-            lines, stock, products, as_of, float(bench["value"]),
-            float(bench["band_low_factor"]), float(bench["band_high_factor"]),
+            cogs, stock, products, as_of, float(bench["value"]),
+            float(bench["band_low_factor"]), float(bench["band_high_factor"]), stocked,
         ).assign(as_of=as_of)  # fmt: skip
         write_table(conn, "inventory_turnover", table, INVENTORY_TURNOVER)
     counts = table[table["level"] == "category"]["status"].value_counts().to_dict()
