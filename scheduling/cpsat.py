@@ -32,8 +32,9 @@ The time limit is spent in three parts. Measured on the demo company (112 orders
 3. ``makespan_share`` (20 %) of the whole limit: the makespan with the tardiness held.
 
 The reported status, objective, bound and gap are for (1): status ``OPTIMAL`` only when the full solve
-proved it, ``FEASIBLE`` otherwise; the bound is the full solve's. The hint is complete and feasible, so
-the answer is never worse than it; if the solver returns nothing in time, the hint is returned as is.
+proved it (or the hint has no tardiness at all: then (1) and (2) are skipped), ``FEASIBLE`` otherwise;
+the bound is the full solve's. The hint is complete and feasible, so the answer is never worse than
+it; if the solver returns nothing in time, the hint is returned as is.
 """
 
 from __future__ import annotations
@@ -248,7 +249,7 @@ def solve(
             problem, best, objective, t0 + tardiness_time, workers, seed, pinned, bound
         )
         notes["lns_windows"] = f"{improved}/{tried} improved"
-        # Stopped early at the bound: the makespan solve keeps its share, not the tardiness time left.
+        # The makespan solve gets its share, not the tardiness time an early stop at the bound left.
         left_share = time_limit * makespan_share
 
     left = time_limit - (time.monotonic() - t0)
