@@ -46,8 +46,9 @@ OPERATION_COLUMNS = (
 )
 
 
-def _eligible(value, work_center: str, machines: pd.DataFrame) -> tuple[str, ...]:
-    in_wc = machines.loc[machines["work_center"] == work_center, "machine_id"].astype(str).tolist()
+def _eligible(value, work_center: str, by_work_center: dict[str, list[str]]) -> tuple[str, ...]:
+    """The listed machines of the work center (all of them when none is listed), sorted."""
+    in_wc = by_work_center.get(work_center, [])
     if value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip():
         return tuple(sorted(in_wc))
     listed = [m.strip() for m in str(value).split(";") if m.strip()]
@@ -89,12 +90,17 @@ def build_problem(
     )
     minutes_per_day = calendar.horizon / clock_days if calendar.horizon else 960.0
 
+    by_wc: dict[
+        str, list[str]
+    ] = {}  # looked up once per operation: a filter of the frame each time cost ~1 s
+    for machine, wc in zip(machines["machine_id"].astype(str), machines["work_center"], strict=True):
+        by_wc.setdefault(wc, []).append(machine)
     drafts: list[tuple[dict, list[Operation], list]] = []
     for oid, rows in open_ops.groupby("production_order_id", sort=True):
         first = rows.iloc[0]
         ops, started = [], []
         for r in rows.itertuples(index=False):
-            eligible = _eligible(r.eligible_machines, r.work_center, machines)
+            eligible = _eligible(r.eligible_machines, r.work_center, by_wc)
             if not eligible:
                 raise ValueError(
                     f"order {oid} op {r.operation_seq}: no eligible machine in work center {r.work_center} "

@@ -14,7 +14,7 @@ Rules and their reasons: docs/forecasting.md. Table contract: the columns writte
 
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -31,13 +31,10 @@ from dagster import (
 )
 
 from forecasting import horizons, vintages
-from forecasting.backtest import cross_validate
-from forecasting.holdout import holdout_summary
-from forecasting.models import BASELINES
 from forecasting.parallel import safe_workers
-from forecasting.select import forecast_with_champions
 from orchestration.assets.dbt import dbt_keys
-from orchestration.planning import accuracy, demand_series
+from orchestration.kpis import daily
+from orchestration.planning import demand_series
 from orchestration.planning import inventory_plan as planning
 from orchestration.planning.tables import (
     ACCURACY_SERIES,
@@ -49,7 +46,7 @@ from orchestration.planning.tables import (
     SCHEMA,
     write_table,
 )
-from orchestration.planning.turnover import turnover
+from orchestration.planning.turnover import WINDOW_DAYS, turnover
 from orchestration.resources import WarehouseResource
 
 HORIZONS = {"D": 28, "W": 12, "MS": 6}
@@ -104,6 +101,14 @@ def run_forecast(
 
 
 def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log) -> dict:
+    # Imported here: statsforecast and statsmodels take ~1.7 s to import, and only the weekly
+    # forecast uses them (the daily job loads this module for the inventory plan and turnover).
+    from forecasting.backtest import cross_validate
+    from forecasting.holdout import holdout_summary
+    from forecasting.models import BASELINES
+    from forecasting.select import forecast_with_champions
+    from orchestration.planning import accuracy
+
     as_of = pd.to_datetime(demand["demand_date"]).max().date()
     history_start = pd.to_datetime(demand["demand_date"]).min().date()
     categories = products.set_index("sku")["product_category"]
@@ -377,14 +382,14 @@ def inventory_plan(context: AssetExecutionContext, warehouse: WarehouseResource)
 def inventory_turnover(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.get_connection() as conn:
         as_of = conn.execute("select max(demand_date) from marts.fct_demand_daily").fetchone()[0]
-        lines = conn.execute(
-            "select sku, order_date, line_status, quantity, line_cost_reporting from marts.fct_order_lines "
-            "where sku is not null order by order_line_key"
-        ).df()
-        stock = conn.execute(
-            "select sku, snapshot_date, inventory_value_reporting from marts.fct_inventory_daily "
-            "order by inventory_day_key"
-        ).df()
+        # Totals per SKU and day of the window only, summed in DuckDB: the cost grows with a year of
+        # days and SKUs, not with the order lines of the history.
+        start = as_of - timedelta(days=WINDOW_DAYS - 1)
+        cogs = daily.cogs(conn, by_sku=True, start=start, end=as_of)
+        stock = daily.stock(conn, by_sku=True, start=start, end=as_of)
+        stocked = [
+            sku for (sku,) in conn.execute("select distinct sku from marts.fct_inventory_daily").fetchall()
+        ]
         products = conn.execute("select sku, product_category from marts.dim_products").df()
         bench = (
             conn.execute(
@@ -395,8 +400,8 @@ def inventory_turnover(context: AssetExecutionContext, warehouse: WarehouseResou
             .iloc[0]
         )
         table = turnover(
-            lines, stock, products, as_of, float(bench["value"]),
-            float(bench["band_low_factor"]), float(bench["band_high_factor"]),
+            cogs, stock, products, as_of, float(bench["value"]),
+            float(bench["band_low_factor"]), float(bench["band_high_factor"]), stocked,
         ).assign(as_of=as_of)  # fmt: skip
         write_table(conn, "inventory_turnover", table, INVENTORY_TURNOVER)
     counts = table[table["level"] == "category"]["status"].value_counts().to_dict()

@@ -4,12 +4,14 @@ The maths is in ``orchestration.kpis.formulas``; this module only reads the mart
 formulas per period and writes ``marts.kpi_monthly`` for the dashboards.
 """
 
+from datetime import date
+
 import pandas as pd
 from dagster import AssetExecutionContext, MaterializeResult, asset
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.assets.dbt import omniops_dbt_models
-from orchestration.kpis import formulas
+from orchestration.kpis import daily, formulas
 from orchestration.kpis.periods import monthly_periods
 from orchestration.resources import WarehouseResource
 
@@ -17,20 +19,21 @@ KPI_INPUTS = ["fct_orders", "fct_order_lines", "fct_machine_shifts", "fct_invent
 
 
 def compute_kpis(
-    orders: pd.DataFrame,
-    order_lines: pd.DataFrame,
+    deliveries: pd.DataFrame,
+    cogs: pd.DataFrame,
     machine_shifts: pd.DataFrame,
-    inventory_daily: pd.DataFrame,
+    stock: pd.DataFrame,
     targets: pd.DataFrame,
     benchmark: pd.Series,
+    order_days: tuple[date | None, date | None],
 ) -> pd.DataFrame:
-    """One row per KPI and period with value, numerator, denominator, target band and status."""
-    first_day = min(
-        pd.to_datetime(orders["order_date"]).min(), pd.to_datetime(inventory_daily["snapshot_date"]).min()
-    )
-    last_day = max(
-        pd.to_datetime(orders["order_date"]).max(), pd.to_datetime(inventory_daily["snapshot_date"]).max()
-    )
+    """One row per KPI and period with value, numerator, denominator, target band and status.
+
+    ``deliveries``, ``cogs`` and ``stock`` are the per-day totals of ``orchestration.kpis.daily``;
+    ``machine_shifts`` the rows of ``fct_machine_shifts``; ``order_days`` the first and last order date.
+    """
+    days = pd.concat([pd.to_datetime(pd.Series(order_days)), pd.to_datetime(stock["snapshot_date"])])
+    first_day, last_day = days.min(), days.max()
     target = targets.set_index("kpi")["target"].astype(float)
     bench = float(benchmark["value"])
     band = (float(benchmark["band_low_factor"]) * bench, float(benchmark["band_high_factor"]) * bench)
@@ -44,7 +47,7 @@ def compute_kpis(
             "period_end": period.end,
             "is_complete": period.is_complete,
         }
-        otd = formulas.on_time_delivery(orders, period.start, period.end)
+        otd = formulas.on_time_delivery_daily(deliveries, period.start, period.end)
         rows.append(
             base
             | {
@@ -81,15 +84,15 @@ def compute_kpis(
                     "target_high": None,
                 }
             )
-        cogs = formulas.cost_of_goods_sold(order_lines, period.start, period.end)
-        avg_inventory, days = formulas.average_inventory_value(inventory_daily, period.start, period.end)
+        sold = formulas.cost_of_goods_sold_daily(cogs, period.start, period.end)
+        avg_inventory, days = formulas.average_inventory_value(stock, period.start, period.end)
         rows.append(
             base
             | {
                 "kpi": "inventory_days",
-                "value": formulas.inventory_days(avg_inventory, cogs, days),
+                "value": formulas.inventory_days(avg_inventory, sold, days),
                 "numerator": avg_inventory * days,
-                "denominator": cogs,
+                "denominator": sold,
                 "target_low": band[0],
                 "target_high": band[1],
             }
@@ -113,22 +116,14 @@ def compute_kpis(
 )
 def kpi_monthly(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.get_connection() as conn:
-        # fixed row order: floating-point sums then come out identical on every run
-        orders = conn.sql(
-            "select order_date, delivered_date, promised_date, order_status, fulfilment_type "
-            "from marts.fct_orders order by order_key"
-        ).df()
-        order_lines = conn.sql(
-            "select order_date, line_status, quantity, line_cost_reporting from marts.fct_order_lines "
-            "order by order_line_key"
-        ).df()
+        # Per-day totals summed in DuckDB (money as exact decimals, so every run gives the same sums):
+        # a few rows per day rather than every order and line of the history in pandas.
+        deliveries = daily.deliveries(conn)
+        cogs = daily.cogs(conn)
+        stock = daily.stock(conn)
         machine_shifts = conn.sql(
             "select shift_date, planned_production_minutes, availability, performance, quality, oee "
             "from marts.fct_machine_shifts order by machine_shift_key"
-        ).df()
-        inventory = conn.sql(
-            "select snapshot_date, inventory_value_reporting from marts.fct_inventory_daily "
-            "order by inventory_day_key"
         ).df()
         targets = conn.sql("select kpi, target from seeds.kpi_targets where target is not null").df()
         benchmark = (
@@ -139,7 +134,9 @@ def kpi_monthly(context: AssetExecutionContext, warehouse: WarehouseResource) ->
             .df()
             .iloc[0]
         )
-        kpis = compute_kpis(orders, order_lines, machine_shifts, inventory, targets, benchmark)
+        kpis = compute_kpis(
+            deliveries, cogs, machine_shifts, stock, targets, benchmark, daily.order_days(conn)
+        )
         conn.register("kpis_frame", kpis)
         conn.execute("create or replace table marts.kpi_monthly as select * from kpis_frame")
         conn.unregister("kpis_frame")

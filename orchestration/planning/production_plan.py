@@ -145,15 +145,16 @@ def _tables(
     calendar: PlantCalendar,
     plans: dict[str, Plan],
 ) -> dict[str, pd.DataFrame]:
-    info = plant.operations.drop_duplicates(["production_order_id", "operation_seq"]).set_index(
-        ["production_order_id", "operation_seq"]
-    )
-    per_order = orders.set_index("production_order_id")
+    # Rows by key in dicts: a pandas ``.loc`` per operation and method cost seconds.
+    first = plant.operations.drop_duplicates(["production_order_id", "operation_seq"])
+    info = {(r.production_order_id, r.operation_seq): r for r in first.itertuples(index=False)}
+    per_order = {r.production_order_id: r for r in orders.itertuples(index=False)}
+    ops_by_key = {op.key: op for op in problem.ops()}
     sched, order_rows, runs = [], [], []
     for method, plan in plans.items():
         for key, a in plan.assignments.items():
-            r = info.loc[key]
-            op = next(op for op in problem.order(key[0]).ops if op.seq == key[1])
+            r = info[key]
+            op = ops_by_key[key]
             sched.append(
                 {
                     "method": method,
@@ -176,7 +177,7 @@ def _tables(
         done = completion(problem, plan.assignments)
         late = 0
         for o in problem.orders:
-            p = per_order.loc[o.order]
+            p = per_order[o.order]
             c = done[o.order]
             finish = calendar.to_clock(c, end=True)
             lateness = (finish - pd.Timestamp(p.due_at)) / pd.Timedelta(hours=1)
@@ -185,7 +186,7 @@ def _tables(
                 {
                     "method": method,
                     "production_order_id": o.order,
-                    "sku": info.loc[o.ops[0].key].sku,
+                    "sku": info[o.ops[0].key].sku,
                     "customer_tier": p.customer_tier,
                     "margin": p.margin,
                     "priority_score": p.priority_score,

@@ -4,6 +4,7 @@ and the constraints of every plan each method produces (dispatch rules, CP-SAT, 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -165,6 +166,19 @@ def test_cpsat_plan_is_valid_and_no_worse_than_dispatch(problem):
     assert plan.objective == weighted_tardiness(prob, plan.assignments)
     assert plan.objective <= best.objective
     assert 0 <= plan.bound <= plan.objective and 0 <= plan.gap <= 1
+
+
+def test_cpsat_skips_the_tardiness_search_when_the_hint_is_on_time(problem):
+    prob, _ = problem
+    relaxed = prob.with_orders(tuple(replace(o, due=10**7) for o in prob.orders))
+    hint = dispatch(relaxed, "EDD")
+    assert hint.objective == 0
+    plan = solve(relaxed, time_limit=5, hint=hint.assignments)
+    assert (plan.status, plan.objective, plan.bound) == ("OPTIMAL", 0, 0)
+    assert plan.notes["full_solve"].startswith("skipped")
+    assert plan.seconds < 5 * 0.2 + 0.5  # only the makespan solve's share is spent
+    assert check_plan(relaxed, plan.assignments) == []
+    assert plan.makespan <= hint.makespan
 
 
 def test_bottleneck_table(problem):
