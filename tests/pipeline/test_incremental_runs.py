@@ -2,7 +2,8 @@
 
 Two instances of the small demo company. The incremental one is built without the newest day, then gets
 the day's export files (orders of the day, and shipments of the day, many for older orders) and a
-corrected re-export of a past Shopify file (a 'replaced' file) and runs incrementally. Customer identity
+corrected re-export of a past Shopify file (a 'replaced' file) and of the ERP customers (one changed
+tier) and runs incrementally. Customer identity
 is exercised both ways: the day's first Shopify order carries one old customer's e-mail and another's
 phone (two customers merge), and the corrected file gives back an order the phone a typo had given it,
 which had joined two customers (they split). The full one
@@ -43,6 +44,7 @@ COMPARED = (
 # Columns that differ legitimately: when dbt wrote the row, and when its file landed.
 LEGITIMATELY_DIFFERENT = {"refreshed_at_utc", "loaded_at"}
 CORRECTED_FILE = "shopify/orders_export_2026-06.csv"
+ERP_CUSTOMERS = "erp/customers.csv"
 
 
 def _run(home: Path, patch: pytest.MonkeyPatch, full_refresh: bool = False) -> None:
@@ -68,36 +70,51 @@ def _sql_values(values) -> str:
     return ", ".join("(" + ", ".join(f"'{v}'" for v in value) + ")" for value in values)
 
 
+def _rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def _write_rows(path: Path, rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
 def _correct_a_past_order(path: Path) -> str:
     """A corrected re-export: the first order of the file was refunded. Returns its name."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows = _rows(path)
     header = rows[0]
     name = rows[1][header.index("Name")]
     for row in rows[1:]:
         if row[header.index("Name")] == name and row[header.index("Financial Status")]:
             row[header.index("Financial Status")] = "refunded"
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    _write_rows(path, rows)
     return name
+
+
+def _change_a_tier(path: Path) -> None:
+    """The ERP extract again, with the first customer in another tier (only dim_customers shows it)."""
+    rows = _rows(path)
+    tier = rows[0].index("Customer Tier")
+    rows[1][tier] = "C" if rows[1][tier] == "A" else "A"
+    _write_rows(path, rows)
 
 
 def _set_contact(path: Path, order_name: str, email: str | None = None, phone: str | None = None) -> None:
     """Rewrites the e-mail and/or shipping phone of a Shopify order (order-level fields: its first row)."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows = _rows(path)
     header = rows[0]
     first = next(row for row in rows[1:] if row[header.index("Name")] == order_name)
     for column, value in (("Email", email), ("Shipping Phone", phone)):
         if value is not None:
             first[header.index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    _write_rows(path, rows)
 
 
 def _identity_cases(landing: Path) -> dict[str, tuple[str, str, str]]:
-    """Four orders (name, e-mail, phone) of different people found only in the corrected file: the bridge
-    and the customer its wrong phone belongs to, and the two customers the new day's order will join."""
+    """Orders (name, e-mail, phone) of different people found only in the corrected file: the bridge and
+    the customer its wrong phone belongs to, the two customers the new day's order will join, and an order
+    whose contacts the correction removes."""
     names_elsewhere = set()
     for path in sorted((landing / "shopify").glob("orders_export_*.csv")):
         if path != landing / CORRECTED_FILE:
@@ -110,8 +127,9 @@ def _identity_cases(landing: Path) -> dict[str, tuple[str, str, str]]:
                 continue
             if all(email != e and phone != p for _, e, p in seen.values()):
                 seen[name] = (name, email, phone)
-    cases = list(seen.values())[1:5]  # the first order is the refunded one
-    return dict(zip(("bridge", "wrong_phone_owner", "email_owner", "phone_owner"), cases, strict=True))
+    cases = list(seen.values())[1:6]  # the first order is the refunded one
+    roles = ("bridge", "wrong_phone_owner", "email_owner", "phone_owner", "without_contacts")
+    return dict(zip(roles, cases, strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -143,10 +161,12 @@ def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
 
     corrected_order = _correct_a_past_order(base / "landing" / CORRECTED_FILE)
     _set_contact(base / "landing" / CORRECTED_FILE, bridge[0], phone=bridge[2])
+    _set_contact(base / "landing" / CORRECTED_FILE, cases["without_contacts"][0], email="", phone="")
     day_shopify = next(path for path in day_files if path.parent.name == "shopify")
     (day_order,) = sorted(_column(day_shopify, "Name"))[0]
     _set_contact(day_shopify, day_order, email=cases["email_owner"][1], phone=cases["phone_owner"][2])
-    for relative in [*sorted(held_back), Path(CORRECTED_FILE)]:
+    _change_a_tier(base / "landing" / ERP_CUSTOMERS)
+    for relative in [*sorted(held_back), Path(CORRECTED_FILE), Path(ERP_CUSTOMERS)]:
         shutil.copy2(base / "landing" / relative, incremental / "landing" / relative)
     _run(incremental, monkeypatch_module)
     day_run = _query(
@@ -273,7 +293,7 @@ def test_a_corrected_re_export_of_a_past_file_updates_its_orders(homes):
     assert status.startswith("refunded/")
 
 
-def test_the_day_merged_two_customers_and_split_two_others(homes):
+def test_the_day_merged_two_customers_split_two_others_and_dropped_one(homes):
     case, before, after = homes["identity_cases"], homes["shopify_before"], homes["shopify_after"]
     # the wrong phone had joined two people; the corrected export separates them again
     assert before[case["bridge"]] == before[case["wrong_phone_owner"]]
@@ -281,3 +301,6 @@ def test_the_day_merged_two_customers_and_split_two_others(homes):
     # the day's order carries one customer's e-mail and another's phone: the two become one
     assert before[case["email_owner"]] != before[case["phone_owner"]]
     assert after[case["email_owner"]] == after[case["phone_owner"]] == after[case["day_order"]]
+    # an order left without any contact belongs to no customer
+    assert before[case["without_contacts"]] is not None
+    assert after[case["without_contacts"]] is None

@@ -11,12 +11,17 @@
     unique_key='thread_id',
 ) }}
 {%- set new_files = files_landed_since([['social', 'events']], last_refreshed_at()) %}
+{%- set touched_threads = [] %}
+{%- if execute and is_incremental() %}
+    {#- a constant list, so the filter reaches below the staging view's JSON parsing -#}
+    {%- set touched_threads = run_query(
+        "select distinct thread_id from " ~ ref('stg_social__events') ~ " where source_file in " ~ sql_list(new_files)
+    ).columns[0].values() | list %}
+{%- endif %}
 with events as (
     select * from {{ ref('stg_social__events') }}
     {%- if is_incremental() %}
-    where thread_id in (
-        select thread_id from {{ ref('stg_social__events') }} where source_file in {{ sql_list(new_files) }}
-    )
+    where thread_id in {{ sql_list(touched_threads) }}
     {%- endif %}
 ),
 

@@ -2,15 +2,16 @@
 -- e-mail, phone or channel handle (int_customers__identity). E-mails and phones are kept only hashed
 -- (for matching a lookup) and masked (for display); the clear values stay in the intermediate layer.
 --
--- Incremental: the customers with a record int_customers__identity or int_customers__contacts re-stamped
--- since the last build are recomputed from all their records; the post-hook deletes the customers no
--- record belongs to any more (merged into another, or split under other labels).
+-- Incremental: the customers with a record that int_customers__identity re-stamped, an order whose contact
+-- record was rewritten or an ERP customer landed since the last build are recomputed from all their
+-- records; the post-hook deletes the customers no record belongs to any more (merged into another).
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='delete+insert',
     unique_key='customer_key',
     post_hook="{{ delete_keys_gone_from('customer_key', ref('int_customers__identity')) }}",
 ) }}
+-- depends_on: {{ ref('stg_erp__customers') }} (read only on incremental runs)
 with identity as (
     select * from {{ ref('int_customers__identity') }}
     {%- if is_incremental() %}
@@ -18,12 +19,19 @@ with identity as (
         select customer_key from {{ ref('int_customers__identity') }}
         where refreshed_at_utc > {{ last_refreshed_at() }}
         union
-        -- a record whose details changed (name, tier, order time; every ERP customer is re-stamped)
+        -- an order whose details were rewritten (name, order time)
         select identity.customer_key
         from {{ ref('int_customers__identity') }} as identity
         inner join {{ ref('int_customers__contacts') }} as contacts
             on contacts.contact_record_id = identity.contact_record_id
-        where contacts.refreshed_at_utc > {{ last_refreshed_at() }}
+        where contacts.refreshed_at_utc > {{ last_refreshed_at() }} and contacts.record_source <> 'erp'
+        union
+        -- int_customers__contacts re-stamps every ERP customer every run: only those landed anew count
+        select identity.customer_key
+        from {{ ref('int_customers__identity') }} as identity
+        inner join {{ ref('stg_erp__customers') }} as erp
+            on identity.contact_record_id = 'erp:' || erp.erp_customer_id
+        where erp.loaded_at > {{ last_refreshed_at() }}
     )
     {%- endif %}
 ),
