@@ -2,7 +2,11 @@
 
 Two instances of the small demo company. The incremental one is built without the newest day, then gets
 the day's export files (orders of the day, and shipments of the day, many for older orders) and a
-corrected re-export of a past Shopify file (a 'replaced' file) and runs incrementally. The full one
+corrected re-export of a past Shopify file (a 'replaced' file) and of the ERP customers (one changed
+tier) and runs incrementally. Customer identity
+is exercised both ways: the day's first Shopify order carries one old customer's e-mail and another's
+phone (two customers merge), and the corrected file gives back an order the phone a typo had given it,
+which had joined two customers (they split). The full one
 lands the same files in one run with ``--full-refresh``. Only landing and dbt run
 (the ``omniops_land_and_transform`` job): the forecast does not read what is compared here.
 """
@@ -27,6 +31,7 @@ COMPARED = (
     "intermediate.int_order_lines__enriched",
     "intermediate.int_shipments__order_delivery",
     "intermediate.int_customers__identity",
+    "intermediate.int_social__threads",
     "marts.fct_orders",
     "marts.fct_order_lines",
     "marts.fct_shipments",
@@ -40,6 +45,7 @@ COMPARED = (
 # Columns that differ legitimately: when dbt wrote the row, and when its file landed.
 LEGITIMATELY_DIFFERENT = {"refreshed_at_utc", "loaded_at"}
 CORRECTED_FILE = "shopify/orders_export_2026-06.csv"
+ERP_CUSTOMERS = "erp/customers.csv"
 
 
 def _run(home: Path, patch: pytest.MonkeyPatch, full_refresh: bool = False) -> None:
@@ -65,7 +71,17 @@ def _sql_values(values) -> str:
     return ", ".join("(" + ", ".join(f"'{v}'" for v in value) + ")" for value in values)
 
 
-def _late_order_to_cancel(home: Path, path: Path) -> str:
+def _rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def _write_rows(path: Path, rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def _late_order_to_cancel(home: Path, path: Path, avoid: set[str]) -> str:
     """A late delivered order of the file, preferably alone in its delivery and order-date groups, so
     cancelling it must empty rows of the daily KPI marts (not only lower them). Not on the file's last
     day: the next month's file exports that day again."""
@@ -85,13 +101,13 @@ def _late_order_to_cancel(home: Path, path: Path) -> str:
     )
     with path.open(encoding="utf-8", newline="") as handle:
         refunded = next(csv.DictReader(handle))["Name"]  # see _correct_a_past_order
-    return next(name for (name,) in rows if name != refunded)
+    return next(name for (name,) in rows if name != refunded and name not in avoid)
 
 
 def _correct_a_past_order(path: Path, cancel: str) -> str:
     """A corrected re-export: the first order of the file was refunded, and `cancel` was voided (it leaves
     the order KPIs, and its dates must be rebuilt without it). Returns the refunded order's name."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows = _rows(path)
     header = rows[0]
     name = rows[1][header.index("Name")]
     assert name != cancel
@@ -101,10 +117,48 @@ def _correct_a_past_order(path: Path, cancel: str) -> str:
         if row[header.index("Name")] == cancel and row[header.index("Financial Status")]:
             row[header.index("Financial Status")] = "voided"
             row[header.index("Fulfillment Status")] = "unfulfilled"
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    _write_rows(path, rows)
     return name
+
+
+def _change_a_tier(path: Path) -> None:
+    """The ERP extract again, with the first customer in another tier (only dim_customers shows it)."""
+    rows = _rows(path)
+    tier = rows[0].index("Customer Tier")
+    rows[1][tier] = "C" if rows[1][tier] == "A" else "A"
+    _write_rows(path, rows)
+
+
+def _set_contact(path: Path, order_name: str, email: str | None = None, phone: str | None = None) -> None:
+    """Rewrites the e-mail and/or shipping phone of a Shopify order (order-level fields: its first row)."""
+    rows = _rows(path)
+    header = rows[0]
+    first = next(row for row in rows[1:] if row[header.index("Name")] == order_name)
+    for column, value in (("Email", email), ("Shipping Phone", phone)):
+        if value is not None:
+            first[header.index(column)] = value
+    _write_rows(path, rows)
+
+
+def _identity_cases(landing: Path) -> dict[str, tuple[str, str, str]]:
+    """Orders (name, e-mail, phone) of different people found only in the corrected file: the bridge and
+    the customer its wrong phone belongs to, the two customers the new day's order will join, and an order
+    whose contacts the correction removes."""
+    names_elsewhere = set()
+    for path in sorted((landing / "shopify").glob("orders_export_*.csv")):
+        if path != landing / CORRECTED_FILE:
+            names_elsewhere |= {name for (name,) in _column(path, "Name")}
+    seen: dict[str, tuple[str, str, str]] = {}
+    with (landing / CORRECTED_FILE).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            name, email, phone = row["Name"], row["Email"], row["Shipping Phone"]
+            if name in seen or name in names_elsewhere or not email or not phone:
+                continue
+            if all(email != e and phone != p for _, e, p in seen.values()):
+                seen[name] = (name, email, phone)
+    cases = list(seen.values())[1:6]  # the first order is the refunded one
+    roles = ("bridge", "wrong_phone_owner", "email_owner", "phone_owner", "without_contacts")
+    return dict(zip(roles, cases, strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +168,9 @@ def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
     base = tmp_path_factory.mktemp("exports")
     generate_demo_company(base / "landing", scale=0.05, seed=7)
     day, day_files = split_newest_day(base / "landing")
+    cases = _identity_cases(base / "landing")
+    bridge, wrong_phone_owner = cases["bridge"], cases["wrong_phone_owner"]
+    _set_contact(base / "landing" / CORRECTED_FILE, bridge[0], phone=wrong_phone_owner[2])
     incremental = tmp_path_factory.mktemp("incremental")
     full = tmp_path_factory.mktemp("full")
     held_back = {path.relative_to(base / "landing") for path in day_files}
@@ -126,10 +183,21 @@ def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
     )
     _run(incremental, monkeypatch_module)
     before = dict(_query(incremental, "select order_key, customer_key from marts.fct_orders"))
+    shopify_customers = (
+        "select channel_order_id, customer_key from marts.fct_orders where channel = 'shopify'"
+    )
+    shopify_before = dict(_query(incremental, shopify_customers))
 
-    cancelled_order = _late_order_to_cancel(incremental, base / "landing" / CORRECTED_FILE)
+    identity_orders = {name for name, _, _ in cases.values()}
+    cancelled_order = _late_order_to_cancel(incremental, base / "landing" / CORRECTED_FILE, identity_orders)
     corrected_order = _correct_a_past_order(base / "landing" / CORRECTED_FILE, cancelled_order)
-    for relative in [*sorted(held_back), Path(CORRECTED_FILE)]:
+    _set_contact(base / "landing" / CORRECTED_FILE, bridge[0], phone=bridge[2])
+    _set_contact(base / "landing" / CORRECTED_FILE, cases["without_contacts"][0], email="", phone="")
+    day_shopify = next(path for path in day_files if path.parent.name == "shopify")
+    (day_order,) = sorted(_column(day_shopify, "Name"))[0]
+    _set_contact(day_shopify, day_order, email=cases["email_owner"][1], phone=cases["phone_owner"][2])
+    _change_a_tier(base / "landing" / ERP_CUSTOMERS)
+    for relative in [*sorted(held_back), Path(CORRECTED_FILE), Path(ERP_CUSTOMERS)]:
         shutil.copy2(base / "landing" / relative, incremental / "landing" / relative)
     _run(incremental, monkeypatch_module)
     day_run = _query(
@@ -138,6 +206,7 @@ def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
         "where refreshed_at_utc = (select max(refreshed_at_utc) from marts.fct_orders)",
     )
     after_day = dict(_query(incremental, "select order_key, customer_key from marts.fct_orders"))
+    shopify_after = dict(_query(incremental, shopify_customers))
 
     shutil.copytree(base / "landing", full / "landing")
     _run(full, monkeypatch_module, full_refresh=True)
@@ -151,6 +220,9 @@ def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
         "after_day": after_day,
         "corrected_order": corrected_order,
         "cancelled_order": cancelled_order,
+        "identity_cases": {role: name for role, (name, _, _) in cases.items()} | {"day_order": day_order},
+        "shopify_before": shopify_before,
+        "shopify_after": shopify_after,
     }
 
 
@@ -258,3 +330,16 @@ def test_a_corrected_re_export_of_a_past_file_updates_its_orders(homes):
     assert status == "cancelled"
     cancelled_key = keys[homes["cancelled_order"]]
     assert not _query(inc, f"select 1 from marts.kpi_late_orders where order_key = '{cancelled_key}'")
+
+
+def test_the_day_merged_two_customers_split_two_others_and_dropped_one(homes):
+    case, before, after = homes["identity_cases"], homes["shopify_before"], homes["shopify_after"]
+    # the wrong phone had joined two people; the corrected export separates them again
+    assert before[case["bridge"]] == before[case["wrong_phone_owner"]]
+    assert after[case["bridge"]] != after[case["wrong_phone_owner"]]
+    # the day's order carries one customer's e-mail and another's phone: the two become one
+    assert before[case["email_owner"]] != before[case["phone_owner"]]
+    assert after[case["email_owner"]] == after[case["phone_owner"]] == after[case["day_order"]]
+    # an order left without any contact belongs to no customer
+    assert before[case["without_contacts"]] is not None
+    assert after[case["without_contacts"]] is None

@@ -5,11 +5,77 @@
 -- shares a contact with. {{ var('identity_rounds', 6) }} rounds follow chains of that many links; the
 -- model's test fails if one more round would still change a label, so a longer chain never goes unseen.
 -- Records without any contact (Amazon, anonymous counter sales) belong to no customer.
+--
+-- Incremental: only the customers that can have changed are recomputed. Changed records = the records
+-- that are new, changed a contact value (against the values kept here) or lost every contact since the
+-- last build. Recomputed records = every record of a customer a changed record or a record sharing a new
+-- value of it belonged to, plus the changed records themselves. No record outside shares a value with
+-- one inside, so propagation over them alone gives the full build's labels, merges and splits included.
+-- The post-hook deletes the records that no longer have a contact.
 {% set rounds = var('identity_rounds', 6) %}
-with contacts as (
-    select * from {{ ref('int_customers__contacts') }}
-    where customer_email is not null or customer_phone is not null or customer_handle is not null
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='contact_record_id',
+    post_hook="{{ delete_keys_gone_from(
+        'contact_record_id', ref('int_customers__contacts'), has_contact_value()
+    ) }}",
+) }}
+with all_contacts as (
+    select contact_record_id, customer_email, customer_phone, customer_handle, refreshed_at_utc
+    from {{ ref('int_customers__contacts') }}
+    where {{ has_contact_value() }}
 ),
+
+{% if is_incremental() %}
+built as (
+    select contact_record_id, customer_label, customer_email, customer_phone, customer_handle
+    from {{ this }}
+),
+
+changed as (
+    -- the contacts re-stamp more than they change (every ERP customer, every run): compare the values
+    select new.contact_record_id, new.customer_email, new.customer_phone, new.customer_handle
+    from all_contacts as new
+    left join built on built.contact_record_id = new.contact_record_id
+    where new.refreshed_at_utc > {{ last_refreshed_at() }}
+        and (
+            built.contact_record_id is null
+            or built.customer_email is distinct from new.customer_email
+            or built.customer_phone is distinct from new.customer_phone
+            or built.customer_handle is distinct from new.customer_handle
+        )
+    union all
+    select contact_record_id, null, null, null
+    from built
+    where contact_record_id not in (select contact_record_id from all_contacts)
+),
+
+affected_labels as (
+    -- a record's old customer, and the old customers its new values join
+    select customer_label from built
+    where contact_record_id in (select contact_record_id from changed)
+    union
+    select customer_label from built where customer_email in (select customer_email from changed)
+    union
+    select customer_label from built where customer_phone in (select customer_phone from changed)
+    union
+    select customer_label from built where customer_handle in (select customer_handle from changed)
+),
+
+contacts as (
+    select * from all_contacts
+    where contact_record_id in (
+        select contact_record_id from built
+        where customer_label in (select customer_label from affected_labels)
+    )
+        or contact_record_id in (select contact_record_id from changed)
+),
+{% else %}
+contacts as (
+    select * from all_contacts
+),
+{% endif %}
 
 round_0 as (
     select
@@ -56,7 +122,10 @@ labelled as (
         count(*) over (partition by final.customer_phone) > 1 and final.customer_phone is not null
             as shares_phone,
         count(*) over (partition by final.customer_handle) > 1 and final.customer_handle is not null
-            as shares_handle
+            as shares_handle,
+        final.customer_email,
+        final.customer_phone,
+        final.customer_handle
     from round_{{ rounds }} as final
     inner join round_{{ rounds + 1 }} as check_round
         on check_round.contact_record_id = final.contact_record_id
@@ -85,5 +154,10 @@ select
         when shares_phone then 0.90
         when shares_handle then 0.85
         else 0.80
-    end as match_confidence
+    end as match_confidence,
+    -- kept to tell which records changed on the next incremental run
+    customer_email,
+    customer_phone,
+    customer_handle,
+    {{ refreshed_at() }} as refreshed_at_utc
 from labelled

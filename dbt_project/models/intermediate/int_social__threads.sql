@@ -1,8 +1,28 @@
 -- One row per social-commerce thread line. A thread is one channel order: its status is the latest
 -- event, its content the items of the latest event that carries items, its order time the first
 -- `order` event (the first event for threads that never reached an order).
+--
+-- Incremental: the threads with an event in a file landed since the last build are recomputed from all
+-- their events and replace their lines (a later quote may carry fewer items). Events are never withdrawn,
+-- so a thread that had lines keeps some.
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='thread_id',
+) }}
+{%- set new_files = files_landed_since([['social', 'events']], last_refreshed_at()) %}
+{%- set touched_threads = [] %}
+{%- if execute and is_incremental() %}
+    {#- a constant list, so the filter reaches below the staging view's JSON parsing -#}
+    {%- set touched_threads = run_query(
+        "select distinct thread_id from " ~ ref('stg_social__events') ~ " where source_file in " ~ sql_list(new_files)
+    ).columns[0].values() | list %}
+{%- endif %}
 with events as (
     select * from {{ ref('stg_social__events') }}
+    {%- if is_incremental() %}
+    where thread_id in {{ sql_list(touched_threads) }}
+    {%- endif %}
 ),
 
 ranked as (
@@ -73,5 +93,6 @@ select
     events,
     source_file,
     source_record_number,
-    loaded_at
+    loaded_at,
+    {{ refreshed_at() }} as refreshed_at_utc
 from thread_items
