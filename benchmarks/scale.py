@@ -373,7 +373,9 @@ def migrate(home: Path, models: list[str]) -> None:
     model's materialisation changes, before its incremental runs."""
     env = os.environ | {"OMNIOPS_HOME": str(home)}
     dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), "run", "--full-refresh", "--profiles-dir", ".", "--select", *models]
+    # Its own target folder: the pipeline's manifest (and its parse fingerprint) stays as it is.
+    target = ["--target-path", str(home / "migrate_target")]
+    command = [str(dbt), "run", "--full-refresh", "--profiles-dir", ".", *target, "--select", *models]
     print(f"migrating {' '.join(models)}", flush=True)
     subprocess.run(command, cwd=REPO / "dbt_project", env=env, check=True, stdout=subprocess.DEVNULL)
 

@@ -101,3 +101,32 @@ def test_the_daily_job_leaves_dbt_unit_tests_to_full_builds():
     assert args("omniops_daily", True) == ["build", "--full-refresh"]
     assert args("omniops_all", False) == ["build"]
     assert args("omniops_all", True) == ["build", "--full-refresh"]
+
+
+def _break_a_landed_event(home: Path, landed_now: bool) -> None:
+    """An event type outside the accepted values, in a row landed before the last build (or now)."""
+    with duckdb.connect(str(home / "warehouse" / "build.duckdb")) as conn:
+        (record,) = conn.execute("select min(_record_number) from raw.social__events").fetchone()
+        loaded_at = "now() at time zone 'UTC'" if landed_now else "_loaded_at"
+        conn.execute(
+            'update raw.social__events set record = json_merge_patch(record, \'{"event_type": "bogus"}\'), '
+            f"_loaded_at = {loaded_at} where _record_number = ?",
+            [record],
+        )
+
+
+def test_an_incremental_build_tests_staging_rows_landed_since_the_last_complete_build(home):
+    with duckdb.connect(str(home / "warehouse" / "build.duckdb"), read_only=True) as conn:
+        builds = conn.execute("select count(*) from main.dbt_complete_builds").fetchone()[0]
+    assert builds >= 1  # the fixture's run built the whole project
+    event_test = "accepted_values_stg_social__events_event_type"
+
+    _break_a_landed_event(home, landed_now=False)
+    assert _dbt(home, "build", "--select", "stg_social__events").returncode == 0
+    alone = _dbt(home, "test", "--select", "stg_social__events")
+    assert f"Failure in test {event_test}" in alone.stdout, alone.stdout[-3000:]
+
+    _break_a_landed_event(home, landed_now=True)
+    build = _dbt(home, "build", "--select", "stg_social__events")
+    assert build.returncode != 0
+    assert f"Failure in test {event_test}" in build.stdout, build.stdout[-3000:]
