@@ -370,7 +370,21 @@ def restore_snapshot(home: Path) -> None:
 
 def migrate(home: Path, models: list[str]) -> None:
     """Rebuild the given dbt models from all history (untimed): what a deployment does once when a
-    model's materialisation changes, before its incremental runs."""
+    model's materialisation changes, before its incremental runs. A snapshot built before dbt recorded
+    its complete builds (``main.dbt_complete_builds``) gets the record its full run would have written:
+    the start of that build, the stamp on its incremental rows."""
+    import duckdb
+
+    with duckdb.connect(str(home / "warehouse" / "build.duckdb")) as conn:
+        conn.execute(
+            "create table if not exists main.dbt_complete_builds "
+            "(started_at_utc timestamp, full_refresh boolean)"
+        )
+        if conn.execute("select count(*) from main.dbt_complete_builds").fetchone()[0] == 0:
+            conn.execute(
+                "insert into main.dbt_complete_builds "
+                "select min(refreshed_at_utc), false from intermediate.int_order_lines__unioned"
+            )
     env = os.environ | {"OMNIOPS_HOME": str(home)}
     dbt = Path(sys.executable).with_name("dbt")
     # Its own target folder: the pipeline's manifest (and its parse fingerprint) stays as it is.
