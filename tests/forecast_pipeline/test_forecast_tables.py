@@ -51,7 +51,7 @@ def test_fct_demand_daily_has_the_contract_types(built_instance):
     assert got == {
         "demand_date": "DATE", "sku": "VARCHAR", "channel": "VARCHAR", "product_category": "VARCHAR",
         "gross_quantity": "BIGINT", "returned_quantity": "BIGINT", "net_quantity": "BIGINT",
-        "net_revenue_reporting": "DOUBLE",
+        "net_revenue_reporting": "DOUBLE", "refreshed_at_utc": "TIMESTAMP",
     }  # fmt: skip
 
 
