@@ -47,20 +47,32 @@ orders as (
     select order_key, customer_key, channel, channel_order_id, fulfilment_ref from {{ ref('fct_orders') }}
 ),
 
-linked as (
-    select
-        tickets.*,
-        orders.order_key,
-        orders.customer_key
+-- A ticket names an order by its channel order id or its fulfilment reference: two equality joins (hash
+-- joins), not one join on `in (...)`, which joins every ticket with every order of its channel (at 10 M
+-- order lines that ran for over half an hour). A reference that matches one order's id and another's
+-- fulfilment reference keeps the id match.
+matches as (
+    select tickets.ticket_id, orders.order_key, orders.customer_key, 0 as preference
     from tickets
-    left join orders
-        on orders.channel = tickets.channel
-        and tickets.channel_order_id in (orders.channel_order_id, orders.fulfilment_ref)
-    -- a reference that matches one order's id and another's fulfilment reference keeps the id match
-    qualify row_number() over (
-        partition by tickets.ticket_id
-        order by (orders.channel_order_id = tickets.channel_order_id) desc nulls last, orders.order_key
-    ) = 1
+    inner join orders
+        on orders.channel = tickets.channel and orders.channel_order_id = tickets.channel_order_id
+    union all
+    select tickets.ticket_id, orders.order_key, orders.customer_key, 1 as preference
+    from tickets
+    inner join orders
+        on orders.channel = tickets.channel and orders.fulfilment_ref = tickets.channel_order_id
+),
+
+best_match as (
+    select ticket_id, order_key, customer_key
+    from matches
+    qualify row_number() over (partition by ticket_id order by preference, order_key) = 1
+),
+
+linked as (
+    select tickets.*, best_match.order_key, best_match.customer_key
+    from tickets
+    left join best_match on best_match.ticket_id = tickets.ticket_id
 )
 
 select
