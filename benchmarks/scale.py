@@ -488,19 +488,19 @@ def report(by_size: dict[int, list[dict]]) -> None:
     add("generate (s)", gen("seconds"), "{:.0f}")
     add("generate rows/s", gen("rows_per_second"))
     add("generate peak memory (GB)", gen("peak_gb"), "{:.2f}")
-    add("full run (s)", lambda f: f["full"]["seconds"], "{:.0f}")
-    add("  CPU seconds (whole tree)", lambda f: f["full"].get("cpu_seconds"), "{:.0f}")
-    add("  load average at the end", lambda f: f["full"].get("load"), "{:.1f}")
-    for stage, _ in (*STAGES, ("other", ())):
-        add(f"  {stage} (s)", lambda f, s=stage: f["full"]["stages"].get(s), "{:.0f}")
-    add("full run peak memory (GB)", lambda f: f["full"]["peak_gb"], "{:.2f}")
+
+    def run_rows(key: str, name: str) -> None:
+        """Wall time, CPU seconds, load, seconds by stage and peak memory of one pipeline run."""
+        add(f"{name} (s)", lambda f: f[key]["seconds"], "{:.0f}")
+        add("  CPU seconds (whole tree)", lambda f: f[key].get("cpu_seconds"), "{:.0f}")
+        add("  load average at the end", lambda f: f[key].get("load"), "{:.1f}")
+        for stage, _ in (*STAGES, ("other", ())):
+            add(f"  {stage} (s)", lambda f, s=stage: f[key]["stages"].get(s), "{:.0f}")
+        add(f"{name} peak memory (GB)", lambda f: f[key]["peak_gb"], "{:.2f}")
+
+    run_rows("full", "full run")
     add("published warehouse (GB)", lambda f: f["full"]["warehouse_gb"], "{:.2f}")
-    add("one-day run (s)", lambda f: f["incremental"]["seconds"], "{:.0f}")
-    add("  CPU seconds (whole tree)", lambda f: f["incremental"].get("cpu_seconds"), "{:.0f}")
-    add("  load average at the end", lambda f: f["incremental"].get("load"), "{:.1f}")
-    for stage, _ in (*STAGES, ("other", ())):
-        add(f"  {stage} (s)", lambda f, s=stage: f["incremental"]["stages"].get(s), "{:.0f}")
-    add("one-day run peak memory (GB)", lambda f: f["incremental"]["peak_gb"], "{:.2f}")
+    run_rows("incremental", "one-day run")
     add("dashboard queries", lambda f: len(f["queries"]))
     add(
         "slowest query, median (s)",
