@@ -5,13 +5,17 @@ newly landed files touch. ``full_refresh`` rebuilds them from all of history, wi
 An incremental build's data tests check the rows it wrote (dbt_project/macros/tests_on_written_rows.sql).
 """
 
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+import duckdb
 from dagster import AssetExecutionContext, Config
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from orchestration.resources import dbt_project
+from orchestration.settings import get_paths
 
 dbt_project.prepare_if_dev()
 
@@ -33,10 +37,32 @@ class DbtBuildConfig(Config):
     unit_tests: bool = True
 
 
-def dbt_build_args(full_refresh: bool, unit_tests: bool = True) -> list[str]:
+def builds_everything(build_db: Path) -> bool:
+    """True when dbt will compute every model from all history: no complete build recorded yet."""
+    if not build_db.exists():
+        return True
+    try:
+        with duckdb.connect(str(build_db), read_only=True) as conn:
+            return not conn.execute("select count(*) from main.dbt_complete_builds").fetchone()[0]
+    except duckdb.Error:  # no such table: never built whole
+        return True
+
+
+def dbt_threads(full_refresh: bool, build_db: Path) -> int:
+    """``$OMNIOPS_DBT_THREADS``, else one model at a time when every model reads all history (the
+    largest models each need most of DuckDB's memory limit; two at once ran out of it at ten million
+    order lines), two for an incremental build (many small models: their fixed costs overlap)."""
+    if os.environ.get("OMNIOPS_DBT_THREADS"):
+        return int(os.environ["OMNIOPS_DBT_THREADS"])
+    return 1 if full_refresh or builds_everything(build_db) else 2
+
+
+def dbt_build_args(full_refresh: bool, unit_tests: bool = True, threads: int | None = None) -> list[str]:
     args = ["build", "--full-refresh"] if full_refresh else ["build"]
     if not unit_tests and not full_refresh:
         args += ["--exclude-resource-type", "unit_test"]
+    if threads is not None:
+        args += ["--threads", str(threads)]
     return args
 
 
@@ -44,7 +70,9 @@ def dbt_build_args(full_refresh: bool, unit_tests: bool = True) -> list[str]:
     manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=OmniopsDbtTranslator()
 )
 def omniops_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
-    yield from dbt.cli(dbt_build_args(config.full_refresh, config.unit_tests), context=context).stream()
+    threads = dbt_threads(config.full_refresh, get_paths().build_db)
+    args = dbt_build_args(config.full_refresh, config.unit_tests, threads)
+    yield from dbt.cli(args, context=context).stream()
 
 
 def dbt_keys(names: list[str]) -> list:

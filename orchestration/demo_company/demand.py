@@ -378,10 +378,28 @@ def _norm(w: list[float]) -> np.ndarray:
 MTO_MIN_QTY = 90  # bulk B2B lines of plant-made SKUs at least this large are made to order
 
 
-def made_to_order(catalog: Catalog, sku: np.ndarray, qty: np.ndarray, b2b: np.ndarray) -> np.ndarray:
-    """Lines the plant makes for the order (a linked production order) instead of shipping from stock."""
+MTO_SCALE_CAP = 32.0  # the plant takes the make-to-order work of a company at most this many demos big
+
+
+def made_to_order(
+    catalog: Catalog,
+    sku: np.ndarray,
+    qty: np.ndarray,
+    b2b: np.ndarray,
+    order: np.ndarray | None = None,
+    scale: float = 1.0,
+) -> np.ndarray:
+    """Lines the plant makes for the order (a linked production order) instead of shipping from stock.
+
+    The plant (19 machines) does not grow with the company: above MTO_SCALE_CAP x the demo's volume only
+    a share MTO_SCALE_CAP / scale of the orders, picked by a hash of their index (no random draw, so
+    smaller scales are unchanged), goes to the plant; the rest is bought in and ships from stock."""
     make = catalog.products["make"].to_numpy()[np.asarray(sku, dtype=np.int64)]
-    return make & np.asarray(b2b, bool) & (np.asarray(qty) >= MTO_MIN_QTY)
+    mto = make & np.asarray(b2b, bool) & (np.asarray(qty) >= MTO_MIN_QTY)
+    if scale > MTO_SCALE_CAP and order is not None:
+        mixed = (np.asarray(order, dtype=np.uint64) * np.uint64(2654435761)) % np.uint64(1 << 32)
+        mto &= mixed.astype(np.float64) / float(1 << 32) < MTO_SCALE_CAP / scale
+    return mto
 
 
 def mto_timing(

@@ -128,7 +128,12 @@ def generate(
     bulk = b2b[oi]
     mto_lines = [
         made_to_order(
-            catalog, threads[i]["skus"], threads[i]["qty"], np.full(len(threads[i]["skus"]), b2b[i])
+            catalog,
+            threads[i]["skus"],
+            threads[i]["qty"],
+            np.full(len(threads[i]["skus"]), b2b[i]),
+            np.full(len(threads[i]["skus"]), i),
+            scale,
         )
         for i in oi
     ]

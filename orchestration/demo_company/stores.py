@@ -250,7 +250,9 @@ def generate_orders(
     lines["unit_price"] = np.round(p["price_cny"].to_numpy()[lines["sku"]] * (1 - disc[o]), 2)
 
     od = window.day_index(created)
-    lines["mto"] = made_to_order(catalog, lines["sku"].to_numpy(), lines["qty"].to_numpy(), bulk)
+    lines["mto"] = made_to_order(
+        catalog, lines["sku"].to_numpy(), lines["qty"].to_numpy(), bulk, lines["order"].to_numpy(), scale
+    )
     has_mto = lines.groupby("order")["mto"].any().reindex(range(n), fill_value=False).to_numpy()
     promised_days = od + np.where(company, rng.integers(7, 22, n), rng.integers(3, 11, n))
     promised_days, ship_from, mto_due = mto_timing(rng, created, has_mto, od, promised_days)

@@ -254,7 +254,7 @@ def _csv_records(text: str, spec: SourceTable) -> tuple[list[str], _Records]:
     first: list[int] = []
     last: list[int] = []
     previous = 0
-    total_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    total_lines = _physical_lines(text)
     try:
         for row in reader:
             start, previous = previous + 1, reader.line_num
@@ -270,6 +270,23 @@ def _csv_records(text: str, spec: SourceTable) -> tuple[list[str], _Records]:
         first.append(previous + 1)
         last.append(total_lines)
     return header or [], _Records(np.array(first, dtype=np.int64), np.array(last, dtype=np.int64))
+
+
+def _csv_header(text: str, spec: SourceTable) -> list[str]:
+    """The first non-empty record, as Python's csv reads it."""
+    quoting = {"quotechar": spec.quote} if spec.quote else {"quoting": csv.QUOTE_NONE}
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter, **quoting)
+    try:
+        for row in reader:
+            if row:
+                return row
+    except csv.Error:
+        pass
+    return []
+
+
+def _physical_lines(text: str) -> int:
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
 def _check_header(header: list[str], spec: SourceTable) -> None:
@@ -375,14 +392,22 @@ class _FileLoader:
         self.quarantined: list[_Quarantined] = []
         self.rows_read = 0
         self.columns: list[str] = []
-        self.lines: list[str] = []
+        self.text = ""
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's physical lines, split only when a row is quarantined (or for JSON lines)."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
 
     def _text_of(self, first: int, last: int) -> str:
         return "\n".join(line.rstrip("\r") for line in self.lines[first - 1 : last])
 
     def read(self, path: Path) -> None:
         text, encoding = decode_text(path.read_bytes())
-        self.lines = text.split("\n")
+        self.text = text
         _sql(self.conn, "drop table if exists _omniops_file")
         if self.spec.file_format == "jsonl":
             self._read_jsonl()
@@ -416,7 +441,7 @@ class _FileLoader:
         return target
 
     def _read_csv(self, text: str, readable: Path) -> None:
-        header, records = _csv_records(text, self.spec)
+        header = _csv_header(text, self.spec)
         _check_header(header, self.spec)
         self.columns = header
         columns = "{" + ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in header) + "}"
@@ -440,7 +465,18 @@ class _FileLoader:
             "from _omniops_rejects group by line order by line",
         )
         (accepted,) = _sql(self.conn, "select count(*) from _omniops_raw")[0]
+        if not rejects and accepted == _physical_lines(text) - 1:
+            # Every record one line, none rejected (the usual file): positions follow from the row order,
+            # without Python's csv pass over the whole file (a quarter of the landing time).
+            self.rows_read = accepted
+            _sql(
+                self.conn,
+                "create or replace temp view _omniops_read as select *, _k as _record_number, "
+                "_k + 1 as _first, _k + 1 as _last from _omniops_raw",
+            )
+            return
         # DuckDB numbers records (header = 1); Python's csv gives each record's physical lines.
+        _, records = _csv_records(text, self.spec)
         aligned = accepted + len(rejects) == len(records)
         rejected = np.zeros(len(records), dtype=bool)
         for line, csv_line, message in rejects:

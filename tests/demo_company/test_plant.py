@@ -375,3 +375,21 @@ def plant_figures(landing: Path, as_of: date) -> dict:
         "load_vs_capacity_14_days": ratios[14],
         "load_vs_capacity_21_days": ratios[21],
     }
+
+
+def test_the_plant_takes_make_to_order_work_up_to_a_company_mto_scale_cap_times_the_demo():
+    """Above MTO_SCALE_CAP x the demo the plant keeps its size: only a share cap / scale of the bulk
+    orders of plant-made SKUs is made to order (picked by order, not by a random draw); below it, all."""
+    from orchestration.demo_company.catalog import build_catalog
+    from orchestration.demo_company.demand import MTO_MIN_QTY, MTO_SCALE_CAP, made_to_order
+
+    catalog = build_catalog(TEST_SEED)
+    make = int(np.flatnonzero(catalog.products["make"].to_numpy())[0])
+    n = 100_000
+    sku, qty, b2b = np.full(n, make), np.full(n, MTO_MIN_QTY), np.ones(n, bool)
+    order = np.arange(n) // 2  # two lines per order
+    assert made_to_order(catalog, sku, qty, b2b, order, scale=MTO_SCALE_CAP).all()
+    capped = made_to_order(catalog, sku, qty, b2b, order, scale=10 * MTO_SCALE_CAP)
+    assert capped.mean() == pytest.approx(0.1, abs=0.01)
+    assert (capped[0::2] == capped[1::2]).all()  # an order's lines go to the plant together
+    assert not made_to_order(catalog, sku, qty - 1, b2b, order, scale=10 * MTO_SCALE_CAP).any()
