@@ -15,8 +15,12 @@ files to bound memory.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import warnings
 from collections.abc import Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -41,6 +45,13 @@ RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
 FILE_CHECKS = "landing.dq_file_checks"
 # Rows validated at once: a first landing of years of history is validated in chunks of whole files.
 CHUNK_ROWS = 500_000
+CHECK_WORKERS_DEFAULT = 2
+
+
+def check_workers() -> int:
+    """Processes that validate chunks side by side (GX runs in one Python thread): ``$OMNIOPS_CHECK_WORKERS``,
+    default 2 (this machine's cores); 1 validates in the calling process."""
+    return max(1, int(os.environ.get("OMNIOPS_CHECK_WORKERS") or CHECK_WORKERS_DEFAULT))
 _ARROW_TEXT = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
 # GX fingerprints every in-memory batch under this size by hashing all its rows (a fifth of the
 # validation time at 500,000 rows); the fingerprint only labels the batch, and ours are never reused.
@@ -502,18 +513,34 @@ def _nothing_new(
 
 
 def check_table(
-    conn: duckdb.DuckDBPyConnection, rules: TableRules, now: datetime, chunk_rows: int = CHUNK_ROWS
+    conn: duckdb.DuckDBPyConnection,
+    rules: TableRules,
+    now: datetime,
+    chunk_rows: int = CHUNK_ROWS,
+    pool: Executor | None = None,
+    workers: int = 1,
 ) -> SourceCheck:
-    """Validate the pending files of one raw table, a chunk of whole files at a time."""
+    """Validate the pending files of one raw table, a chunk of whole files at a time (in ``pool``'s
+    ``workers`` processes when there are several chunks)."""
     pending = pending_files(conn, rules.raw_table)
     if not pending:
         return SourceCheck(_nothing_new(conn, rules, now), [])
-    parts = [
-        validate_frame(
-            read_raw_table(conn, rules.raw_table, [f.path for f in batch], _used_columns(rules)), rules, now
-        )
-        for batch in _chunks(pending, chunk_rows)
-    ]
+    batches = list(_chunks(pending, chunk_rows))
+
+    def frame(batch: list[PendingFile]) -> pd.DataFrame:
+        return read_raw_table(conn, rules.raw_table, [f.path for f in batch], _used_columns(rules))
+
+    if pool is None or len(batches) < 2:
+        parts = [validate_frame(frame(batch), rules, now) for batch in batches]
+    else:
+        # DuckDB reads the next chunks here while the workers validate; at most two chunks per worker
+        # wait or run, so memory stays bounded.
+        futures = []
+        for batch in batches:
+            while sum(not f.done() for f in futures) >= 2 * workers:
+                wait(futures, return_when=FIRST_COMPLETED)
+            futures.append(pool.submit(validate_frame, frame(batch), rules, now))
+        parts = [f.result() for f in futures]
     outcomes = _merge(parts)
     failed = {f for o in outcomes if o.critical for f in o.failed_files}
     warned = {f for o in outcomes if not o.critical for f in o.failed_files}
@@ -532,11 +559,22 @@ def check_source(
     """Validate the pending files of every raw table of a source system (its suite)."""
     now = now or datetime.now(UTC)
     result = SourceCheck()
-    for rules in rules_of(source):
-        table = check_table(conn, rules, now, chunk_rows)
-        result.outcomes.extend(table.outcomes)
-        result.files.extend(table.files)
+    workers = check_workers()
+    with ExitStack() as stack:
+        pool = None
+        for rules in rules_of(source):
+            if pool is None and workers > 1 and _pending_rows(conn, rules.raw_table) > chunk_rows:
+                # Started only for a large first landing: the processes import GX (a few seconds).
+                context = multiprocessing.get_context("spawn")
+                pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+            table = check_table(conn, rules, now, chunk_rows, pool, workers)
+            result.outcomes.extend(table.outcomes)
+            result.files.extend(table.files)
     return result
+
+
+def _pending_rows(conn: duckdb.DuckDBPyConnection, raw_table: str) -> int:
+    return sum(f.rows for f in pending_files(conn, raw_table))
 
 
 def validate_source(
