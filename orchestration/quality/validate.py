@@ -52,6 +52,8 @@ def check_workers() -> int:
     """Processes that validate chunks side by side (GX runs in one Python thread): ``$OMNIOPS_CHECK_WORKERS``,
     default 2 (this machine's cores); 1 validates in the calling process."""
     return max(1, int(os.environ.get("OMNIOPS_CHECK_WORKERS") or CHECK_WORKERS_DEFAULT))
+
+
 _ARROW_TEXT = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
 # GX fingerprints every in-memory batch under this size by hashing all its rows (a fifth of the
 # validation time at 500,000 rows); the fingerprint only labels the batch, and ours are never reused.
