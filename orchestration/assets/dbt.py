@@ -37,24 +37,41 @@ class DbtBuildConfig(Config):
     unit_tests: bool = True
 
 
-def builds_everything(build_db: Path) -> bool:
-    """True when dbt will compute every model from all history: no complete build recorded yet."""
+# Above this many landed rows a build over all history runs one model at a time (below, two at once fit
+# in DuckDB's default 4 GB with room to spare: 3.6 M rows, the 1 M-line company, need under 0.4 GB each).
+ONE_MODEL_AT_A_TIME_ROWS = 10_000_000
+
+
+def complete_build_recorded(build_db: Path) -> bool:
+    """Whether dbt finished a whole-project build on this warehouse (``main.dbt_complete_builds``)."""
     if not build_db.exists():
-        return True
+        return False
     try:
         with duckdb.connect(str(build_db), read_only=True) as conn:
-            return not conn.execute("select count(*) from main.dbt_complete_builds").fetchone()[0]
+            return bool(conn.execute("select count(*) from main.dbt_complete_builds").fetchone()[0])
     except duckdb.Error:  # no such table: never built whole
-        return True
+        return False
+
+
+def raw_rows(build_db: Path) -> int:
+    """Rows landed in the ``raw`` schema (DuckDB's estimate: no table is scanned)."""
+    if not build_db.exists():
+        return 0
+    with duckdb.connect(str(build_db), read_only=True) as conn:
+        (rows,) = conn.execute(
+            "select coalesce(sum(estimated_size), 0) from duckdb_tables() where schema_name = 'raw'"
+        ).fetchone()
+    return int(rows)
 
 
 def dbt_threads(full_refresh: bool, build_db: Path) -> int:
-    """``$OMNIOPS_DBT_THREADS``, else one model at a time when every model reads all history (the
-    largest models each need most of DuckDB's memory limit; two at once ran out of it at ten million
-    order lines), two for an incremental build (many small models: their fixed costs overlap)."""
+    """``$OMNIOPS_DBT_THREADS``, else one model at a time when a large warehouse is built from all
+    history (its largest models each need most of DuckDB's memory limit: two at once ran out of it at
+    ten million order lines), two otherwise (many small models: their fixed costs overlap)."""
     if os.environ.get("OMNIOPS_DBT_THREADS"):
         return int(os.environ["OMNIOPS_DBT_THREADS"])
-    return 1 if full_refresh or builds_everything(build_db) else 2
+    from_history = full_refresh or not complete_build_recorded(build_db)
+    return 1 if from_history and raw_rows(build_db) > ONE_MODEL_AT_A_TIME_ROWS else 2
 
 
 def dbt_build_args(full_refresh: bool, unit_tests: bool = True, threads: int | None = None) -> list[str]:

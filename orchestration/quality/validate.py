@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+import time
+import types
 import warnings
 from collections.abc import Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
@@ -567,12 +570,27 @@ def check_source(
         for rules in rules_of(source):
             if pool is None and workers > 1 and _pending_rows(conn, rules.raw_table) > chunk_rows:
                 # Started only for a large first landing: the processes import GX (a few seconds).
-                context = multiprocessing.get_context("spawn")
-                pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+                pool = stack.enter_context(_worker_pool(workers))
             table = check_table(conn, rules, now, chunk_rows, pool, workers)
             result.outcomes.extend(table.outcomes)
             result.files.extend(table.files)
     return result
+
+
+def _worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Processes that import only what validation needs. A spawned process first runs the parent's
+    ``__main__`` script again (a Streamlit page under AppTest, any unguarded script), so every worker is
+    started here with ``__main__`` hidden."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        # submitted while none can have finished: each submit starts one more process
+        for _ in range(workers):
+            pool.submit(time.sleep, 0)
+    finally:
+        sys.modules["__main__"] = main
+    return pool
 
 
 def _pending_rows(conn: duckdb.DuckDBPyConnection, raw_table: str) -> int:

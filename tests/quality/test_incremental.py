@@ -205,3 +205,25 @@ def test_results_of_an_older_warehouse_get_the_new_columns(warehouse):
     ).fetchall()
     assert rows == [("old", None, None), ("run-1", 1, 1)]
     assert warehouse.execute(f"select count(*) from {FILE_CHECKS}").fetchone() == (1,)
+
+
+def test_chunks_are_validated_in_worker_processes_whatever_script_runs_the_parent(
+    warehouse, tmp_path, monkeypatch
+):
+    """Spawned workers would run the parent's ``__main__`` script again (under AppTest, a Streamlit
+    page); a script that raises must not break them."""
+    import sys
+    import types
+
+    script = tmp_path / "unguarded.py"
+    script.write_text("raise SystemExit('the parent script ran in a worker')\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    monkeypatch.setenv("OMNIOPS_CHECK_WORKERS", "2")
+    land(warehouse, MARCH, [line("A-1", "S1"), line("A-1", "S1")])
+    land(warehouse, APRIL, [line("A-2", "S1", quantity="-1")])
+    chunked = check_source(warehouse, "amazon", NOW, chunk_rows=1)
+    assert {(o.files_validated, o.rows_validated) for o in chunked.outcomes} == {(2, 3)}
+    unique = next(o for o in chunked.outcomes if o.expectation == "expect_compound_columns_to_be_unique")
+    assert (unique.success, unique.failed_files) == (False, (MARCH,))
