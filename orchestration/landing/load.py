@@ -248,8 +248,7 @@ class _Records:
 def _csv_records(text: str, spec: SourceTable) -> tuple[list[str], _Records]:
     """Header and the physical line span of every data record, as Python's csv reads them; used for
     line numbers and the text of quarantined rows (DuckDB counts records, not physical lines)."""
-    quoting = {"quotechar": spec.quote} if spec.quote else {"quoting": csv.QUOTE_NONE}
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter, **quoting)
+    reader = _csv_reader(text, spec)
     header: list[str] | None = None
     first: list[int] = []
     last: list[int] = []
@@ -272,12 +271,15 @@ def _csv_records(text: str, spec: SourceTable) -> tuple[list[str], _Records]:
     return header or [], _Records(np.array(first, dtype=np.int64), np.array(last, dtype=np.int64))
 
 
+def _csv_reader(text: str, spec: SourceTable):
+    quoting = {"quotechar": spec.quote} if spec.quote else {"quoting": csv.QUOTE_NONE}
+    return csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter, **quoting)
+
+
 def _csv_header(text: str, spec: SourceTable) -> list[str]:
     """The first non-empty record, as Python's csv reads it."""
-    quoting = {"quotechar": spec.quote} if spec.quote else {"quoting": csv.QUOTE_NONE}
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=spec.delimiter, **quoting)
     try:
-        for row in reader:
+        for row in _csv_reader(text, spec):
             if row:
                 return row
     except csv.Error:

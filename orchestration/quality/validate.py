@@ -524,10 +524,11 @@ def check_table(
     chunk_rows: int = CHUNK_ROWS,
     pool: Executor | None = None,
     workers: int = 1,
+    pending: list[PendingFile] | None = None,
 ) -> SourceCheck:
     """Validate the pending files of one raw table, a chunk of whole files at a time (in ``pool``'s
-    ``workers`` processes when there are several chunks)."""
-    pending = pending_files(conn, rules.raw_table)
+    ``workers`` processes when there are several chunks). ``pending``: the files, when already read."""
+    pending = pending_files(conn, rules.raw_table) if pending is None else pending
     if not pending:
         return SourceCheck(_nothing_new(conn, rules, now), [])
     batches = list(_chunks(pending, chunk_rows))
@@ -568,10 +569,11 @@ def check_source(
     with ExitStack() as stack:
         pool = None
         for rules in rules_of(source):
-            if pool is None and workers > 1 and _pending_rows(conn, rules.raw_table) > chunk_rows:
+            pending = pending_files(conn, rules.raw_table)
+            if pool is None and workers > 1 and sum(f.rows for f in pending) > chunk_rows:
                 # Started only for a large first landing: the processes import GX (a few seconds).
                 pool = stack.enter_context(_worker_pool(workers))
-            table = check_table(conn, rules, now, chunk_rows, pool, workers)
+            table = check_table(conn, rules, now, chunk_rows, pool, workers, pending)
             result.outcomes.extend(table.outcomes)
             result.files.extend(table.files)
     return result
@@ -591,10 +593,6 @@ def _worker_pool(workers: int) -> ProcessPoolExecutor:
     finally:
         sys.modules["__main__"] = main
     return pool
-
-
-def _pending_rows(conn: duckdb.DuckDBPyConnection, raw_table: str) -> int:
-    return sum(f.rows for f in pending_files(conn, raw_table))
 
 
 def validate_source(
