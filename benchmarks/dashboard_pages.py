@@ -38,9 +38,9 @@ BENCH_USER, BENCH_PASSWORD = "bench", "bench-password-1"
 
 
 def build(scale: float) -> Path:
-    from orchestration.demo_company.generate import generate_demo_company
+    from core.settings import OmniopsPaths
+    from demo_company.generate import generate_demo_company
     from orchestration.pipeline import run_pipeline
-    from orchestration.settings import OmniopsPaths
 
     home = Path(tempfile.mkdtemp(prefix="omniops-pages-"))
     os.environ["OMNIOPS_HOME"] = str(home)

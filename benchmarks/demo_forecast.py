@@ -33,10 +33,10 @@ def main() -> None:
     parser.add_argument("--n-jobs", type=int, default=2)
     args = parser.parse_args()
 
+    from core.settings import OmniopsPaths
+    from demo_company.generate import generate_demo_company
     from orchestration.assets.forecast import run_forecast
-    from orchestration.demo_company.generate import generate_demo_company
     from orchestration.pipeline import run_pipeline
-    from orchestration.settings import OmniopsPaths
 
     with tempfile.TemporaryDirectory(prefix="omniops-bench-") as tmp:
         home = Path(tmp)

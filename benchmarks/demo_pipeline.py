@@ -23,9 +23,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from orchestration.demo_company.generate import generate_demo_company
+    from core.settings import OmniopsPaths
+    from demo_company.generate import generate_demo_company
     from orchestration.pipeline import run_pipeline
-    from orchestration.settings import OmniopsPaths
 
     generation, first_runs, reruns, steps, sizes = [], [], [], {}, []
     for _ in range(args.repeat):

@@ -6,7 +6,7 @@ worse than the dispatch rules', and a rush-order insertion answered within 5 s.
 
 Builds the default demo company once in a temporary OMNIOPS_HOME (generate + `omniops run`), unless
 ``--home`` points at a built one, then ``--repeat`` times: reads the plant from the published warehouse,
-solves (``orchestration.planning.production_plan.plan_production``, what the ``production_schedule``
+solves (``planning.production_plan.plan_production``, what the ``production_schedule``
 asset runs), and inserts a rush order of the most common product, due in three days, with a frozen
 window of one shift. Prints medians:
 
@@ -27,9 +27,9 @@ import pandas as pd
 
 
 def _build(scale: float) -> tuple[Path, tempfile.TemporaryDirectory]:
-    from orchestration.demo_company.generate import generate_demo_company
+    from core.settings import OmniopsPaths
+    from demo_company.generate import generate_demo_company
     from orchestration.pipeline import run_pipeline
-    from orchestration.settings import OmniopsPaths
 
     tmp = tempfile.TemporaryDirectory(prefix="omniops-bench-")
     home = Path(tmp.name)
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--home", help="a built OMNIOPS_HOME to read instead of building the demo")
     args = parser.parse_args()
 
-    from orchestration.planning.production_plan import plan_production, read_plant
+    from planning.production_plan import plan_production, read_plant
     from scheduling.check import check_plan
     from scheduling.frames import plan_from_frame, problem_from_frames
     from scheduling.whatif import rush_what_if

@@ -11,7 +11,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from orchestration.settings import DASHBOARD_APP, export_environment, get_paths
+from core.settings import DASHBOARD_APP, export_environment, get_paths
 from orchestration.spark_target import add_arguments as add_spark_arguments
 
 
@@ -20,7 +20,7 @@ def _echo(message: str) -> None:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from orchestration.demo_company.generate import DEFAULT_AS_OF, generate_demo_company, scale_for_lines
+    from demo_company.generate import DEFAULT_AS_OF, generate_demo_company, scale_for_lines
 
     paths = export_environment()
     out = Path(args.out).resolve() if args.out else paths.landing

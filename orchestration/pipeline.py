@@ -17,9 +17,9 @@ from typing import Any
 
 import duckdb
 
+from core.settings import OmniopsPaths, export_environment
 from forecasting.parallel import silence_tracker_warnings
 from orchestration.alerts import ALERTED_TAG, RunFailureAlert, send_alert, step_error_text
-from orchestration.settings import OmniopsPaths, export_environment
 
 
 class PipelineError(RuntimeError):

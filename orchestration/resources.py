@@ -13,7 +13,7 @@ import duckdb
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource, DbtProject
 
-from orchestration.settings import DBT_PROJECT_DIR, OmniopsPaths, duckdb_config, get_paths
+from core.settings import DBT_PROJECT_DIR, OmniopsPaths, duckdb_config, get_paths
 
 
 def dbt_executable() -> str:

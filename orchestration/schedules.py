@@ -1,16 +1,16 @@
 """When the pipeline runs by itself: every morning after the night's exports, and the forecast weekly.
 
 The daily run is tagged with the company-time day it closes (yesterday at 06:00 Asia/Shanghai); the
-work itself is defined by what has landed, not by the tag (see orchestration/landing/days.py).
+work itself is defined by what has landed, not by the tag (see landing/days.py).
 """
 
 from datetime import timedelta
 
 from dagster import RunRequest, ScheduleEvaluationContext, schedule
 
+from core.settings import COMPANY_TIME_ZONE
+from landing.days import DAY_TAG
 from orchestration.jobs import daily_job, weekly_forecast_job
-from orchestration.landing.days import DAY_TAG
-from orchestration.settings import COMPANY_TIME_ZONE
 
 
 @schedule(

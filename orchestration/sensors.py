@@ -23,11 +23,11 @@ from dagster import (
     sensor,
 )
 
+from core.settings import get_paths
+from landing.days import DAY_TAG, newest_day
+from landing.load import REJECTED_FOLDER
 from orchestration.alerts import ALERTED_TAG, RunFailureAlert, send_alert, step_error_text
 from orchestration.jobs import daily_job
-from orchestration.landing.days import DAY_TAG, newest_day
-from orchestration.landing.load import REJECTED_FOLDER
-from orchestration.settings import get_paths
 
 IGNORED_NAMES = {"_manifest.json"}
 

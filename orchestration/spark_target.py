@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from orchestration.settings import DBT_PROJECT_DIR, OmniopsPaths, get_paths
+from core.settings import DBT_PROJECT_DIR, OmniopsPaths, get_paths
 
 RAW_SCHEMA = "raw"
 # Small local settings: a laptop or a CI runner with 2 cores. A cluster sets its own.

@@ -20,7 +20,7 @@ TEST_SEED = 7
 def pytest_configure(config: pytest.Config) -> None:
     """Parse the dbt project before collection: modules that import the Dagster jobs load the dbt
     assets, which are built from the manifest (absent in a fresh clone)."""
-    from orchestration.settings import DBT_PROJECT_DIR
+    from core.settings import DBT_PROJECT_DIR
 
     if not (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
         from orchestration.pipeline import prepare_dbt
@@ -47,9 +47,9 @@ class BuiltInstance:
 @pytest.fixture(scope="session")
 def built_instance(tmp_path_factory: pytest.TempPathFactory) -> BuiltInstance:
     """Generate a small demo company and materialise the whole asset graph on it, once."""
-    from orchestration.demo_company.generate import generate_demo_company
+    from core.settings import OmniopsPaths
+    from demo_company.generate import generate_demo_company
     from orchestration.pipeline import run_pipeline
-    from orchestration.settings import OmniopsPaths
 
     home = tmp_path_factory.mktemp("omniops_home")
     previous = {k: os.environ.get(k) for k in ("OMNIOPS_HOME", "DAGSTER_HOME")}

@@ -42,7 +42,7 @@ PERIODS = {"D": t("day"), "W": t("week"), "MS": t("month")}
 PERIODS_PLURAL = {"D": t("days"), "W": t("weeks"), "MS": t("months")}
 BASELINES = ("SeasonalNaive", "Naive", "WindowAverage")
 TURNOVER_COLOURS = {"below": "#0969da", "within": "#1a7f37", "above": "#cf222e"}
-# The inventory plan's proposal types (orchestration/planning/inventory_plan.py), in the user's language.
+# The inventory plan's proposal types (planning/inventory_plan.py), in the user's language.
 PROPOSAL_TYPES = {"purchase": t("purchase"), "production": t("production")}
 BAND_NAMES = {
     "below": t("below the band"),

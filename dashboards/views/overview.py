@@ -44,8 +44,8 @@ from dashboards.components import page_header, to_company_time
 from dashboards.formatting import STATUS_COLOURS, fmt_days, fmt_minutes, fmt_money, fmt_percent
 from dashboards.i18n import current_language, t
 from dashboards.warehouse import query, table_exists
-from orchestration.kpis.formulas import Ratio, target_status
-from orchestration.kpis.periods import monthly_periods
+from kpis.formulas import Ratio, target_status
+from kpis.periods import monthly_periods
 
 KPI_MARTS = (
     "kpi_delivery_daily",

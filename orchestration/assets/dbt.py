@@ -14,8 +14,8 @@ import duckdb
 from dagster import AssetExecutionContext, Config
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
+from core.settings import get_paths
 from orchestration.resources import dbt_project
-from orchestration.settings import get_paths
 
 dbt_project.prepare_if_dev()
 

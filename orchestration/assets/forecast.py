@@ -6,7 +6,7 @@
   (``forecasting.select``), reconciled bottom-up (``forecasting.horizons``), stored as a vintage, and
   scored against the baselines and the sales team's forecast.
 - ``inventory_plan``: ATP, safety stock, reorder point, cover and a replenishment proposal per SKU ×
-  warehouse (``orchestration.planning.inventory_plan``), with the policy from ``seeds.inventory_policy``.
+  warehouse (``planning.inventory_plan``), with the policy from ``seeds.inventory_policy``.
 - ``inventory_turnover``: DIO per SKU and category against the industry band.
 
 Rules and their reasons: docs/forecasting.md. Table contract: the columns written below.
@@ -32,11 +32,12 @@ from dagster import (
 
 from forecasting import horizons, vintages
 from forecasting.parallel import safe_workers
+from kpis import daily
 from orchestration.assets.dbt import dbt_keys
-from orchestration.kpis import daily
-from orchestration.planning import demand_series
-from orchestration.planning import inventory_plan as planning
-from orchestration.planning.tables import (
+from orchestration.resources import WarehouseResource
+from planning import demand_series
+from planning import inventory_plan as planning
+from planning.tables import (
     ACCURACY_SERIES,
     ACCURACY_SUMMARY,
     DEMAND_FORECAST,
@@ -46,8 +47,7 @@ from orchestration.planning.tables import (
     SCHEMA,
     write_table,
 )
-from orchestration.planning.turnover import WINDOW_DAYS, turnover
-from orchestration.resources import WarehouseResource
+from planning.turnover import WINDOW_DAYS, turnover
 
 HORIZONS = {"D": 28, "W": 12, "MS": 6}
 FORECAST_INPUTS = ["fct_demand_daily", "fct_sales_forecast", "dim_products"]
@@ -107,7 +107,7 @@ def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log) -> d
     from forecasting.holdout import holdout_summary
     from forecasting.models import BASELINES
     from forecasting.select import forecast_with_champions
-    from orchestration.planning import accuracy
+    from planning import accuracy
 
     as_of = pd.to_datetime(demand["demand_date"]).max().date()
     history_start = pd.to_datetime(demand["demand_date"]).min().date()

@@ -1,6 +1,6 @@
 """KPI assets: OTD, OEE and inventory turnover days per month, against their targets.
 
-The maths is in ``orchestration.kpis.formulas``; this module only reads the marts, applies the
+The maths is in ``kpis.formulas``; this module only reads the marts, applies the
 formulas per period and writes ``marts.kpi_monthly`` for the dashboards.
 """
 
@@ -10,9 +10,9 @@ import pandas as pd
 from dagster import AssetExecutionContext, MaterializeResult, asset
 from dagster_dbt import get_asset_key_for_model
 
+from kpis import daily, formulas
+from kpis.periods import monthly_periods
 from orchestration.assets.dbt import omniops_dbt_models
-from orchestration.kpis import daily, formulas
-from orchestration.kpis.periods import monthly_periods
 from orchestration.resources import WarehouseResource
 
 KPI_INPUTS = ["fct_orders", "fct_order_lines", "fct_machine_shifts", "fct_inventory_daily"]
@@ -29,7 +29,7 @@ def compute_kpis(
 ) -> pd.DataFrame:
     """One row per KPI and period with value, numerator, denominator, target band and status.
 
-    ``deliveries``, ``cogs`` and ``stock`` are the per-day totals of ``orchestration.kpis.daily``;
+    ``deliveries``, ``cogs`` and ``stock`` are the per-day totals of ``kpis.daily``;
     ``machine_shifts`` the rows of ``fct_machine_shifts``; ``order_days`` the first and last order date.
     """
     days = pd.concat([pd.to_datetime(pd.Series(order_days)), pd.to_datetime(stock["snapshot_date"])])

@@ -28,8 +28,8 @@ from dagster import (
     multi_asset,
 )
 
-from orchestration.landing.load import LandingError, load_table
-from orchestration.landing.sources import SourceTable, source_systems, tables_of
+from landing.load import LandingError, load_table
+from landing.sources import SourceTable, source_systems, tables_of
 from orchestration.resources import WarehouseResource
 
 LANDING_RETRIES = RetryPolicy(max_retries=3, delay=2, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)

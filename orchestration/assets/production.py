@@ -2,7 +2,7 @@
 
 - ``production_schedule`` (multi-asset, also ``schedule_orders``, ``schedule_runs``,
   ``work_center_load`` and the solved problem ``plan_problem``): the open production orders planned on
-  the machines by CP-SAT, beside the EDD and ATC dispatch rules (``orchestration.planning.production_plan``).
+  the machines by CP-SAT, beside the EDD and ATC dispatch rules (``planning.production_plan``).
 - ``t3_warnings``: the register of orders due within three days with unfinished operations, kept run
   after run until the order ends (``scheduling.t3``).
 - ``daily_close`` (also ``daily_close_materials``): planned vs actual output per day, order and
@@ -28,10 +28,10 @@ from dagster import (
 )
 
 from orchestration.assets.dbt import dbt_keys
-from orchestration.planning import production_tables as T
-from orchestration.planning.production_plan import plan_production, read_plant
-from orchestration.planning.tables import write_table
 from orchestration.resources import WarehouseResource
+from planning import production_tables as T
+from planning.production_plan import plan_production, read_plant
+from planning.tables import write_table
 from scheduling.check import check_plan
 from scheduling.daily_close import material_variances, output_variances
 from scheduling.frames import plan_from_frame, problem_from_frames

@@ -18,7 +18,7 @@ from typing import BinaryIO
 import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
-from orchestration.failpoints import failpoint
+from core.failpoints import failpoint
 from orchestration.resources import WarehouseResource
 
 # Everything the dashboards read must be built before the copy.

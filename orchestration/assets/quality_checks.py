@@ -9,7 +9,7 @@ Every raw table (asset ``<source>/<table>``) gets two checks:
 
 Only files not validated yet are read (new, replaced, or failed critically last time): every
 expectation is per row or per file, so unchanged files were validated when they landed. All outcomes
-are appended to ``landing.dq_results``. The expectations themselves live in ``orchestration.quality``
+are appended to ``landing.dq_results``. The expectations themselves live in ``quality``
 (no Dagster there).
 """
 
@@ -27,10 +27,10 @@ from dagster import (
     multi_asset_check,
 )
 
-from orchestration.landing.sources import source_systems, tables_of
-from orchestration.quality.results import DQ_RESULTS, store_outcomes
-from orchestration.quality.validate import CheckedFile, ExpectationOutcome, check_source, open_warnings
+from landing.sources import source_systems, tables_of
 from orchestration.resources import WarehouseResource
+from quality.results import DQ_RESULTS, store_outcomes
+from quality.validate import CheckedFile, ExpectationOutcome, check_source, open_warnings
 
 CRITICAL_CHECK = "critical_expectations"
 OTHER_CHECK = "other_expectations"

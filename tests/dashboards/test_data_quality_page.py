@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from orchestration.landing.sources import source_systems
+from landing.sources import source_systems
 from tests.dashboards.appkit import open_app
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"

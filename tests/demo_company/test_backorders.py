@@ -2,7 +2,7 @@
 
 The demo company ships most orders complete, but a few percent find a SKU short: the first shipment
 carries what there was and a backorder follows 2-7 days later, or the rest is cancelled and refunded
-(orchestration/demo_company/backorders.py). Every expectation is recomputed here from the landing files,
+(demo_company/backorders.py). Every expectation is recomputed here from the landing files,
 as a pipeline would read them: the WMS shipments against the units each channel says were ordered, and
 each channel's own shipping columns against the WMS. The test company (tests/conftest.py) is checked,
 and the default company (scale 1), which also has orders still waiting for their backorder at the snapshot.
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.demo_company.generate import generate_demo_company
+from demo_company.generate import generate_demo_company
 from tests.conftest import TEST_SCALE, TEST_SEED
 
 KEY = ["channel", "order_id"]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.demo_company.generate import generate_demo_company
+from demo_company.generate import generate_demo_company
 
 SCALE = 0.05
 SEED = 42

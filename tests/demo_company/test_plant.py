@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.demo_company.generate import DEFAULT_AS_OF, generate_demo_company
+from demo_company.generate import DEFAULT_AS_OF, generate_demo_company
 from tests.conftest import TEST_SCALE, TEST_SEED
 
 PLAN_AHEAD_DAYS = 42
@@ -380,8 +380,8 @@ def plant_figures(landing: Path, as_of: date) -> dict:
 def test_the_plant_takes_make_to_order_work_up_to_a_company_mto_scale_cap_times_the_demo():
     """Above MTO_SCALE_CAP x the demo the plant keeps its size: only a share cap / scale of the bulk
     orders of plant-made SKUs is made to order (picked by order, not by a random draw); below it, all."""
-    from orchestration.demo_company.catalog import build_catalog
-    from orchestration.demo_company.demand import MTO_MIN_QTY, MTO_SCALE_CAP, made_to_order
+    from demo_company.catalog import build_catalog
+    from demo_company.demand import MTO_MIN_QTY, MTO_SCALE_CAP, made_to_order
 
     catalog = build_catalog(TEST_SEED)
     make = int(np.flatnonzero(catalog.products["make"].to_numpy())[0])

@@ -1,5 +1,5 @@
 """The forecast, accuracy and inventory-plan tables of the built demo company (tests/conftest.py), checked
-against the table contract (orchestration/planning/tables.py) and recomputed by hand from the warehouse
+against the table contract (planning/tables.py) and recomputed by hand from the warehouse
 inputs."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.planning import tables as assets
+from planning import tables as assets
 
 CONTRACT = {
     "demand_forecast": assets.DEMAND_FORECAST,

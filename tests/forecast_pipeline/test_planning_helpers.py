@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from orchestration.planning import accuracy, demand_series
-from orchestration.planning import inventory_plan as planning
+from planning import accuracy, demand_series
+from planning import inventory_plan as planning
 
 
 def test_daily_series_fills_gaps_from_first_sale_and_clips_returns():

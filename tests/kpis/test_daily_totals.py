@@ -1,4 +1,4 @@
-"""The per-day totals DuckDB sums (orchestration.kpis.daily) give the figures of the row formulas."""
+"""The per-day totals DuckDB sums (kpis.daily) give the figures of the row formulas."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.kpis import daily, formulas
+from kpis import daily, formulas
 
 DAYS = [date(2026, 1, 1) + timedelta(days=d) for d in range(90)]
 PERIODS = [(date(2026, 1, 1), date(2026, 1, 31)), (date(2026, 2, 10), date(2026, 3, 31)), (DAYS[0], DAYS[-1])]

@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from orchestration.kpis import formulas
-from orchestration.kpis.periods import monthly_periods
+from kpis import formulas
+from kpis.periods import monthly_periods
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 

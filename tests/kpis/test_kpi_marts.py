@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.kpis.formulas import target_status
+from kpis.formulas import target_status
 
 SHIP_ORDERS = "from marts.fct_orders where fulfilment_type = 'ship' and order_status <> 'cancelled'"
 

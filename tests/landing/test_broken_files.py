@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from orchestration.landing.load import LandingError, load_table
-from orchestration.landing.sources import SOURCE_TABLES
+from landing.load import LandingError, load_table
+from landing.sources import SOURCE_TABLES
 
 SPECS = {t.raw_table: t for t in SOURCE_TABLES}
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

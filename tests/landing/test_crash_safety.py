@@ -1,6 +1,6 @@
 """Landing killed with SIGKILL at its most delicate points, then run again: no file lost, none landed twice.
 
-A child process lands a small shopify folder with ``OMNIOPS_FAILPOINT`` set (``orchestration/failpoints.py``)
+A child process lands a small shopify folder with ``OMNIOPS_FAILPOINT`` set (``core/failpoints.py``)
 and dies there, without rollback or cleanup; the next landing, in this process, must finish the job.
 The whole pipeline killed during landing, dbt and publish is ``tests/pipeline/test_crash_recovery.py``.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.landing.load import load_table
-from orchestration.landing.sources import SOURCE_TABLES
+from landing.load import load_table
+from landing.sources import SOURCE_TABLES
 from tests.landing.test_broken_files import NOW, SHOPIFY_HEADER, lines, shopify_row
 
 SPEC = next(t for t in SOURCE_TABLES if t.raw_table == "shopify__orders")
@@ -29,8 +29,8 @@ LAND = textwrap.dedent(
     from datetime import UTC, datetime
     from pathlib import Path
     import duckdb
-    from orchestration.landing.load import load_table
-    from orchestration.landing.sources import SOURCE_TABLES
+    from landing.load import load_table
+    from landing.sources import SOURCE_TABLES
     spec = next(t for t in SOURCE_TABLES if t.raw_table == "shopify__orders")
     with duckdb.connect(sys.argv[1]) as conn:
         load_table(conn, Path(sys.argv[2]), spec, run_id="killed", now=datetime(2026, 11, 25, tzinfo=UTC))

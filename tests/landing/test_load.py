@@ -7,8 +7,8 @@ import os
 import duckdb
 import pytest
 
-from orchestration.landing.load import LandingError, load_table
-from orchestration.landing.sources import SOURCE_TABLES, SourceTable
+from landing.load import LandingError, load_table
+from landing.sources import SOURCE_TABLES, SourceTable
 
 TMALL = next(t for t in SOURCE_TABLES if t.raw_table == "tmall__orders")
 AMAZON = next(t for t in SOURCE_TABLES if t.raw_table == "amazon__all_orders")

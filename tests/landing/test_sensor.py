@@ -51,7 +51,7 @@ def test_a_daily_export_labels_its_run_with_the_day_and_the_schedule_with_yester
 
     from dagster import build_schedule_context
 
-    from orchestration.landing.days import DAY_TAG
+    from landing.days import DAY_TAG
     from orchestration.schedules import daily_schedule
 
     monkeypatch.setenv("OMNIOPS_HOME", str(tmp_path))

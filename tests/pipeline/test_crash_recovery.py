@@ -31,8 +31,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.landing.sources import SOURCE_TABLES
-from orchestration.settings import OmniopsPaths
+from core.settings import OmniopsPaths
+from landing.sources import SOURCE_TABLES
 from tests.e2e.conftest import REPO
 
 # Re-exported whole: every file of these tables gets a BOM (tmall exports GBK, which a BOM would break).

@@ -49,8 +49,8 @@ ERP_CUSTOMERS = "erp/customers.csv"
 
 
 def _run(home: Path, patch: pytest.MonkeyPatch, full_refresh: bool = False) -> None:
+    from core.settings import OmniopsPaths
     from orchestration.pipeline import run_pipeline
-    from orchestration.settings import OmniopsPaths
 
     patch.setenv("OMNIOPS_HOME", str(home))
     patch.setenv("DAGSTER_HOME", str(home / "dagster"))
@@ -163,7 +163,7 @@ def _identity_cases(landing: Path) -> dict[str, tuple[str, str, str]]:
 
 @pytest.fixture(scope="module")
 def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
-    from orchestration.demo_company.generate import generate_demo_company
+    from demo_company.generate import generate_demo_company
 
     base = tmp_path_factory.mktemp("exports")
     generate_demo_company(base / "landing", scale=0.05, seed=7)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestration.landing.sources import SOURCE_TABLES
+from landing.sources import SOURCE_TABLES
 
 
 def data_lines(path) -> int:

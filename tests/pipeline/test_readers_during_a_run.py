@@ -16,8 +16,8 @@ import sys
 import textwrap
 import time
 
+from core.settings import OmniopsPaths
 from orchestration.pipeline import run_pipeline
-from orchestration.settings import OmniopsPaths
 from tests.e2e.conftest import REPO
 
 # One answer touches several schemas the run writes at different steps: a half-published build would

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.settings import DBT_PROJECT_DIR
+from core.settings import DBT_PROJECT_DIR
 
 STATUS_TEST = "accepted_values_fct_orders_"  # dbt names it with a hash of its arguments
 
@@ -40,9 +40,9 @@ def _dbt(home: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from orchestration.demo_company.generate import generate_demo_company
+    from core.settings import OmniopsPaths
+    from demo_company.generate import generate_demo_company
     from orchestration.pipeline import run_pipeline
-    from orchestration.settings import OmniopsPaths
 
     home = tmp_path_factory.mktemp("written_rows")
     generate_demo_company(home / "landing", scale=0.02, seed=11)

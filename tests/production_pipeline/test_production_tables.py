@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from orchestration.planning import production_tables as T
+from planning import production_tables as T
 from scheduling.check import check_plan
 from scheduling.frames import plan_from_frame, problem_from_frames
 

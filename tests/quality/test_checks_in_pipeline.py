@@ -9,7 +9,7 @@ import io
 import duckdb
 import pytest
 
-from orchestration.landing.sources import SOURCE_TABLES, source_systems
+from landing.sources import SOURCE_TABLES, source_systems
 
 
 def test_every_source_and_raw_table_has_stored_results(built_instance):
@@ -52,8 +52,8 @@ def broken_tmall_home(tmp_path, monkeypatch):
 
     A duplicate key inside one file is what only these checks catch: landing keeps every parseable
     line, and staging would silently collapse the copies."""
-    from orchestration.demo_company.generate import generate_demo_company
-    from orchestration.settings import OmniopsPaths
+    from core.settings import OmniopsPaths
+    from demo_company.generate import generate_demo_company
 
     paths = OmniopsPaths(tmp_path)
     monkeypatch.setenv("OMNIOPS_HOME", str(tmp_path))

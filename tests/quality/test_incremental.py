@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from orchestration.quality.results import DQ_RESULTS, store_outcomes
-from orchestration.quality.suites import rules_of
-from orchestration.quality.validate import (
+from quality.results import DQ_RESULTS, store_outcomes
+from quality.suites import rules_of
+from quality.validate import (
     FILE_CHECKS,
     SourceCheck,
     check_source,

@@ -9,9 +9,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.landing.sources import SOURCE_TABLES, source_systems
-from orchestration.quality.suites import TABLE_RULES, channel_statuses, rules_of
-from orchestration.quality.validate import read_raw_table, validate_frame, validate_source
+from landing.sources import SOURCE_TABLES, source_systems
+from quality.suites import TABLE_RULES, channel_statuses, rules_of
+from quality.validate import read_raw_table, validate_frame, validate_source
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TMALL = rules_of("tmall")[0]

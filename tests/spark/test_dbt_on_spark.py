@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import DBT_PROJECT_DIR
+from core.settings import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java 17+ on PATH")
 

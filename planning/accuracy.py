@@ -26,7 +26,7 @@ import pandas as pd
 from forecasting import metrics
 from forecasting.backtest import backtest_horizon
 from forecasting.models import BASELINES, season_length
-from orchestration.planning.demand_series import period_end, period_start
+from planning.demand_series import period_end, period_start
 
 SERIES_COLUMNS = ["unique_id", "model", "wape", "mase", "bias", "coverage", "n_points", "is_champion"]
 FORECASTERS = ("champion", *BASELINES, "sales_team")

@@ -13,7 +13,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from orchestration.quality.validate import FILE_CHECKS, CheckedFile, ExpectationOutcome
+from quality.validate import FILE_CHECKS, CheckedFile, ExpectationOutcome
 
 DQ_RESULTS = "landing.dq_results"
 

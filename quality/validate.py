@@ -40,8 +40,8 @@ from great_expectations.data_context.types.base import (
 )
 from great_expectations.execution_engine import pandas_execution_engine
 
-from orchestration.quality.rules import NUMBER_REGEX, TableRules, TimeFormat
-from orchestration.quality.suites import rules_of
+from quality.rules import NUMBER_REGEX, TableRules, TimeFormat
+from quality.suites import rules_of
 
 EXAMPLES = 5
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}

@@ -1,7 +1,7 @@
 """Inventory turnover days (DIO) per SKU and per category over the last 365 days, against the benchmark.
 
 DIO = average inventory value ÷ COGS × days (shared/reference/domain.md), with the KPI definitions of
-``orchestration.kpis.formulas`` (applied to totals per SKU and day, ``orchestration.kpis.daily``):
+``kpis.formulas`` (applied to totals per SKU and day, ``kpis.daily``):
 COGS = standard cost of units sold (lines confirmed, shipped or delivered, by order date) net of store
 returns; average inventory value = mean over the snapshot days of the end-of-day stock value at
 standard cost (all warehouses). Status against the band
@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from orchestration.kpis import formulas
+from kpis import formulas
 
 WINDOW_DAYS = 365
 
@@ -39,7 +39,7 @@ def turnover(
 ) -> pd.DataFrame:
     """Rows per SKU (level 'sku') and per category (level 'category').
 
-    Per-day totals (``orchestration.kpis.daily``): ``cogs``: sku, order_date, cogs; ``stock``: sku,
+    Per-day totals (``kpis.daily``): ``cogs``: sku, order_date, cogs; ``stock``: sku,
     snapshot_date, inventory_value_reporting; ``products``: sku, product_category. Days outside the
     window do not count, so a caller may pass only the window's; ``stocked_skus`` then names every SKU
     ever in stock (default: those of ``stock``), each of which gets a row.

@@ -52,7 +52,7 @@ def on_time_delivery(orders: pd.DataFrame, start: date, end: date) -> Ratio:
 
 def on_time_delivery_daily(deliveries: pd.DataFrame, start: date, end: date) -> Ratio:
     """``on_time_delivery`` from its counts per delivery day (``delivered_date, on_time, delivered``,
-    as ``orchestration.kpis.daily.deliveries`` sums them)."""
+    as ``kpis.daily.deliveries`` sums them)."""
     rows = deliveries[_in_period(deliveries["delivered_date"], start, end)]
     return Ratio(float(rows["on_time"].sum()), float(rows["delivered"].sum()))
 
@@ -94,14 +94,14 @@ def cost_of_goods_sold(order_lines: pd.DataFrame, start: date, end: date) -> flo
 
 def cost_of_goods_sold_daily(cogs: pd.DataFrame, start: date, end: date) -> float:
     """``cost_of_goods_sold`` from its sums per order day (``order_date, cogs``, as
-    ``orchestration.kpis.daily.cogs`` sums them)."""
+    ``kpis.daily.cogs`` sums them)."""
     rows = cogs[_in_period(cogs["order_date"], start, end)]
     return float(rows["cogs"].astype(float).sum())
 
 
 def average_inventory_value(inventory_daily: pd.DataFrame, start: date, end: date) -> tuple[float, int]:
     """Mean over the days of the period of the total end-of-day inventory value; and how many days.
-    Takes the rows of ``fct_inventory_daily`` or their totals per day (``orchestration.kpis.daily``)."""
+    Takes the rows of ``fct_inventory_daily`` or their totals per day (``kpis.daily``)."""
     rows = inventory_daily[_in_period(inventory_daily["snapshot_date"], start, end)]
     per_day = rows.groupby("snapshot_date")["inventory_value_reporting"].sum().astype(float)
     return (float(per_day.mean()) if len(per_day) else 0.0), int(len(per_day))

@@ -1,6 +1,6 @@
 """Per-day totals of the KPI inputs, summed in DuckDB, for the KPI assets to apply the formulas to.
 
-The formulas of ``orchestration.kpis.formulas`` are sums over the rows of a period, so summing per day
+The formulas of ``kpis.formulas`` are sums over the rows of a period, so summing per day
 first gives the same figures, and a run reads a few rows per day (or per SKU and day) instead of every
 order and order line of the history into pandas. The ``where`` clauses are the formulas' row rules
 (tests/kpis/test_daily_totals.py checks both paths agree). Money is summed exactly (DECIMAL) per day.
@@ -13,7 +13,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from orchestration.kpis.formulas import SOLD_STATUSES
+from kpis.formulas import SOLD_STATUSES
 
 _SOLD = ", ".join(f"'{s}'" for s in SOLD_STATUSES)
 

@@ -13,7 +13,8 @@ from functools import cache
 
 import pandas as pd
 
-from orchestration.quality.rules import (
+from core.settings import DBT_PROJECT_DIR
+from quality.rules import (
     ANY_ISO,
     ISO_OFFSET,
     ISO_UTC_Z,
@@ -25,7 +26,6 @@ from orchestration.quality.rules import (
     TableRules,
     Timestamp,
 )
-from orchestration.settings import DBT_PROJECT_DIR
 
 STATUS_SEED = DBT_PROJECT_DIR / "seeds" / "channel_status_map.csv"
 CHANNELS = frozenset({"shopify", "amazon", "tmall", "social", "stores"})

@@ -52,8 +52,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from orchestration.failpoints import failpoint
-from orchestration.landing.sources import SourceTable
+from core.failpoints import failpoint
+from landing.sources import SourceTable
 
 RAW_SCHEMA = "raw"
 LANDING_SCHEMA = "landing"

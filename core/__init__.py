@@ -1,0 +1,1 @@
+"""Shared by every part of OmniOps and free of Dagster and Streamlit: settings and failpoints."""
