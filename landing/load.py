@@ -28,7 +28,7 @@ trusted as rows of this table: empty, binary (a NUL byte) or not text (neither U
 required column missing (a wrong delimiter shows up this way) or a column named twice. Anything else is
 decided line by line: DuckDB's own structural rejects (wrong number of fields, an unterminated quote,
 such as the cut last line of a truncated file) and rows failing the table's validation rules
-(``sources.py``) go to ``landing.quarantine`` with their physical line number (header = line 1); every
+(``landing/sources/``) go to ``landing.quarantine`` with their physical line number (header = line 1); every
 other row lands. So for every file rows_read = rows_loaded + rows_rejected.
 
 Encodings: UTF-8 (a BOM is stripped), else GB18030 (a superset of GBK, what Chinese marketplaces export
@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from core.failpoints import failpoint
-from landing.sources import SourceTable
+from landing.sources import Column, SourceTable
 
 RAW_SCHEMA = "raw"
 LANDING_SCHEMA = "landing"
@@ -297,7 +297,7 @@ def _check_header(header: list[str], spec: SourceTable) -> None:
         if name in seen:
             raise FileRejected(f"column '{name}' appears twice in the header")
         seen.add(name)
-    missing = [c for c in spec.required if c not in seen]
+    missing = [c for c in spec.landing.required if c not in seen]
     if missing:
         names = ", ".join(f"'{c}'" for c in missing)
         reason = f"missing required column{'s' if len(missing) > 1 else ''} {names}"
@@ -315,60 +315,57 @@ def _value_sql(spec: SourceTable, column: str) -> str:
     return _ident(column)
 
 
+def _label(column: str) -> str:
+    return _sql_str(f"column {column!r}: '")
+
+
+def _empty_check(v: str, column: str) -> str:
+    return f"case when nullif(trim({v}), '') is null then {_sql_str(f'column {column!r} is empty')} end"
+
+
+def _whole_number_check(v: str, column: Column) -> str:
+    label, number, minimum = _label(column.name), f"try_cast(trim({v}) as bigint)", column.kind.minimum
+    cases = [f"when {number} is null then {label} || {v} || ''' is not a whole number'"]
+    if minimum is not None:
+        cases.append(f"when {number} < {minimum} then {label} || {v} || ''' is below {minimum}'")
+    return f"case when nullif(trim({v}), '') is null then null {' '.join(cases)} end"
+
+
+def _number_check(v: str, column: str) -> str:
+    return (
+        f"case when nullif(trim({v}), '') is not null and try_cast(trim({v}) as double) is null "
+        f"then {_label(column)} || {v} || ''' is not a number' end"
+    )
+
+
+def _time_check(v: str, column: Column, limit: str) -> str:
+    """Parses in one of the column's formats and, unless it may lie ahead, is not after ``limit``."""
+    formats, label = column.kind.format.strptime, _label(column.name)
+    parsed = "coalesce(" + ", ".join(f"try_strptime(trim({v}), {_sql_str(f)})" for f in formats) + ")"
+    with_zone = any("%z" in f for f in formats)
+    bound = f"timestamptz '{limit}+00'" if with_zone else f"timestamp '{limit}'"
+    not_parsed = _sql_str(f"' does not parse as {' or '.join(formats)}")
+    cases = [f"when {parsed} is null then {label} || {v} || {not_parsed}"]
+    if not column.kind.may_be_future:
+        cases.append(f"when {parsed} > {bound} then {label} || {v} || ''' is in the future'")
+    return f"case when nullif(trim({v}), '') is null then null {' '.join(cases)} end"
+
+
 def _reason_sql(spec: SourceTable, present: set[str] | None, now: datetime) -> str:
-    """One SQL expression per row: the reasons it fails validation joined by '; ', or NULL."""
+    """One SQL expression per row: the reasons it fails validation joined by '; ', or NULL. A check on
+    a column the file lacks is left out (``present``; None for JSON lines: any key may be there)."""
+    rules = spec.landing
+    limit = (now + timedelta(days=1)).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
 
     def has(column: str) -> bool:
         return present is None or column in present
 
-    checks: list[str] = []
-    for column in spec.not_null:
-        if has(column):
-            v = _value_sql(spec, column)
-            checks.append(
-                f"case when nullif(trim({v}), '') is null then {_sql_str(f'column {column!r} is empty')} end"
-            )
-    for rule in spec.whole_numbers:
-        if not has(rule.column):
-            continue
-        v = _value_sql(spec, rule.column)
-        label = _sql_str(f"column {rule.column!r}: '")
-        number = f"try_cast(trim({v}) as bigint)"
-        cases = [f"when {number} is null then {label} || {v} || ''' is not a whole number'"]
-        if rule.minimum is not None:
-            cases.append(
-                f"when {number} < {rule.minimum} then {label} || {v} || ''' is below {rule.minimum}'"
-            )
-        if rule.maximum is not None:
-            cases.append(
-                f"when {number} > {rule.maximum} then {label} || {v} || ''' is above {rule.maximum}'"
-            )
-        checks.append(f"case when nullif(trim({v}), '') is null then null {' '.join(cases)} end")
-    for column in spec.amounts:
-        if has(column):
-            v = _value_sql(spec, column)
-            label = _sql_str(f"column {column!r}: '")
-            checks.append(
-                f"case when nullif(trim({v}), '') is not null and try_cast(trim({v}) as double) is null "
-                f"then {label} || {v} || ''' is not a number' end"
-            )
-    limit = (now + timedelta(days=1)).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
-    for rule in spec.timestamps:
-        if not has(rule.column):
-            continue
-        v = _value_sql(spec, rule.column)
-        label = _sql_str(f"column {rule.column!r}: '")
-        parsed = (
-            "coalesce(" + ", ".join(f"try_strptime(trim({v}), {_sql_str(f)})" for f in rule.formats) + ")"
-        )
-        with_zone = any("%z" in f for f in rule.formats)
-        bound = f"timestamptz '{limit}+00'" if with_zone else f"timestamp '{limit}'"
-        formats = " or ".join(rule.formats)
-        not_parsed = _sql_str(f"' does not parse as {formats}")
-        cases = [f"when {parsed} is null then {label} || {v} || {not_parsed}"]
-        if rule.not_future:
-            cases.append(f"when {parsed} > {bound} then {label} || {v} || ''' is in the future'")
-        checks.append(f"case when nullif(trim({v}), '') is null then null {' '.join(cases)} end")
+    checks = [
+        *(_empty_check(_value_sql(spec, c), c) for c in rules.not_null if has(c)),
+        *(_whole_number_check(_value_sql(spec, c.name), c) for c in rules.whole_numbers if has(c.name)),
+        *(_number_check(_value_sql(spec, c), c) for c in rules.numbers if has(c)),
+        *(_time_check(_value_sql(spec, c.name), c, limit) for c in rules.timestamps if has(c.name)),
+    ]
     if not checks:
         return "cast(null as varchar)"
     return f"nullif(concat_ws('; ', {', '.join(checks)}), '')"

@@ -40,7 +40,8 @@ from great_expectations.data_context.types.base import (
 )
 from great_expectations.execution_engine import pandas_execution_engine
 
-from quality.rules import NUMBER_REGEX, TableRules, TimeFormat
+from landing.sources.time_formats import TimeFormat
+from quality.rules import NUMBER_REGEX, TableRules
 from quality.suites import rules_of
 
 EXAMPLES = 5
