@@ -15,7 +15,6 @@ from functools import cache
 from core.settings import DBT_PROJECT_DIR
 from landing.sources import SOURCE_TABLES, SourceTable
 from landing.sources.declaration import (
-    CHANNELS,
     QUALITY,
     ChannelStatuses,
     Number,
@@ -26,8 +25,6 @@ from landing.sources.declaration import (
 from quality.rules import TableRules
 
 STATUS_SEED = DBT_PROJECT_DIR / "seeds" / "channel_status_map.csv"
-
-__all__ = ["CHANNELS", "STATUS_SEED", "TABLE_RULES", "channel_statuses", "rules_of", "table_rules"]
 
 
 @cache
@@ -56,8 +53,8 @@ def table_rules(table: SourceTable) -> TableRules:
         required=tuple(c.name for c in table.columns if QUALITY in c.required),
         keys=table.key,
         not_null=tuple(c.name for c in table.columns if QUALITY in c.filled and c.name not in table.key),
-        numbers={c.name: c.kind for c in table.where(WholeNumber | Number, QUALITY)},
-        timestamps={c.name: c.kind for c in table.where(Timestamp, QUALITY)},
+        numbers={c.name: c.kind for c in table.checked_columns(WholeNumber | Number, QUALITY)},
+        timestamps={c.name: c.kind for c in table.checked_columns(Timestamp, QUALITY)},
         known_values=_known_values(table),
         derived={d.name: d.compute for d in table.derived},
     )

@@ -11,8 +11,9 @@ status words and SKUs to dbt, which fails naming an unknown status and lists unk
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Flag
+from types import UnionType
 from typing import Literal
 
 import pandas as pd
@@ -147,7 +148,6 @@ class SourceTable:
     key: tuple[str, ...] = ()
     derived: tuple[Derived, ...] = ()
     order_id: str | None = None
-    _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_name = {column.name: column for column in self.columns}
@@ -160,16 +160,12 @@ class SourceTable:
         for name in self.key:
             if QUALITY not in by_name[name].filled:
                 raise ValueError(f"{where}: key column {name!r} is checked filled: filled=QUALITY or BOTH")
-        object.__setattr__(self, "_by_name", by_name)
 
     @property
     def raw_table(self) -> str:
         return f"{self.source}__{self.table}"
 
-    def column(self, name: str) -> Column:
-        return self._by_name[name]
-
-    def where(self, kind: type, stage: Stage) -> tuple[Column, ...]:
+    def checked_columns(self, kind: type | UnionType, stage: Stage) -> tuple[Column, ...]:
         """The columns of a kind whose kind is enforced at ``stage``."""
         return tuple(c for c in self.columns if isinstance(c.kind, kind) and stage in c.checked)
 
@@ -178,9 +174,9 @@ class SourceTable:
         return LandingRules(
             required=tuple(c.name for c in self.columns if LANDING in c.required),
             not_null=tuple(c.name for c in self.columns if LANDING in c.filled),
-            whole_numbers=self.where(WholeNumber, LANDING),
-            numbers=tuple(c.name for c in self.where(Number, LANDING)),
-            timestamps=self.where(Timestamp, LANDING),
+            whole_numbers=self.checked_columns(WholeNumber, LANDING),
+            numbers=tuple(c.name for c in self.checked_columns(Number, LANDING)),
+            timestamps=self.checked_columns(Timestamp, LANDING),
         )
 
 

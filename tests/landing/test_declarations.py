@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import UTC, datetime
+from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 
 from demo_company.generate import generate_demo_company
 from landing.dbt_sources import source_yaml, sources_file
-from landing.load import decode_text
+from landing.load import decode_text, load_table
 from landing.sources import SOURCE_TABLES, SYSTEMS
 from landing.sources.declaration import BOTH, LANDING, QUALITY, Column, SourceTable
+from quality.suites import table_rules
+from quality.validate import read_raw_table, validate_frame
+
+NOW = datetime(2026, 3, 2, tzinfo=UTC)
 
 
 def _file_columns(path, spec: SourceTable) -> list[str]:
@@ -74,3 +81,39 @@ def test_the_landing_rules_follow_the_columns_in_their_order():
     )
     assert spec.landing.required == ("order_id", "status")
     assert spec.landing.not_null == ("order_id",)
+
+
+def _worked_example() -> dict:
+    """The Python block of the worked example in docs/data_sources.md, run as written."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "data_sources.md").read_text(encoding="utf-8")
+    section = text[text.index("### Worked example: adding JD.com") :]
+    code = section[section.index("```python\n") + len("```python\n") :]
+    namespace: dict = {}
+    exec(code[: code.index("```")], namespace)
+    return namespace
+
+
+def test_the_worked_example_in_the_docs_declares_a_channel_that_lands_and_is_checked(tmp_path):
+    example = _worked_example()
+    orders = example["ORDERS"]
+    header = ",".join(c.name for c in orders.columns)
+    good = "3001,100012,等待出库,2026-03-01 10:00:00,,2,199.00,王先生"
+    bad = "3002,100013,等待出库,2026-03-01 11:00:00,,两件,99.00,李女士"
+    (tmp_path / "jd").mkdir()
+    (tmp_path / "jd" / "ExportOrder_202603.csv").write_bytes(f"{header}\n{good}\n{bad}\n".encode("gb18030"))
+    conn = duckdb.connect()
+    load = load_table(conn, tmp_path, orders, now=NOW)
+    assert load.rows == 1
+    assert conn.execute("select line_number, reason from landing.quarantine").fetchall() == [
+        (3, "column '订购数量': '两件' is not a whole number")
+    ]
+    rules = table_rules(orders)
+    assert rules.keys == ("订单号", "商品编号")
+    assert set(rules.required) == {"订单号", "商品编号", "订单状态", "下单时间", "订购数量", "应付金额"}
+    # Every check passes but the statuses': the seed does not map jd's yet (step 6 of "Adding a channel").
+    outcomes = validate_frame(read_raw_table(conn, "jd__orders"), rules, NOW)
+    failed = [(o.expectation, o.column, o.example_values) for o in outcomes if not o.success]
+    assert failed == [("expect_column_values_to_be_in_set", "订单状态", "等待出库")]
+    assert len(outcomes) > 10
+    (source,) = yaml.safe_load(source_yaml(example["SYSTEM"]))["sources"]
+    assert [c["name"] for c in source["tables"][0]["columns"]] == [c.name for c in orders.columns]
