@@ -8,7 +8,6 @@ fails while a written file differs from what the declarations give.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import yaml
@@ -42,7 +41,7 @@ def sources_file(system: SourceSystem, dbt_dir: Path = DBT_PROJECT_DIR) -> Path:
 def _range(low: float | None, high: float | None) -> str:
     if low is None and high is None:
         return ""
-    return f", expected {'' if low is None else f'{low:,}'}..{'' if high is None else f'{high:,}'}"
+    return f"expected {'' if low is None else f'{low:,}'}..{'' if high is None else f'{high:,}'}"
 
 
 def _kind(column: Column) -> str:
@@ -52,16 +51,16 @@ def _kind(column: Column) -> str:
         return "Text."
     if isinstance(kind, WholeNumber):
         floor = "may be negative" if kind.minimum is None else f"at least {kind.minimum}"
-        text = f"Whole number ({floor}{_range(kind.low, kind.high)})"
+        text = f"Whole number ({', '.join(filter(None, [floor, _range(kind.low, kind.high)]))})"
     elif isinstance(kind, Number):
-        text = f"Number ({_range(kind.low, kind.high).removeprefix(', ') or 'any'})"
+        text = f"Number ({_range(kind.low, kind.high) or 'any'})"
     elif isinstance(kind, Timestamp):
         zone = f" in {kind.format.zone}" if kind.format.zone else ""
         ahead = ", may lie ahead" if kind.may_be_future else ""
         text = f"Time as `{' or '.join(kind.format.strptime)}`{zone}{ahead}"
     else:
         raise TypeError(f"column {column.name!r}: unknown kind {kind!r}")
-    return f"{text}, checked {WHERE[column.checked]}."
+    return f"{text}, checked {WHERE.get(column.checked, 'nowhere')}."
 
 
 REQUIRED = {LANDING: "", QUALITY: "Required (critical).", BOTH: "Required: a file without it is rejected."}
@@ -131,4 +130,3 @@ if __name__ == "__main__":
     for path in written:
         print(f"wrote {path.relative_to(DBT_PROJECT_DIR.parent)}")
     print(f"{len(written)} of {len(SYSTEMS)} sources files changed")
-    sys.exit(0)

@@ -24,6 +24,8 @@ FileFormat = Literal["csv", "jsonl"]
 
 
 class Stage(Flag):
+    """Where a rule is enforced: on landing, by the quality checks (GX), both or nowhere."""
+
     NOWHERE = 0
     LANDING = 1
     QUALITY = 2
@@ -74,7 +76,7 @@ class ChannelStatuses:
 CHANNEL_STATUSES = ChannelStatuses()
 Values = frozenset[str] | ChannelStatuses | None
 
-# Plausible ranges shared by several systems (GX warns outside them).
+# Shared by several systems: plausible ranges (GX warns outside them) and the order channels.
 QUANTITY = WholeNumber(1, 10_000)
 AMOUNT = Number(0, 1_000_000)
 CHANNELS = frozenset({"shopify", "amazon", "tmall", "social", "stores"})
@@ -159,7 +161,7 @@ class SourceTable:
                 raise ValueError(f"{where}: key or order id {name!r} is not a declared column")
         for name in self.key:
             if QUALITY not in by_name[name].filled:
-                raise ValueError(f"{where}: key column {name!r} is checked filled: filled=QUALITY or BOTH")
+                raise ValueError(f"{where}: key column {name!r} needs filled=QUALITY or BOTH (GX checks it)")
 
     @property
     def raw_table(self) -> str:

@@ -68,7 +68,7 @@ def test_a_key_that_is_no_declared_column_is_refused_naming_it():
 
 
 def test_a_key_column_left_unchecked_by_gx_is_refused():
-    with pytest.raises(ValueError, match=r"key column 'order_id' is checked filled: filled=QUALITY or BOTH"):
+    with pytest.raises(ValueError, match=r"key column 'order_id' needs filled=QUALITY or BOTH"):
         jd(("order_id",), Column("order_id", filled=LANDING))
 
 
