@@ -17,6 +17,7 @@ from pathlib import Path
 from . import amazon, cs, erp, inventory, mes, shopify, social, stores, tmall, wms
 from .backorders import Shortages
 from .catalog import build_catalog
+from .channel import Company
 from .customers import build_people
 from .output import Output
 from .production import plan_and_run
@@ -92,8 +93,9 @@ def generate_demo_company(
     policy = inventory.build_policy(seed, catalog)
     short = Shortages.from_policy(seed, policy.tight)
 
-    shop, shop_n = shopify.generate(rng_for(seed, "shopify"), window, catalog, people, scale, out, short)
-    amz, amz_n = amazon.generate(rng_for(seed, "amazon"), window, catalog, people, scale, out, short)
+    company = Company(window, catalog, people, scale, out, short)
+    shop, shop_n = shopify.generate(rng_for(seed, "shopify"), company)
+    amz, amz_n = amazon.generate(rng_for(seed, "amazon"), company)
     tm, tm_n = tmall.generate(rng_for(seed, "tmall"), window, catalog, people, scale, out, short)
     soc, soc_n = social.generate(rng_for(seed, "social"), window, catalog, people, scale, out, short)
     pos, pos_n = stores.generate_pos(rng_for(seed, "stores-pos"), window, catalog, people, scale, out)
