@@ -101,18 +101,18 @@ def fulfil(
     lines: pd.DataFrame,
     spec: Fulfilment,
     *,
-    ship_from: np.ndarray | None = None,
+    warehouse: np.ndarray | None = None,
     b2b: np.ndarray | None = None,
     made_to_order: np.ndarray | None = None,
     **timing: np.ndarray,
 ) -> tuple[Lifecycle, backorders.Split]:
     """Each order's payment, shipping, delivery, cancellation and return, and the orders that leave in two
-    parts. `ship_from`: the DC of each order (default: drawn from `spec`); made-to-order orders ship from
+    parts. `warehouse`: the DC of each order (default: drawn from `spec`); made-to-order orders ship from
     WH-SH, where the plant delivers. `timing`: simulate_lifecycle's ready_at / paid_at / cancelled."""
     window = company.window
     life = simulate_lifecycle(rng, window, ordered_at, promised_day, spec, **timing)
-    if ship_from is not None:
-        life.warehouse[:] = ship_from
+    if warehouse is not None:
+        life.warehouse[:] = warehouse
     if made_to_order is not None:
         life.warehouse[made_to_order] = "WH-SH"
     return backorders.plan(
