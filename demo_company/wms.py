@@ -230,87 +230,7 @@ def write_stock(
     production: pd.DataFrame,
 ) -> dict:
     """Movements (customer flows + replenishment + production) and the daily snapshots."""
-    rng = rng_for(seed, "wms-times")
-
-    def at(day: np.ndarray, lo_h: float, hi_h: float) -> np.ndarray:
-        return window.utc_at(
-            np.asarray(day, np.int64), rng.integers(int(lo_h * HOUR_S), int(hi_h * HOUR_S), len(day))
-        )
-
-    parts = [flows.movements]
-    if run.receipts:
-        r = np.array([x[:4] for x in run.receipts], dtype=np.int64)
-        kind = np.array([x[4] for x in run.receipts])
-        when = np.where(kind == "expedited", at(r[:, 0], 18, 21), at(r[:, 0], 9, 16))
-        parts.append(
-            pd.DataFrame(
-                {
-                    "at": when,
-                    "wh": r[:, 2],
-                    "sku": r[:, 1],
-                    "kind": "receipt",
-                    "qty": r[:, 3],
-                    "reference": [f"PO/{i + 1:06d}" for i in range(len(r))],
-                }
-            )
-        )
-    if run.transfers:
-        t = np.array(run.transfers, dtype=np.int64)
-        ref = np.array([f"TR/{i + 1:06d}" for i in range(len(t))], dtype=object)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "at": at(t[:, 0], 7, 9),
-                    "wh": 0,
-                    "sku": t[:, 2],
-                    "kind": "transfer_out",
-                    "qty": -t[:, 4],
-                    "reference": ref,
-                }
-            )
-        )
-        parts.append(
-            pd.DataFrame(
-                {
-                    "at": at(t[:, 1], 13, 17),
-                    "wh": t[:, 3],
-                    "sku": t[:, 2],
-                    "kind": "transfer_in",
-                    "qty": t[:, 4],
-                    "reference": ref,
-                }
-            )
-        )
-    if run.adjustments:
-        a = np.array(run.adjustments, dtype=np.int64)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "at": at(a[:, 0], 20, 21.5),
-                    "wh": a[:, 2],
-                    "sku": a[:, 1],
-                    "kind": "adjustment",
-                    "qty": a[:, 3],
-                    "reference": [f"ADJ/{i + 1:05d}" for i in range(len(a))],
-                }
-            )
-        )
-    if len(production):
-        parts.append(
-            pd.DataFrame(
-                {
-                    "at": production["at"].to_numpy(),
-                    "wh": 0,
-                    "sku": production["sku"].to_numpy(),
-                    "kind": "production_receipt",
-                    "qty": production["qty"].to_numpy(),
-                    "reference": production["reference"].to_numpy(),
-                }
-            )
-        )
-    mv = pd.concat(parts, ignore_index=True)
-    mv["at"] = mv["at"].to_numpy(dtype="datetime64[s]")
-    mv = mv.sort_values(["at", "wh", "sku", "kind"], kind="stable").reset_index(drop=True)
+    mv = _movements(rng_for(seed, "wms-times"), window, run, flows, production)
     sku = catalog.products["sku"].to_numpy()
     wh = np.array(WAREHOUSES)
     moved_at = mv["at"].to_numpy(dtype="datetime64[s]")
@@ -349,3 +269,59 @@ def write_stock(
         "wms", "stock_snapshots_{}.csv", snap, np.asarray(snap["snapshot_date"], dtype="U7")
     )
     return {"movements": len(mv), "snapshots": len(snap), "files": files}
+
+
+def _movements(
+    rng: np.random.Generator, window: Window, run: StockRun, flows: Flows, production: pd.DataFrame
+) -> pd.DataFrame:
+    """Every stock movement (at, wh, sku, kind, qty, reference) in time order: the customer flows, the
+    stock run's receipts, transfers and adjustments at plausible hours, the plant's receipts."""
+
+    def at(day: np.ndarray, lo_h: float, hi_h: float) -> np.ndarray:
+        return window.utc_at(
+            np.asarray(day, np.int64), rng.integers(int(lo_h * HOUR_S), int(hi_h * HOUR_S), len(day))
+        )
+
+    parts = [flows.movements]
+    if run.receipts:
+        r = np.array([x[:4] for x in run.receipts], dtype=np.int64)
+        kind = np.array([x[4] for x in run.receipts])
+        when = np.where(kind == "expedited", at(r[:, 0], 18, 21), at(r[:, 0], 9, 16))
+        parts.append(
+            _moves(when, r[:, 2], r[:, 1], "receipt", r[:, 3], [f"PO/{i + 1:06d}" for i in range(len(r))])
+        )
+    if run.transfers:
+        t = np.array(run.transfers, dtype=np.int64)
+        ref = np.array([f"TR/{i + 1:06d}" for i in range(len(t))], dtype=object)
+        parts.append(_moves(at(t[:, 0], 7, 9), 0, t[:, 2], "transfer_out", -t[:, 4], ref))
+        parts.append(_moves(at(t[:, 1], 13, 17), t[:, 3], t[:, 2], "transfer_in", t[:, 4], ref))
+    if run.adjustments:
+        a = np.array(run.adjustments, dtype=np.int64)
+        ref = [f"ADJ/{i + 1:05d}" for i in range(len(a))]
+        parts.append(_moves(at(a[:, 0], 20, 21.5), a[:, 2], a[:, 1], "adjustment", a[:, 3], ref))
+    if len(production):
+        p = production
+        parts.append(
+            _moves(
+                p["at"].to_numpy(),
+                0,
+                p["sku"].to_numpy(),
+                "production_receipt",
+                p["qty"].to_numpy(),
+                p["reference"].to_numpy(),
+            )
+        )
+    mv = pd.concat(parts, ignore_index=True)
+    mv["at"] = mv["at"].to_numpy(dtype="datetime64[s]")
+    return mv.sort_values(["at", "wh", "sku", "kind"], kind="stable").reset_index(drop=True)
+
+
+def _moves(
+    at: np.ndarray,
+    wh: np.ndarray | int,
+    sku: np.ndarray,
+    kind: str,
+    qty: np.ndarray,
+    reference: np.ndarray | list[str],
+) -> pd.DataFrame:
+    return pd.DataFrame({"at": at, "wh": wh, "sku": sku, "kind": kind, "qty": qty, "reference": reference})
