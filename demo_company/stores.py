@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 
 from .channel import Basket, Company, channel_orders, fulfil, sample_orders
-from .customers import cn_phone, pick_buyers, shout
+from .customers import People, cn_phone, pick_buyers, shout
 from .demand import (
     NAT,
     Carrier,
     ChannelOrders,
     Fulfilment,
+    Lifecycle,
     bulk_qty,
     made_to_order,
     money,
@@ -225,13 +226,7 @@ def generate_orders(rng: np.random.Generator, company: Company) -> tuple[Channel
     created, lines = sample_orders(rng, company, ORDER_BASKET)
     n = len(created)
     store = rng.choice(len(STORES), n, p=_store_weights())
-    accounts = people.b2b("stores")
-    b2b = rng.random(n) < 0.5
-    acc = accounts.iloc[rng.integers(0, len(accounts), n)].reset_index(drop=True)
-    members = people.members()
-    member_person = pick_buyers(rng, members["person"].to_numpy(), n)
-    person = np.where(b2b, acc["person"].to_numpy(), member_person)
-    cn = people.cn.iloc[person].reset_index(drop=True)
+    b2b, acc, cn, member_tier = _buyers(rng, people, n)
     o = lines["order"].to_numpy()
     bulk = b2b[o]
     lines["qty"] = np.where(
@@ -274,12 +269,7 @@ def generate_orders(rng: np.random.Generator, company: Company) -> tuple[Channel
     snap = window.snapshot_utc
     checked_seen = np.where(checked < snap, checked, NAT)
     invoiced_seen = np.where(invoiced < snap, invoiced, NAT)
-    status = np.full(n, "created", dtype=object)
-    status[~np.isnat(checked_seen)] = "stock_checked"
-    status[~np.isnat(invoiced_seen)] = "invoiced"
-    status[~np.isnat(life.shipped_at)] = "shipped"
-    status[~np.isnat(life.delivered_at)] = "completed"
-    status[~np.isnat(life.cancelled_at)] = "cancelled"
+    status = _status(life, checked_seen, invoiced_seen)
     order_no = np.array([f"SO-{k + 1:06d}" for k in range(n)], dtype=object)
     phone = cn_phone(cn["phone"], rng.choice(["space", "dash", "plain"], n, p=[0.5, 0.3, 0.2]))
     email = shout(cn["email"].to_numpy(), rng, 0.3)
@@ -314,7 +304,6 @@ def generate_orders(rng: np.random.Generator, company: Company) -> tuple[Channel
         local_day(rows["created_at"].to_numpy()),
     )
     company.out.say(f"stores: {n:,} store orders, {len(lines):,} lines in {len(files)} files")
-    member_tier = members["tier"].to_numpy()[np.searchsorted(members["person"].to_numpy(), member_person)]
     return channel_orders(
         "stores",
         lines,
@@ -331,6 +320,33 @@ def generate_orders(rng: np.random.Generator, company: Company) -> tuple[Channel
         b2b=b2b,
         mto_due=mto_due,
     ), dict(orders=n, lines=len(lines))
+
+
+def _buyers(
+    rng: np.random.Generator, people: People, n: int
+) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Half the store orders come from B2B accounts, the rest from members: which orders are B2B, the
+    account and the person of each order, and the member's tier."""
+    accounts = people.b2b("stores")
+    b2b = rng.random(n) < 0.5
+    acc = accounts.iloc[rng.integers(0, len(accounts), n)].reset_index(drop=True)
+    members = people.members()
+    member_person = pick_buyers(rng, members["person"].to_numpy(), n)
+    person = np.where(b2b, acc["person"].to_numpy(), member_person)
+    cn = people.cn.iloc[person].reset_index(drop=True)
+    member_tier = members["tier"].to_numpy()[np.searchsorted(members["person"].to_numpy(), member_person)]
+    return b2b, acc, cn, member_tier
+
+
+def _status(life: Lifecycle, checked: np.ndarray, invoiced: np.ndarray) -> np.ndarray:
+    """The offline flow: created → stock_checked → invoiced → shipped → completed (or cancelled)."""
+    status = np.full(len(checked), "created", dtype=object)
+    status[~np.isnat(checked)] = "stock_checked"
+    status[~np.isnat(invoiced)] = "invoiced"
+    status[~np.isnat(life.shipped_at)] = "shipped"
+    status[~np.isnat(life.delivered_at)] = "completed"
+    status[~np.isnat(life.cancelled_at)] = "cancelled"
+    return status
 
 
 def _invoice_numbers(invoiced: np.ndarray) -> np.ndarray:

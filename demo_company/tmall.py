@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import backorders
 from .channel import Basket, Company, channel_orders, fulfil, promise, sample_orders
-from .customers import cn_phone, pick_buyers
+from .customers import People, cn_phone, pick_buyers
 from .demand import Carrier, ChannelOrders, Fulfilment, Lifecycle, money, tracking_numbers
 from .output import fmt_local, fmt_money
 from .window import DAY_S, month_day
@@ -94,16 +94,7 @@ def generate(rng: np.random.Generator, company: Company) -> tuple[ChannelOrders,
     window, people = company.window, company.people
     ordered_at, lines = sample_orders(rng, company, BASKET)
     n = len(ordered_at)
-    buyer = pick_buyers(rng, people.slice(0.0, 0.62), n)
-    cn = people.cn.iloc[buyer].reset_index(drop=True)
-    phone = cn_phone(cn["phone"], rng.choice(["plain", "dash", "intl"], n, p=[0.55, 0.25, 0.2]))
-    no_phone = rng.random(n) < 0.015
-    phone = np.where(no_phone, "", phone)
-    consignee = np.where(
-        rng.random(n) < 0.08,
-        people.cn["name"].to_numpy()[rng.integers(0, len(people.cn), n)],
-        cn["name"].to_numpy(),
-    )
+    cn, phone, consignee = _buyers(rng, people, n)
     promised = promise(window, "tmall", ordered_at)
     life, split = fulfil(rng, company, "tmall", ordered_at, promised, lines, FULFILMENT)
     snap = window.snapshot_utc
@@ -179,6 +170,22 @@ def generate(rng: np.random.Generator, company: Company) -> tuple[ChannelOrders,
         contact_phone=phone,
         customer=cn["name"].to_numpy(),
     ), counts
+
+
+def _buyers(rng: np.random.Generator, people: People, n: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The buyer of each order, the phone as typed (three formats, some empty) and the consignee (now and
+    then someone else than the buyer)."""
+    buyer = pick_buyers(rng, people.slice(0.0, 0.62), n)
+    cn = people.cn.iloc[buyer].reset_index(drop=True)
+    phone = cn_phone(cn["phone"], rng.choice(["plain", "dash", "intl"], n, p=[0.55, 0.25, 0.2]))
+    no_phone = rng.random(n) < 0.015
+    phone = np.where(no_phone, "", phone)
+    consignee = np.where(
+        rng.random(n) < 0.08,
+        people.cn["name"].to_numpy()[rng.integers(0, len(people.cn), n)],
+        cn["name"].to_numpy(),
+    )
+    return cn, phone, consignee
 
 
 def _order_status(life: Lifecycle, confirm: np.ndarray) -> np.ndarray:
