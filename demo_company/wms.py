@@ -113,19 +113,18 @@ def build_flows(
     inn = np.zeros((n_d, n_s, n_w), np.int64)
     reserved_delta = np.zeros((n_d + 1, n_s, n_w), np.int64)
 
-    d = window.day_index(shipments["shipped_at"].to_numpy())
-    w = shipments["warehouse"].map(wh_index).to_numpy()
-    np.add.at(out, (d, shipments["sku"].to_numpy(), w), shipments["qty"].to_numpy())
+    sh = shipments
+    d = window.day_index(sh["shipped_at"].to_numpy())
+    w = sh["warehouse"].map(wh_index).to_numpy()
+    np.add.at(out, (d, sh["sku"].to_numpy(), w), sh["qty"].to_numpy())
     moves = [
-        pd.DataFrame(
-            {
-                "at": shipments["shipped_at"].to_numpy(),
-                "wh": w,
-                "sku": shipments["sku"].to_numpy(),
-                "kind": "shipment",
-                "qty": -shipments["qty"].to_numpy(),
-                "reference": shipments["shipment_id"].to_numpy(),
-            }
+        _moves(
+            sh["shipped_at"].to_numpy(),
+            w,
+            sh["sku"].to_numpy(),
+            "shipment",
+            -sh["qty"].to_numpy(),
+            sh["shipment_id"].to_numpy(),
         )
     ]
 
@@ -134,19 +133,16 @@ def build_flows(
     np.add.at(out, (pd_[sold], pos["sku"].to_numpy()[sold], 2), pos["qty"].to_numpy()[sold])
     np.add.at(inn, (pd_[~sold], pos["sku"].to_numpy()[~sold], 2), -pos["qty"].to_numpy()[~sold])
     moves.append(
-        pd.DataFrame(
-            {
-                "at": pos["at"].to_numpy(),
-                "wh": 2,
-                "sku": pos["sku"].to_numpy(),
-                "kind": pos["kind"].to_numpy(),
-                "qty": -pos["qty"].to_numpy(),
-                "reference": pos["reference"].to_numpy(),
-            }
+        _moves(
+            pos["at"].to_numpy(),
+            2,
+            pos["sku"].to_numpy(),
+            pos["kind"].to_numpy(),
+            -pos["qty"].to_numpy(),
+            pos["reference"].to_numpy(),
         )
     )
 
-    snap = window.snapshot_utc
     for co in channels:
         o, sp = co.orders, co.split
         li = co.lines
@@ -159,40 +155,40 @@ def build_flows(
         r = ~np.isnat(ret) & (got > 0)
         if r.any():
             np.add.at(inn, (window.day_index(ret[r]), sku[r], wh[r]), got[r])
-            moves.append(
-                pd.DataFrame(
-                    {
-                        "at": ret[r],
-                        "wh": wh[r],
-                        "sku": sku[r],
-                        "kind": "return",
-                        "qty": got[r],
-                        "reference": o["order_id"].to_numpy()[oo][r],
-                    }
-                )
-            )
-        # Reserved in the order's warehouse from confirmation until the units ship (first shipment or
-        # backorder), the order is cancelled, or the rest of an order that ends short is cancelled.
-        paid = o["paid_at"].to_numpy(dtype="datetime64[s]")[oo]
-        cancelled = o["cancelled_at"].to_numpy(dtype="datetime64[s]")[oo]
-        back_shipped = np.where(sp.back_shipped < snap, sp.back_shipped, NAT)[oo]
-        closed = np.where(sp.closed < snap, sp.closed, NAT)[oo]
-        for qty, until in (
-            (sp.first_qty, o["shipped_at"].to_numpy(dtype="datetime64[s]")[oo]),
-            (sp.back_qty, back_shipped),
-            (sp.short_qty, closed),
-        ):
-            end = np.fmin(until, cancelled)
-            has = ~np.isnat(paid) & (qty > 0)
-            a = window.day_index(paid[has])
-            b = np.where(
-                np.isnat(end[has]), n_d, window.day_index(np.where(np.isnat(end[has]), paid[has], end[has]))
-            )
-            keep = b > a
-            np.add.at(reserved_delta, (a[keep], sku[has][keep], wh[has][keep]), qty[has][keep])
-            np.add.at(reserved_delta, (b[keep], sku[has][keep], wh[has][keep]), -qty[has][keep])
+            moves.append(_moves(ret[r], wh[r], sku[r], "return", got[r], o["order_id"].to_numpy()[oo][r]))
+        _reserve(window, co, wh, reserved_delta)
     reserved = np.cumsum(reserved_delta, axis=0)[:n_d]
     return Flows(outflow=out, inflow=inn, reserved=reserved, movements=pd.concat(moves, ignore_index=True))
+
+
+def _reserve(window: Window, co: ChannelOrders, wh: np.ndarray, reserved_delta: np.ndarray) -> None:
+    """Add a channel's reservations to `reserved_delta` (day, sku, warehouse; +units the day they start,
+    -units the day they end): reserved in the order's warehouse (`wh`, per line) from confirmation until
+    the units ship (first shipment or backorder), the order is cancelled, or the rest of an order that ends
+    short is cancelled."""
+    o, sp, oo = co.orders, co.split, co.lines["order"].to_numpy()
+    sku = co.lines["sku"].to_numpy()
+    snap = window.snapshot_utc
+    paid = o["paid_at"].to_numpy(dtype="datetime64[s]")[oo]
+    cancelled = o["cancelled_at"].to_numpy(dtype="datetime64[s]")[oo]
+    back_shipped = np.where(sp.back_shipped < snap, sp.back_shipped, NAT)[oo]
+    closed = np.where(sp.closed < snap, sp.closed, NAT)[oo]
+    for qty, until in (
+        (sp.first_qty, o["shipped_at"].to_numpy(dtype="datetime64[s]")[oo]),
+        (sp.back_qty, back_shipped),
+        (sp.short_qty, closed),
+    ):
+        end = np.fmin(until, cancelled)
+        has = ~np.isnat(paid) & (qty > 0)
+        a = window.day_index(paid[has])
+        b = np.where(
+            np.isnat(end[has]),
+            window.n_days,
+            window.day_index(np.where(np.isnat(end[has]), paid[has], end[has])),
+        )
+        keep = b > a
+        np.add.at(reserved_delta, (a[keep], sku[has][keep], wh[has][keep]), qty[has][keep])
+        np.add.at(reserved_delta, (b[keep], sku[has][keep], wh[has][keep]), -qty[has][keep])
 
 
 def write_shipments(out: Output, catalog: Catalog, shipments: pd.DataFrame) -> list[str]:
