@@ -174,7 +174,7 @@ def _threads(
     """Each thread's steps (kind, time, items) from the first inquiry to its outcome, with the agreed
     SKUs, quantities and prices and the planned order and payment times (NaT without an order)."""
     p = catalog.products
-    # Scalar draws are `rng.choice(values, p=...)` written out (the same draws): see docs/demo_company.md.
+    # Scalar draws are `rng.choice(values, p=...)` written out: the same draws, faster (docs/demo_company.md).
     sku_codes = p["sku"].astype(str).tolist()
     price_cny = p["price_cny"].to_numpy()
     line_cdf = {True: _cdf([0.45, 0.3, 0.17, 0.08]), False: _cdf([0.7, 0.22, 0.08, 0.0])}
