@@ -513,45 +513,50 @@ def _extra_orders(
     n_draft = max(2, weekly // 2)
     draft_sku = rng.choice(make, n_draft, replace=False, p=pop / pop.sum())
     draft_qty = rng.choice(lots, n_draft)
-    for state, sku, qty, lo_day, hi_day in (
-        (
-            "confirmed",
-            np.array([s for s, _ in confirmed], dtype=np.int64),
-            np.array([q for _, q in confirmed], dtype=np.int64),
-            0.3,
-            8.0,
-        ),
-        ("draft", draft_sku, draft_qty, 8, 20),
-    ):
-        n_new = len(sku)
-        rel = snap + (rng.uniform(lo_day, hi_day, n_new) * DAY_S).astype(np.int64).astype("timedelta64[s]")
-        lead = p["mfg_lead_days"].to_numpy()[sku] * DAY_S
-        if state == "confirmed":  # promised within half to all of the lead time, at most five weeks out
-            lead = (lead * rng.uniform(0.5, 1.0, n_new)).astype(np.int64)
-        deadline = rel + (lead + 10 * HOUR_S).astype("timedelta64[s]")
-        if state == "confirmed":
-            deadline = np.minimum(deadline, snap + np.timedelta64(35 * DAY_S, "s"))
-        price = p["price_cny"].to_numpy()[sku]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "sku": sku,
-                    "qty": qty,
-                    "release": rel,
-                    "deadline": deadline,
-                    "source": "",
-                    "tier": "C",
-                    "margin": np.round((price - p["cost_cny"].to_numpy()[sku]) / price, 3),
-                    "state": state,
-                    "produced": 0,
-                    "started": np.datetime64("NaT", "s"),
-                    "finished": np.datetime64("NaT", "s"),
-                }
-            )
-        )
+    confirmed_sku = np.array([s for s, _ in confirmed], dtype=np.int64)
+    confirmed_qty = np.array([q for _, q in confirmed], dtype=np.int64)
+    parts.append(_new_lots(rng, catalog, snap, "confirmed", confirmed_sku, confirmed_qty, (0.3, 8.0)))
+    parts.append(_new_lots(rng, catalog, snap, "draft", draft_sku, draft_qty, (8, 20)))
     extra = pd.concat(parts[1:], ignore_index=True).sort_values("release", kind="stable")
     extra["ref"] = [f"MO/{len(mos) + i + 1:05d}" for i in range(len(extra))]
     for col in ("started", "finished"):
         extra[col] = extra[col].astype("datetime64[s]")
         mos[col] = mos[col].astype("datetime64[s]")
     return pd.concat([mos, extra[mos.columns]], ignore_index=True)
+
+
+def _new_lots(
+    rng: np.random.Generator,
+    catalog: Catalog,
+    snap: np.datetime64,
+    state: str,
+    sku: np.ndarray,
+    qty: np.ndarray,
+    days: tuple[float, float],
+) -> pd.DataFrame:
+    """Make-to-stock lots the planner added at the snapshot, released `days` (from, to) after it."""
+    p = catalog.products
+    n_new = len(sku)
+    rel = snap + (rng.uniform(days[0], days[1], n_new) * DAY_S).astype(np.int64).astype("timedelta64[s]")
+    lead = p["mfg_lead_days"].to_numpy()[sku] * DAY_S
+    if state == "confirmed":  # promised within half to all of the lead time, at most five weeks out
+        lead = (lead * rng.uniform(0.5, 1.0, n_new)).astype(np.int64)
+    deadline = rel + (lead + 10 * HOUR_S).astype("timedelta64[s]")
+    if state == "confirmed":
+        deadline = np.minimum(deadline, snap + np.timedelta64(35 * DAY_S, "s"))
+    price = p["price_cny"].to_numpy()[sku]
+    return pd.DataFrame(
+        {
+            "sku": sku,
+            "qty": qty,
+            "release": rel,
+            "deadline": deadline,
+            "source": "",
+            "tier": "C",
+            "margin": np.round((price - p["cost_cny"].to_numpy()[sku]) / price, 3),
+            "state": state,
+            "produced": 0,
+            "started": np.datetime64("NaT", "s"),
+            "finished": np.datetime64("NaT", "s"),
+        }
+    )
