@@ -227,24 +227,9 @@ def generate_orders(rng: np.random.Generator, company: Company) -> tuple[Channel
     n = len(created)
     store = rng.choice(len(STORES), n, p=_store_weights())
     b2b, acc, cn, member_tier = _buyers(rng, people, n)
+    has_mto = _quantities_and_prices(rng, company, lines, b2b)
     o = lines["order"].to_numpy()
-    bulk = b2b[o]
-    lines["qty"] = np.where(
-        bulk, bulk_qty(rng, len(lines), 30, 5, 300), sample_qty(rng, len(lines), (0.7, 0.2, 0.1))
-    )
-    disc = np.where(b2b, rng.uniform(0.1, 0.2, n), 0.0)
-    lines["unit_price"] = np.round(p["price_cny"].to_numpy()[lines["sku"]] * (1 - disc[o]), 2)
-
     od = window.day_index(created)
-    lines["mto"] = made_to_order(
-        company.catalog,
-        lines["sku"].to_numpy(),
-        lines["qty"].to_numpy(),
-        bulk,
-        lines["order"].to_numpy(),
-        company.scale,
-    )
-    has_mto = lines.groupby("order")["mto"].any().reindex(range(n), fill_value=False).to_numpy()
     promised_days = od + np.where(b2b, rng.integers(7, 22, n), rng.integers(3, 11, n))
     promised_days, ship_from, mto_due = mto_timing(rng, created, has_mto, od, promised_days)
     checked = created + rng.uniform(900, 20 * HOUR_S, n).astype("timedelta64[s]")
@@ -336,6 +321,25 @@ def _buyers(
     cn = people.cn.iloc[person].reset_index(drop=True)
     member_tier = members["tier"].to_numpy()[np.searchsorted(members["person"].to_numpy(), member_person)]
     return b2b, acc, cn, member_tier
+
+
+def _quantities_and_prices(
+    rng: np.random.Generator, company: Company, lines: pd.DataFrame, b2b: np.ndarray
+) -> np.ndarray:
+    """Fill in each line's qty, unit_price (B2B accounts buy in bulk at a negotiated discount) and mto
+    (made to order); returns the orders with a made-to-order line."""
+    p = company.catalog.products
+    o = lines["order"].to_numpy()
+    bulk = b2b[o]
+    lines["qty"] = np.where(
+        bulk, bulk_qty(rng, len(lines), 30, 5, 300), sample_qty(rng, len(lines), (0.7, 0.2, 0.1))
+    )
+    disc = np.where(b2b, rng.uniform(0.1, 0.2, len(b2b)), 0.0)
+    lines["unit_price"] = np.round(p["price_cny"].to_numpy()[lines["sku"]] * (1 - disc[o]), 2)
+    lines["mto"] = made_to_order(
+        company.catalog, lines["sku"].to_numpy(), lines["qty"].to_numpy(), bulk, o, company.scale
+    )
+    return lines.groupby("order")["mto"].any().reindex(range(len(b2b)), fill_value=False).to_numpy()
 
 
 def _status(life: Lifecycle, checked: np.ndarray, invoiced: np.ndarray) -> np.ndarray:
