@@ -25,10 +25,10 @@ from .output import company_day, fmt_iso, fmt_money
 
 BASKET = Basket(
     "amazon",
-    5000,
-    (0.7, 0.2, 0.07, 0.03),
-    (0.85, 0.11, 0.03, 0.01),
-    "amazon_usd",
+    per_year=5000,
+    lines_p=(0.7, 0.2, 0.07, 0.03),
+    qty_p=(0.85, 0.11, 0.03, 0.01),
+    price="amazon_usd",
     tilt={"Electronics": 1.8},
     assortment="on_amazon",
 )

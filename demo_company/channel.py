@@ -3,9 +3,9 @@
 A channel generator is `generate(rng, company) -> (ChannelOrders, manifest counts)` and runs the same
 steps: sell (`sample_orders`: when orders arrive, which lines and units they hold) → its own buyers and
 prices → fulfil (`fulfil`: lifecycle and backorders, from demand.py and backorders.py) → write its files
-in its own format → hand the orders over in the common shape (`channel_orders`). Only the middle and the
-file format are the channel's own; the order of the random draws is part of the output, so each step
-draws exactly what it did inline.
+in its own format → hand the orders over in the common shape (`channel_orders`). Only the buyers, prices
+and file format are the channel's own. The order of the random draws is part of the output: moving a
+draw from one step to another changes the files.
 """
 
 from __future__ import annotations

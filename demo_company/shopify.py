@@ -24,7 +24,12 @@ from .window import Window
 
 ZONE = "America/New_York"
 BASKET = Basket(
-    "shopify", 4500, (0.58, 0.27, 0.11, 0.04), (0.82, 0.13, 0.04, 0.01), "price_usd", tilt={"Apparel": 1.2}
+    "shopify",
+    per_year=4500,
+    lines_p=(0.58, 0.27, 0.11, 0.04),
+    qty_p=(0.82, 0.13, 0.04, 0.01),
+    price="price_usd",
+    tilt={"Apparel": 1.2},
 )
 COLUMNS = [
     "Name",

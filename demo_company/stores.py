@@ -31,9 +31,15 @@ from .output import fmt_date, fmt_local, fmt_money, local_day
 from .window import DAY_S, HOUR_S, SHANGHAI_OFFSET, Window, month_day
 
 POS_BASKET = Basket(
-    "stores_pos", 3000, (0.62, 0.26, 0.09, 0.03), (0.85, 0.12, 0.03), "price_cny", tilt={"Apparel": 1.6}
+    "stores_pos",
+    per_year=3000,
+    lines_p=(0.62, 0.26, 0.09, 0.03),
+    qty_p=(0.85, 0.12, 0.03),
+    price="price_cny",
+    tilt={"Apparel": 1.6},
 )
-ORDER_BASKET = Basket("stores_orders", 400, (0.45, 0.3, 0.17, 0.08), minimum=3)
+# Store orders draw their quantities and prices per account (`_quantities_and_prices`).
+ORDER_BASKET = Basket("stores_orders", per_year=400, lines_p=(0.45, 0.3, 0.17, 0.08), minimum=3)
 RETURN_RATE = 0.025
 # code, name, share of traffic, shipping DC, cashiers, sales reps
 STORES = (

@@ -25,10 +25,10 @@ from .window import DAY_S, month_day
 
 BASKET = Basket(
     "tmall",
-    6000,
-    (0.6, 0.25, 0.11, 0.04),
-    (0.8, 0.14, 0.04, 0.02),
-    "price_cny",
+    per_year=6000,
+    lines_p=(0.6, 0.25, 0.11, 0.04),
+    qty_p=(0.8, 0.14, 0.04, 0.02),
+    price="price_cny",
     tilt={"Apparel": 1.3},
     assortment="on_tmall",
 )
