@@ -14,7 +14,7 @@ import pandas as pd
 
 from .catalog import Catalog
 from .channel import Company, channel_orders, fulfil, order_count
-from .customers import cn_phone, pick_buyers
+from .customers import People, cn_phone, pick_buyers
 from .demand import (
     NAT,
     SERVICE_LEVEL_DAYS,
@@ -56,12 +56,7 @@ def generate(rng: np.random.Generator, company: Company) -> tuple[ChannelOrders,
     n = order_count(THREADS_PER_YEAR, company.scale)
     snap = window.snapshot_utc
     start = sample_order_times(rng, window, "social", n)
-    plat = rng.choice(len(PLATFORMS), n, p=[x[2] for x in PLATFORMS])
-    b2b_accounts = people.b2b("social")
-    b2b = rng.random(n) < 0.4
-    account = b2b_accounts.iloc[rng.integers(0, len(b2b_accounts), n)].reset_index(drop=True)
-    person = np.where(b2b, account["person"].to_numpy(), pick_buyers(rng, people.slice(0.45, 0.88), n))
-    cn = people.cn.iloc[person].reset_index(drop=True)
+    plat, b2b, account, cn = _who(rng, people, n)
     outcome = rng.choice(["order", "lost", "open"], n, p=[0.72, 0.1, 0.18])
     weights = sku_weights(catalog, "social", rng, tilt={"Apparel": 1.1})
     rep = rng.choice(SALES_REPS, n)
@@ -70,8 +65,8 @@ def generate(rng: np.random.Generator, company: Company) -> tuple[ChannelOrders,
     threads = _threads(rng, catalog, start, b2b, outcome, weights)
 
     # Threads still running at the snapshot lose their future events.
-    ordered_at = np.array([th["ordered"] for th in threads], dtype="datetime64[s]")
     paid_plan = np.array([th["paid"] for th in threads], dtype="datetime64[s]")
+    ordered_at = np.array([th["ordered"] for th in threads], dtype="datetime64[s]")
     has_order = ~np.isnat(ordered_at) & (ordered_at < snap)
     ordered_at = np.where(has_order, ordered_at, NAT)
 
@@ -128,19 +123,13 @@ def generate(rng: np.random.Generator, company: Company) -> tuple[ChannelOrders,
         }
     events = _events(threads, ordered_at, has_order, snap)
     files = _write_events(company.out, events)
-    # The agreed content of each thread = its latest event with items.
-    last_items = {}
-    for _, i, _, rec in events:
-        if rec["items"]:
-            last_items[i] = rec["items"]
-    n_lines = sum(len(v) for v in last_items.values())
     company.out.say(
         f"social: {n:,} threads ({len(oi):,} orders), {len(events):,} events in {len(files)} files"
     )
 
     counts = dict(
         orders=n,
-        lines=n_lines,
+        lines=_agreed_lines(events),
         with_order=len(oi),
         lost=int(sum(1 for e in events if e[3]["event_type"] == "lost")),
     )
@@ -161,6 +150,18 @@ def generate(rng: np.random.Generator, company: Company) -> tuple[ChannelOrders,
         thread_id=np.array(thread_id, dtype=object)[oi],
         mto_due=mto_due,
     ), counts
+
+
+def _who(
+    rng: np.random.Generator, people: People, n: int
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame, pd.DataFrame]:
+    """Each thread's platform, whether it is a B2B account's (40 %), the account and the person."""
+    plat = rng.choice(len(PLATFORMS), n, p=[x[2] for x in PLATFORMS])
+    b2b_accounts = people.b2b("social")
+    b2b = rng.random(n) < 0.4
+    account = b2b_accounts.iloc[rng.integers(0, len(b2b_accounts), n)].reset_index(drop=True)
+    person = np.where(b2b, account["person"].to_numpy(), pick_buyers(rng, people.slice(0.45, 0.88), n))
+    return plat, b2b, account, people.cn.iloc[person].reset_index(drop=True)
 
 
 def _threads(
@@ -277,6 +278,15 @@ def _events(
         e[3]["event_id"] = f"EV-{k + 1:06d}"
         e[3]["event_time"] = ts
     return events
+
+
+def _agreed_lines(events: list[tuple[np.datetime64, int, int, dict]]) -> int:
+    """Lines agreed in all threads: a thread's agreed content is its latest event with items."""
+    last_items = {}
+    for _, i, _, rec in events:
+        if rec["items"]:
+            last_items[i] = rec["items"]
+    return sum(len(v) for v in last_items.values())
 
 
 def _write_events(out: Output, events: list[tuple[np.datetime64, int, int, dict]]) -> list[str]:
