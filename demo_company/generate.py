@@ -93,13 +93,15 @@ def generate_demo_company(
     policy = inventory.build_policy(seed, catalog)
     short = Shortages.from_policy(seed, policy.tight)
 
+    # Every channel draws from its own stream; `counts` (per channel, for the manifest) keeps this order.
     company = Company(window, catalog, people, scale, out, short)
-    shop, shop_n = shopify.generate(rng_for(seed, "shopify"), company)
-    amz, amz_n = amazon.generate(rng_for(seed, "amazon"), company)
-    tm, tm_n = tmall.generate(rng_for(seed, "tmall"), company)
-    soc, soc_n = social.generate(rng_for(seed, "social"), company)
-    pos, pos_n = stores.generate_pos(rng_for(seed, "stores-pos"), company)
-    so, so_n = stores.generate_orders(rng_for(seed, "stores-orders"), company)
+    counts: dict[str, dict] = {}
+    shop, counts["shopify"] = shopify.generate(rng_for(seed, "shopify"), company)
+    amz, counts["amazon"] = amazon.generate(rng_for(seed, "amazon"), company)
+    tm, counts["tmall"] = tmall.generate(rng_for(seed, "tmall"), company)
+    soc, counts["social"] = social.generate(rng_for(seed, "social"), company)
+    pos, counts["stores_pos"] = stores.generate_pos(rng_for(seed, "stores-pos"), company)
+    so, counts["stores_orders"] = stores.generate_orders(rng_for(seed, "stores-orders"), company)
     channels = [shop, amz, tm, soc, so]
 
     shipments = wms.build_shipments(window, channels)
@@ -119,14 +121,6 @@ def generate_demo_company(
     mes.write(out, plant.mes, plant.mos["ref"].tolist(), plant.consumption)
     cs.generate(rng_for(seed, "cs"), window, channels, out)
 
-    counts = {
-        "shopify": shop_n,
-        "amazon": amz_n,
-        "tmall": tm_n,
-        "social": soc_n,
-        "stores_pos": pos_n,
-        "stores_orders": so_n,
-    }
     manifest = _manifest(seed, scale, as_of, window, daily_tail, out, counts)
     out.json("_manifest.json", manifest)
     total = sum(manifest["rows"].values())
