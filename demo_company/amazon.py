@@ -11,30 +11,27 @@ an order that ended short are `Cancelled`. Seller SKUs (`AMZ-AP0001`) always nee
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from . import backorders
 from .catalog import Catalog
-from .customers import SALES_TAX_BY_STATE, People, pick_buyers
-from .demand import (
-    SERVICE_LEVEL_DAYS,
-    Carrier,
-    ChannelOrders,
-    Fulfilment,
-    money,
-    sample_lines,
-    sample_order_times,
-    sample_qty,
-    simulate_lifecycle,
-    sku_weights,
-    tracking_numbers,
-)
-from .output import Output, company_day, fmt_iso, fmt_money
-from .window import Window
+from .channel import Basket, Company, channel_orders, fulfil, promise, sample_orders
+from .customers import SALES_TAX_BY_STATE, pick_buyers
+from .demand import Carrier, ChannelOrders, Fulfilment, money, tracking_numbers
+from .output import company_day, fmt_iso, fmt_money
 
-ORDERS_PER_YEAR = 5000
+BASKET = Basket(
+    "amazon",
+    per_year=5000,
+    lines_p=(0.7, 0.2, 0.07, 0.03),
+    qty_p=(0.85, 0.11, 0.03, 0.01),
+    price="amazon_usd",
+    tilt={"Electronics": 1.8},
+    assortment="on_amazon",
+)
 OVERLAP_DAYS = 3
 COLUMNS = [
     "amazon-order-id",
@@ -133,38 +130,58 @@ def status_at(
     return status, item, updated
 
 
-def generate(
-    rng: np.random.Generator,
-    window: Window,
-    catalog: Catalog,
-    people: People,
-    scale: float,
-    out: Output,
-    shortages: backorders.Shortages,
-) -> tuple[ChannelOrders, dict]:
+def generate(rng: np.random.Generator, company: Company) -> tuple[ChannelOrders, dict]:
     """Simulate Amazon.com orders and write the overlapping monthly reports."""
-    p = catalog.products
-    n = max(int(round(ORDERS_PER_YEAR * scale)), 5)
-    ordered_at = sample_order_times(rng, window, "amazon", n)
-    w = sku_weights(catalog, "amazon", rng, assortment=p["on_amazon"].to_numpy(), tilt={"Electronics": 1.8})
-    lines = sample_lines(rng, catalog, ordered_at, w, (0.7, 0.2, 0.07, 0.03))
-    lines["qty"] = sample_qty(rng, len(lines), (0.85, 0.11, 0.03, 0.01))
-    lines["unit_price"] = p["amazon_usd"].to_numpy()[lines["sku"]]
-
+    window, people = company.window, company.people
+    ordered_at, lines = sample_orders(rng, company, BASKET)
+    n = len(ordered_at)
     us_pool = np.flatnonzero(people.us["country"].to_numpy() == "US")
     buyer = pick_buyers(rng, us_pool, n)
     addr = people.us.iloc[buyer].reset_index(drop=True)
-
-    od = window.day_index(ordered_at)
-    promised = od + SERVICE_LEVEL_DAYS["amazon"]
-    life = simulate_lifecycle(rng, window, ordered_at, promised, FULFILMENT)
-    life, split = backorders.plan(shortages, "amazon", window, lines, life, FULFILMENT)
+    promised = promise(window, "amazon", ordered_at)
+    life, split = fulfil(rng, company, "amazon", ordered_at, promised, lines, FULFILMENT)
     ev = dict(life.planned, ordered_at=ordered_at, back_shipped=split.back_shipped, closed=split.closed)
     says_delivered = rng.random(n) < 0.9  # some carriers never confirm delivery to Amazon
     expedited = rng.random(n) < 0.15
     order_ids = _order_ids(rng, n)
+    base_rows = _base_rows(rng, company.catalog, lines, ordered_at, addr, expedited, order_ids)
 
-    # One row per line, with everything but the status columns (those depend on the report).
+    def status_of(at: np.datetime64) -> tuple[np.ndarray, ...]:
+        return status_at(at, ev, says_delivered, split)
+
+    files, duplicates, empty_price = _write_reports(company, ordered_at, lines, base_rows, status_of)
+    company.out.say(f"amazon: {n:,} orders, {len(lines):,} lines in {len(files)} reports")
+
+    counts = dict(
+        orders=n, lines=len(lines), duplicates=duplicates, alias=len(lines), price_empty=empty_price
+    )
+    return channel_orders(
+        "amazon",
+        lines,
+        life,
+        split,
+        order_id=order_ids,
+        ordered_at=ordered_at,
+        promised=window.start_day + promised.astype("timedelta64[D]"),
+        tracking_no=tracking_numbers(rng, life.carrier),
+        contact_email=[f"{x.split('-')[2]}@marketplace.amazon.com" for x in order_ids],
+        contact_phone="",
+        customer=addr["name"].to_numpy(),
+    ), counts
+
+
+def _base_rows(
+    rng: np.random.Generator,
+    catalog: Catalog,
+    lines: pd.DataFrame,
+    ordered_at: np.ndarray,
+    addr: pd.DataFrame,
+    expedited: np.ndarray,
+    order_ids: np.ndarray,
+) -> Callable[[np.ndarray], pd.DataFrame]:
+    """The formatter of report rows for lines `take` (one report's worth at a time), with everything but
+    the status columns (those depend on when the report was pulled)."""
+    p = catalog.products
     o = lines["order"].to_numpy()
     qty = lines["qty"].to_numpy()
     price = money(qty * lines["unit_price"].to_numpy())
@@ -176,7 +193,6 @@ def generate(
     product_name = ("Lumen & Loom " + p["name"]).to_numpy()
 
     def base_rows(take: np.ndarray) -> pd.DataFrame:
-        """Lines `take`, formatted (one report's worth at a time)."""
         ot, st = o[take], sku[take]
         k = len(take)
         zero = fmt_money(np.zeros(k))
@@ -214,13 +230,26 @@ def generate(
             }
         )
 
-    # Monthly windows on the UTC purchase date, each starting OVERLAP_DAYS before the previous one ended.
-    # The daily tail (company days) is reported day by day instead, each report named after its day.
+    return base_rows
+
+
+def _write_reports(
+    company: Company,
+    ordered_at: np.ndarray,
+    lines: pd.DataFrame,
+    base_rows: Callable[[np.ndarray], pd.DataFrame],
+    status_of: Callable[[np.datetime64], tuple[np.ndarray, ...]],
+) -> tuple[list[str], int, int]:
+    """Monthly windows on the UTC purchase date, each starting OVERLAP_DAYS before the previous one ended;
+    the daily tail (company days) reported day by day, each report named after its day. Returns the
+    reports, the lines shown twice and the empty prices."""
+    out = company.out
+    o = lines["order"].to_numpy()
     utc_day = ordered_at.astype("datetime64[D]")[o]
     day = company_day(ordered_at)[o]
     history = ~out.in_tail(day)
     months = np.unique(utc_day[history].astype("datetime64[M]"))
-    final_status = status_at(window.snapshot_utc, ev, says_delivered, split)
+    final_status = status_of(company.window.snapshot_utc)
     files, duplicates, empty_price = [], 0, 0
 
     def report(name: str, take: np.ndarray, early: tuple | None, use_early: np.ndarray | bool) -> int:
@@ -246,8 +275,7 @@ def generate(
         frm = max(m.astype("datetime64[D]") - (OVERLAP_DAYS if k else 0), first_day)
         to = min((m + 1).astype("datetime64[D]") - 1, last_day)
         take = np.flatnonzero((utc_day >= frm) & (utc_day <= to) & history)
-        pulled = (to + 1).astype("datetime64[s]")
-        early = status_at(pulled, ev, says_delivered, split)
+        early = status_of((to + 1).astype("datetime64[s]"))
         # Rows that the next report shows again carry the status at this report's pull time.
         use_early = (k + 1 < len(months)) & (utc_day[take] > to - OVERLAP_DAYS)
         empty_price += report(f"All-Orders-Report_{frm}_{to}.txt", take, early, use_early)
@@ -256,33 +284,7 @@ def generate(
     for d in np.unique(day[~history]):
         empty_price += report(f"All-Orders-Report_{d}_{d}.txt", np.flatnonzero(day == d), None, False)
         out.mark_daily("amazon", files[-1])
-    out.say(f"amazon: {n:,} orders, {len(lines):,} lines in {len(files)} reports")
-
-    counts = dict(
-        orders=n, lines=len(lines), duplicates=duplicates, alias=len(lines), price_empty=empty_price
-    )
-    unified = pd.DataFrame(
-        {
-            "order_id": order_ids,
-            "ordered_at": ordered_at,
-            "paid_at": life.paid_at,
-            "shipped_at": life.shipped_at,
-            "delivered_at": life.delivered_at,
-            "cancelled_at": life.cancelled_at,
-            "returned_at": life.returned_at,
-            "promised": window.start_day + promised.astype("timedelta64[D]"),
-            "warehouse": life.warehouse,
-            "carrier": life.carrier,
-            "tracking_no": tracking_numbers(rng, life.carrier),
-            "contact_email": [f"{x.split('-')[2]}@marketplace.amazon.com" for x in order_ids],
-            "contact_phone": "",
-            "customer": addr["name"].to_numpy(),
-            "tier": "",
-            "b2b": False,
-        }
-    )
-    kept = lines[["order", "line_no", "sku", "qty", "unit_price"]]
-    return ChannelOrders("amazon", unified, kept, split), counts
+    return files, duplicates, empty_price
 
 
 def _order_ids(rng: np.random.Generator, n: int) -> np.ndarray:

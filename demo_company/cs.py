@@ -53,99 +53,8 @@ SUBJECTS_ZH = {
 
 def generate(rng: np.random.Generator, window: Window, channels: list[ChannelOrders], out: Output) -> dict:
     """Pick orders that needed help, date the tickets around the order's story, write monthly files."""
-    snap = window.snapshot_utc
-    frames = []
-    for co in channels:
-        o = co.orders
-        n = len(o)
-        ordered = o["ordered_at"].to_numpy(dtype="datetime64[s]")
-        shipped = o["shipped_at"].to_numpy(dtype="datetime64[s]")
-        delivered = o["delivered_at"].to_numpy(dtype="datetime64[s]")
-        returned = o["returned_at"].to_numpy(dtype="datetime64[s]")
-        cancelled = o["cancelled_at"].to_numpy(dtype="datetime64[s]")
-        promised_end = (o["promised"].to_numpy(dtype="datetime64[D]") + 1).astype(
-            "datetime64[s]"
-        ) - np.timedelta64(8 * HOUR_S, "s")
-        late = ~np.isnat(delivered) & (delivered > promised_end)
-        in_transit_late = np.isnat(delivered) & ~np.isnat(shipped) & (promised_end < snap)
-        p = np.full(n, BASE_RATE)
-        p = np.where(late | in_transit_late, 0.25, p)
-        p = np.where(~np.isnat(returned), 0.5, p)
-        p = np.where(~np.isnat(cancelled), 0.12, p)
-        pick = rng.random(n) < p
-        idx = np.flatnonzero(pick)
-        if not len(idx):
-            continue
-        cat = np.where(
-            ~np.isnat(returned[idx]),
-            "return_request",
-            np.where(
-                late[idx] | in_transit_late[idx],
-                "where_is_my_order",
-                np.where(~np.isnat(cancelled[idx]), "cancel_request", ""),
-            ),
-        )
-        other = cat == ""
-        pool = ["product_question", "damaged_item", "wrong_item", "where_is_my_order"]
-        weights = [0.35, 0.2, 0.1, 0.35]
-        if co.channel in ("social", "stores"):
-            pool, weights = pool + ["invoice_request"], [0.3, 0.15, 0.1, 0.25, 0.2]
-        cat[other] = rng.choice(pool, int(other.sum()), p=np.array(weights) / sum(weights))
-
-        # When the customer writes, relative to the order's story.
-        u = rng.uniform(0, 1, len(idx))
-        o_t, s_t, d_t = ordered[idx], shipped[idx], delivered[idx]
-        after_delivery = np.where(np.isnat(d_t), NAT, d_t + (u * 3 * DAY_S).astype("timedelta64[s]"))
-        t = o_t + (u * 2 * DAY_S).astype("timedelta64[s]")
-        wismo = cat == "where_is_my_order"
-        base_wismo = np.where(np.isnat(s_t), o_t, s_t)
-        t = np.where(wismo, base_wismo + ((1 + u * 4) * DAY_S).astype("timedelta64[s]"), t)
-        for c in ("damaged_item", "wrong_item"):
-            t = np.where((cat == c) & ~np.isnat(after_delivery), after_delivery, t)
-        ret = cat == "return_request"
-        t = np.where(ret, np.fmin(d_t + ((0.5 + u * 2) * DAY_S).astype("timedelta64[s]"), returned[idx]), t)
-        can = cat == "cancel_request"
-        t = np.where(can, o_t + (u * (cancelled[idx] - o_t).astype(np.int64)).astype("timedelta64[s]"), t)
-        keep = ~np.isnat(t) & (t < snap)
-        idx, cat, t = idx[keep], cat[keep], t[keep]
-
-        med = FIRST_RESPONSE_MIN[co.channel] * 60
-        first = t + np.clip(rng.lognormal(np.log(med), 1.0, len(idx)), 30, 30 * HOUR_S).astype(
-            "timedelta64[s]"
-        )
-        resolved = first + rng.lognormal(np.log(20 * HOUR_S), 0.9, len(idx)).astype("timedelta64[s]")
-        first = np.where(first < snap, first, NAT)
-        resolved = np.where(~np.isnat(first) & (resolved < snap), resolved, NAT)
-        status = np.where(np.isnat(first), "open", np.where(np.isnat(resolved), "pending", "resolved"))
-        status = np.where(
-            ~np.isnat(resolved) & (resolved < snap - np.timedelta64(7 * DAY_S, "s")), "closed", status
-        )
-        email = o["contact_email"].to_numpy()[idx].astype(object)
-        phone = o["contact_phone"].to_numpy()[idx].astype(object)
-        if co.channel in ("shopify", "amazon"):
-            contact = np.where(email != "", shout(email, rng, 0.2), phone)
-        else:
-            contact = np.where((phone != "") & (rng.random(len(idx)) < 0.8), phone, email)
-        contact = np.where(contact == "", o["customer"].to_numpy()[idx], contact)  # no e-mail/phone: the name
-        refs = o["order_id"].astype(str).to_numpy()[idx]
-        subjects = SUBJECTS_EN if co.channel in ("shopify", "amazon") else SUBJECTS_ZH
-        frames.append(
-            pd.DataFrame(
-                {
-                    "channel": co.channel,
-                    "order_ref": refs,
-                    "customer_contact": contact,
-                    "subject": [subjects[c].format(ref=r) for c, r in zip(cat, refs, strict=True)],
-                    "category": cat,
-                    "created": t,
-                    "first": first,
-                    "resolved": resolved,
-                    "agent": np.where(np.isnat(first), "", rng.choice(AGENTS, len(idx))),
-                    "status": status,
-                }
-            )
-        )
-    tickets = pd.concat(frames, ignore_index=True).sort_values(
+    frames = [_channel_tickets(rng, window.snapshot_utc, co) for co in channels]
+    tickets = pd.concat([f for f in frames if f is not None], ignore_index=True).sort_values(
         ["created", "channel", "order_ref"], kind="stable"
     )
     tickets = tickets.reset_index(drop=True)
@@ -169,3 +78,107 @@ def generate(rng: np.random.Generator, window: Window, channels: list[ChannelOrd
     files = out.monthly_csv("cs", "tickets_{}.csv", frame, month, company_day(tickets["created"].to_numpy()))
     out.say(f"cs: {len(frame):,} tickets in {len(files)} files")
     return {"tickets": len(frame)}
+
+
+def _channel_tickets(rng: np.random.Generator, snap: np.datetime64, co: ChannelOrders) -> pd.DataFrame | None:
+    """The tickets about one channel's orders (None without any): who wrote, about what, when, and how far
+    the helpdesk got by the snapshot."""
+    o = co.orders
+    n = len(o)
+    ordered = o["ordered_at"].to_numpy(dtype="datetime64[s]")
+    shipped = o["shipped_at"].to_numpy(dtype="datetime64[s]")
+    delivered = o["delivered_at"].to_numpy(dtype="datetime64[s]")
+    returned = o["returned_at"].to_numpy(dtype="datetime64[s]")
+    cancelled = o["cancelled_at"].to_numpy(dtype="datetime64[s]")
+    promised_end = (o["promised"].to_numpy(dtype="datetime64[D]") + 1).astype(
+        "datetime64[s]"
+    ) - np.timedelta64(8 * HOUR_S, "s")
+    late = ~np.isnat(delivered) & (delivered > promised_end)
+    late |= np.isnat(delivered) & ~np.isnat(shipped) & (promised_end < snap)  # or still in transit, late
+    p = np.full(n, BASE_RATE)
+    p = np.where(late, 0.25, p)
+    p = np.where(~np.isnat(returned), 0.5, p)
+    p = np.where(~np.isnat(cancelled), 0.12, p)
+    pick = rng.random(n) < p
+    idx = np.flatnonzero(pick)
+    if not len(idx):
+        return None
+    cat = _categories(rng, co.channel, late[idx], returned[idx], cancelled[idx])
+    u = rng.uniform(0, 1, len(idx))
+    t = _written_at(u, cat, ordered[idx], shipped[idx], delivered[idx], returned[idx], cancelled[idx])
+    keep = ~np.isnat(t) & (t < snap)
+    idx, cat, t = idx[keep], cat[keep], t[keep]
+
+    med = FIRST_RESPONSE_MIN[co.channel] * 60
+    first = t + np.clip(rng.lognormal(np.log(med), 1.0, len(idx)), 30, 30 * HOUR_S).astype("timedelta64[s]")
+    resolved = first + rng.lognormal(np.log(20 * HOUR_S), 0.9, len(idx)).astype("timedelta64[s]")
+    first = np.where(first < snap, first, NAT)
+    resolved = np.where(~np.isnat(first) & (resolved < snap), resolved, NAT)
+    status = np.where(np.isnat(first), "open", np.where(np.isnat(resolved), "pending", "resolved"))
+    status = np.where(
+        ~np.isnat(resolved) & (resolved < snap - np.timedelta64(7 * DAY_S, "s")), "closed", status
+    )
+    email = o["contact_email"].to_numpy()[idx].astype(object)
+    phone = o["contact_phone"].to_numpy()[idx].astype(object)
+    if co.channel in ("shopify", "amazon"):
+        contact = np.where(email != "", shout(email, rng, 0.2), phone)
+    else:
+        contact = np.where((phone != "") & (rng.random(len(idx)) < 0.8), phone, email)
+    contact = np.where(contact == "", o["customer"].to_numpy()[idx], contact)  # no e-mail/phone: the name
+    refs = o["order_id"].astype(str).to_numpy()[idx]
+    subjects = SUBJECTS_EN if co.channel in ("shopify", "amazon") else SUBJECTS_ZH
+    return pd.DataFrame(
+        {
+            "channel": co.channel,
+            "order_ref": refs,
+            "customer_contact": contact,
+            "subject": [subjects[c].format(ref=r) for c, r in zip(cat, refs, strict=True)],
+            "category": cat,
+            "created": t,
+            "first": first,
+            "resolved": resolved,
+            "agent": np.where(np.isnat(first), "", rng.choice(AGENTS, len(idx))),
+            "status": status,
+        }
+    )
+
+
+def _categories(
+    rng: np.random.Generator, channel: str, late: np.ndarray, returned: np.ndarray, cancelled: np.ndarray
+) -> np.ndarray:
+    """What a ticket is about: what happened to the order, else a drawn everyday question."""
+    cat = np.where(
+        ~np.isnat(returned),
+        "return_request",
+        np.where(late, "where_is_my_order", np.where(~np.isnat(cancelled), "cancel_request", "")),
+    )
+    other = cat == ""
+    pool = ["product_question", "damaged_item", "wrong_item", "where_is_my_order"]
+    weights = [0.35, 0.2, 0.1, 0.35]
+    if channel in ("social", "stores"):
+        pool, weights = pool + ["invoice_request"], [0.3, 0.15, 0.1, 0.25, 0.2]
+    cat[other] = rng.choice(pool, int(other.sum()), p=np.array(weights) / sum(weights))
+    return cat
+
+
+def _written_at(
+    u: np.ndarray,
+    cat: np.ndarray,
+    ordered: np.ndarray,
+    shipped: np.ndarray,
+    delivered: np.ndarray,
+    returned: np.ndarray,
+    cancelled: np.ndarray,
+) -> np.ndarray:
+    """When the customer writes, relative to the order's story (`u`: a uniform draw per ticket)."""
+    after_delivery = np.where(np.isnat(delivered), NAT, delivered + (u * 3 * DAY_S).astype("timedelta64[s]"))
+    t = ordered + (u * 2 * DAY_S).astype("timedelta64[s]")
+    wismo = cat == "where_is_my_order"
+    base_wismo = np.where(np.isnat(shipped), ordered, shipped)
+    t = np.where(wismo, base_wismo + ((1 + u * 4) * DAY_S).astype("timedelta64[s]"), t)
+    for c in ("damaged_item", "wrong_item"):
+        t = np.where((cat == c) & ~np.isnat(after_delivery), after_delivery, t)
+    ret = cat == "return_request"
+    t = np.where(ret, np.fmin(delivered + ((0.5 + u * 2) * DAY_S).astype("timedelta64[s]"), returned), t)
+    can = cat == "cancel_request"
+    return np.where(can, ordered + (u * (cancelled - ordered).astype(np.int64)).astype("timedelta64[s]"), t)

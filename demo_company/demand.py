@@ -271,16 +271,7 @@ def simulate_lifecycle(
     snap = window.snapshot_utc
     if cancelled is None:
         cancelled = rng.random(n) < spec.cancel_rate
-    delay = rng.lognormal(np.log(max(spec.pay_minutes, 0.1) * 60), 0.8, n)
-    slow = rng.random(n) < spec.late_pay_share
-    delay = np.where(slow, rng.uniform(2 * HOUR_S, 3 * DAY_S, n), delay)
-    paid = ordered_at + delay.astype("timedelta64[s]")
-    unpaid_cancel = cancelled & (rng.random(n) < spec.cancel_unpaid_share)
-    paid = np.where(unpaid_cancel, NAT, paid)
-    if paid_at is not None:
-        paid = np.asarray(paid_at, dtype="datetime64[s]")
-    base = np.where(np.isnat(paid), ordered_at, paid)
-    cancel_at = np.where(cancelled, base + rng.uniform(600, 36 * HOUR_S, n).astype("timedelta64[s]"), NAT)
+    paid, cancel_at = _payment(rng, spec, ordered_at, cancelled, paid_at)
 
     ready = paid if ready_at is None else np.asarray(ready_at, dtype="datetime64[s]")
     carrier_idx = rng.choice(len(spec.carriers), n, p=_norm([c.share for c in spec.carriers]))
@@ -334,6 +325,29 @@ def simulate_lifecycle(
     carriers = np.array([c.name for c in spec.carriers], dtype=object)[carrier_idx]
     warehouses = np.array([w[0] for w in spec.warehouses], dtype=object)[wh_idx]
     return Lifecycle(carrier=carriers, warehouse=warehouses, planned=planned, **cut)
+
+
+def _payment(
+    rng: np.random.Generator,
+    spec: Fulfilment,
+    ordered_at: np.ndarray,
+    cancelled: np.ndarray,
+    paid_at: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Payment (minutes after the order, a few hours to days late; none for an order cancelled unpaid)
+    and cancellation times (NaT = never). `paid_at` replaces the drawn payments (the draws still happen)."""
+    n = len(ordered_at)
+    delay = rng.lognormal(np.log(max(spec.pay_minutes, 0.1) * 60), 0.8, n)
+    slow = rng.random(n) < spec.late_pay_share
+    delay = np.where(slow, rng.uniform(2 * HOUR_S, 3 * DAY_S, n), delay)
+    paid = ordered_at + delay.astype("timedelta64[s]")
+    unpaid_cancel = cancelled & (rng.random(n) < spec.cancel_unpaid_share)
+    paid = np.where(unpaid_cancel, NAT, paid)
+    if paid_at is not None:
+        paid = np.asarray(paid_at, dtype="datetime64[s]")
+    base = np.where(np.isnat(paid), ordered_at, paid)
+    cancel_at = np.where(cancelled, base + rng.uniform(600, 36 * HOUR_S, n).astype("timedelta64[s]"), NAT)
+    return paid, cancel_at
 
 
 def _in_typhoon(days: np.ndarray) -> np.ndarray:

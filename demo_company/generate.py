@@ -17,6 +17,7 @@ from pathlib import Path
 from . import amazon, cs, erp, inventory, mes, shopify, social, stores, tmall, wms
 from .backorders import Shortages
 from .catalog import build_catalog
+from .channel import Company
 from .customers import build_people
 from .output import Output
 from .production import plan_and_run
@@ -92,14 +93,15 @@ def generate_demo_company(
     policy = inventory.build_policy(seed, catalog)
     short = Shortages.from_policy(seed, policy.tight)
 
-    shop, shop_n = shopify.generate(rng_for(seed, "shopify"), window, catalog, people, scale, out, short)
-    amz, amz_n = amazon.generate(rng_for(seed, "amazon"), window, catalog, people, scale, out, short)
-    tm, tm_n = tmall.generate(rng_for(seed, "tmall"), window, catalog, people, scale, out, short)
-    soc, soc_n = social.generate(rng_for(seed, "social"), window, catalog, people, scale, out, short)
-    pos, pos_n = stores.generate_pos(rng_for(seed, "stores-pos"), window, catalog, people, scale, out)
-    so, so_n = stores.generate_orders(
-        rng_for(seed, "stores-orders"), window, catalog, people, scale, out, short
-    )
+    # Every channel draws from its own stream; `counts` (per channel, for the manifest) keeps this order.
+    company = Company(window, catalog, people, scale, out, short)
+    counts: dict[str, dict] = {}
+    shop, counts["shopify"] = shopify.generate(rng_for(seed, "shopify"), company)
+    amz, counts["amazon"] = amazon.generate(rng_for(seed, "amazon"), company)
+    tm, counts["tmall"] = tmall.generate(rng_for(seed, "tmall"), company)
+    soc, counts["social"] = social.generate(rng_for(seed, "social"), company)
+    pos, counts["stores_pos"] = stores.generate_pos(rng_for(seed, "stores-pos"), company)
+    so, counts["stores_orders"] = stores.generate_orders(rng_for(seed, "stores-orders"), company)
     channels = [shop, amz, tm, soc, so]
 
     shipments = wms.build_shipments(window, channels)
@@ -119,7 +121,26 @@ def generate_demo_company(
     mes.write(out, plant.mes, plant.mos["ref"].tolist(), plant.consumption)
     cs.generate(rng_for(seed, "cs"), window, channels, out)
 
-    manifest = {
+    manifest = _manifest(seed, scale, as_of, window, daily_tail, out, counts)
+    out.json("_manifest.json", manifest)
+    total = sum(manifest["rows"].values())
+    out.say(f"done: {sum(len(v) for v in manifest['files'].values())} files, {total:,} rows")
+    return manifest
+
+
+def _manifest(
+    seed: int,
+    scale: float,
+    as_of: date,
+    window: Window,
+    daily_tail: int,
+    out: Output,
+    counts: dict[str, dict],
+) -> dict:
+    """What was generated: the inputs, the files and rows written, and the channels' counts of orders,
+    lines and deliberate defects (the tests' and the README's figures)."""
+    shop_n, amz_n, tm_n, pos_n = counts["shopify"], counts["amazon"], counts["tmall"], counts["stores_pos"]
+    return {
         "seed": seed,
         "scale": scale,
         "as_of": as_of.isoformat(),
@@ -127,22 +148,8 @@ def generate_demo_company(
         "history_end": window.end.isoformat(),
         "daily_tail_days": daily_tail,
         "daily_files": {s: sorted(out.daily.get(s, [])) for s in SOURCES if s in out.daily},
-        "orders": {
-            "shopify": shop_n["orders"],
-            "amazon": amz_n["orders"],
-            "tmall": tm_n["orders"],
-            "social": soc_n["orders"],
-            "stores_pos": pos_n["orders"],
-            "stores_orders": so_n["orders"],
-        },
-        "order_lines": {
-            "shopify": shop_n["lines"],
-            "amazon": amz_n["lines"],
-            "tmall": tm_n["lines"],
-            "social": soc_n["lines"],
-            "stores_pos": pos_n["lines"],
-            "stores_orders": so_n["lines"],
-        },
+        "orders": {channel: n["orders"] for channel, n in counts.items()},
+        "order_lines": {channel: n["lines"] for channel, n in counts.items()},
         "duplicate_lines": {"shopify": shop_n["duplicates"], "amazon": amz_n["duplicates"]},
         "alias_lines": {
             "shopify": shop_n["alias"],
@@ -159,10 +166,6 @@ def generate_demo_company(
         "files": {s: sorted(out.files.get(s, [])) for s in SOURCES},
         "rows": {k: out.rows[k] for k in sorted(out.rows)},
     }
-    out.json("_manifest.json", manifest)
-    total = sum(manifest["rows"].values())
-    out.say(f"done: {sum(len(v) for v in manifest['files'].values())} files, {total:,} rows")
-    return manifest
 
 
 def scale_for_lines(lines: int) -> float:

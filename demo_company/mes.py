@@ -165,109 +165,10 @@ def simulate(
 
         for mi in order:
             st = states[mi]
-            m = st.machine
             clk = clocks.get((mi, si), default_clock)
-            avail = clk.avail
-            segs: list[tuple[str, int, int, str]] = []
-            produced: dict[int, float] = {}
-            t = 0
-            while t < avail:
-                if st.op < 0:
-                    picked = _pick(ready, st.keys)
-                    if picked < 0:
-                        segs.append(("planned_stop", t, avail, "NO-ORDERS"))
-                        break
-                    st.op = picked
-                    op = ops[st.op]
-                    st.setup_left = int(op.setup_s * m.setup_factor * rng.uniform(*SETUP_SPREAD))
-                    st.wait_left = (
-                        int(rng.uniform(*MATERIAL_WAIT_MIN) * 60) if rng.random() < MATERIAL_WAIT_P else 0
-                    )
-                    if op.started < 0:
-                        op.started = t0 + clk.clock(t)
-                if st.wait_left > 0:
-                    d = min(st.wait_left, avail - t)
-                    segs.append(("idle", t, t + d, "WAIT-MATERIAL"))
-                    st.wait_left -= d
-                    t += d
-                    continue
-                if st.setup_left > 0:
-                    d = min(st.setup_left, avail - t)
-                    segs.append(("setup", t, t + d, "CHANGEOVER"))
-                    st.setup_left -= d
-                    t += d
-                    continue
-                op = ops[st.op]
-                rate = m.speed / st.ict
-                need = max(math.ceil((op.qty_in - op.progress) / rate - 1e-9), 1)
-                d = int(
-                    min(
-                        need,
-                        avail - t,
-                        max(math.ceil(st.to_breakdown), 1),
-                        max(math.ceil(st.to_minor), 1),
-                    )
-                )
-                segs.append(("running", t, t + d, ""))
-                before = op.progress
-                op.progress = min(op.qty_in, op.progress + d * rate)
-                produced[st.op] = produced.get(st.op, 0.0) + (op.progress - before)
-                st.to_breakdown -= d
-                st.to_minor -= d
-                t += d
-                if op.progress >= op.qty_in - 1e-6:
-                    op.progress = float(op.qty_in)
-                    op.done_at = t0 + clk.clock(t)
-                    st.op = -1
-                if st.to_breakdown <= 0 and t < avail:
-                    dur = int(min(rng.lognormal(np.log(m.breakdown_minutes * 60 * 0.67), 0.9), avail - t))
-                    segs.append(("breakdown", t, t + dur, BREAKDOWN_REASONS[int(rng.integers(0, 3))]))
-                    t += dur
-                    st.to_breakdown = _draw_ttf(rng, m.breakdowns_per_shift)
-                elif st.to_minor <= 0 and t < avail:
-                    dur = int(min(rng.uniform(0.4, 1.6) * m.minor_stop_minutes * 60, avail - t))
-                    segs.append(("idle", t, t + dur, MINOR_REASONS[int(rng.integers(0, 2))]))
-                    t += dur
-                    st.to_minor = _draw_ttf(rng, m.minor_stops_per_shift)
-                if st.to_breakdown <= 0:
-                    st.to_breakdown = _draw_ttf(rng, m.breakdowns_per_shift)
-                if st.to_minor <= 0:
-                    st.to_minor = _draw_ttf(rng, m.minor_stops_per_shift)
-
-            # Counts: whole units completed in this shift, capped at what the run time allows.
-            run_s = sum(b - a for s_, a, b, _ in segs if s_ in ("running", "idle"))
-            cap = int(PERF_CAP * run_s // st.ict)
-            units: dict[int, int] = {}
-            for i, gained in produced.items():
-                op = ops[i]
-                done_units = int(math.floor(op.progress + 1e-6)) - int(
-                    math.floor(op.progress - gained + 1e-6)
-                )
-                units[i] = done_units + op.carry
-                op.carry = 0
-            excess = sum(units.values()) - cap
-            for i in sorted(units, key=lambda k: -units[k]):
-                if excess <= 0:
-                    break
-                cut = min(excess, units[i])
-                units[i] -= cut
-                excess -= cut
-                if ops[i].done_at < 0:
-                    ops[i].carry += cut
-            for i, total in units.items():
-                op = ops[i]
-                if total <= 0:
-                    continue
-                good = total - int(rng.binomial(total, m.scrap))
-                op.counted += total
-                op.good += good
+            segs, produced = _run_shift(rng, st, clk, t0, ops, ready)
+            for i, total, good in _book_counts(rng, st, segs, produced, ops, waiting):
                 cnt_rows.append((mi, si, i, total, good))
-            for i in units:
-                op = ops[i]
-                if op.done_at >= 0 and op.successor >= 0 and ops[op.successor].qty_in == 0:
-                    ops[op.successor].qty_in = max(op.good, 1)
-                    waiting.append((op.done_at, op.successor))
-
             for state, a, b, reason in clk.events(segs):
                 ev_rows.append((mi, state, t0 + a, t0 + b, reason))
 
@@ -278,6 +179,129 @@ def simulate(
         frame["day"] = shifts.day[frame["shift"].to_numpy()]
         frame["code"] = shifts.code[frame["shift"].to_numpy()]
     return MesResult(events=events, counts=counts, plan=plan, ops=ops, shifts=shifts)
+
+
+def _run_shift(
+    rng: np.random.Generator,
+    st: _MachineState,
+    clk: ShiftClock,
+    t0: int,
+    ops: list[Op],
+    ready: dict[tuple[str, tuple[int, ...]], Queue],
+) -> tuple[list[tuple[str, int, int, str]], dict[int, float]]:
+    """One machine through one shift (`t0` its start): the segments of its available time (state, from,
+    to, reason; seconds of run time) and the units of progress it made per operation."""
+    m = st.machine
+    avail = clk.avail
+    segs: list[tuple[str, int, int, str]] = []
+    produced: dict[int, float] = {}
+    t = 0
+    while t < avail:
+        if st.op < 0:
+            picked = _pick(ready, st.keys)
+            if picked < 0:
+                segs.append(("planned_stop", t, avail, "NO-ORDERS"))
+                break
+            st.op = picked
+            op = ops[st.op]
+            st.setup_left = int(op.setup_s * m.setup_factor * rng.uniform(*SETUP_SPREAD))
+            st.wait_left = int(rng.uniform(*MATERIAL_WAIT_MIN) * 60) if rng.random() < MATERIAL_WAIT_P else 0
+            if op.started < 0:
+                op.started = t0 + clk.clock(t)
+        if st.wait_left > 0:
+            d = min(st.wait_left, avail - t)
+            segs.append(("idle", t, t + d, "WAIT-MATERIAL"))
+            st.wait_left -= d
+            t += d
+            continue
+        if st.setup_left > 0:
+            d = min(st.setup_left, avail - t)
+            segs.append(("setup", t, t + d, "CHANGEOVER"))
+            st.setup_left -= d
+            t += d
+            continue
+        op = ops[st.op]
+        rate = m.speed / st.ict
+        need = max(math.ceil((op.qty_in - op.progress) / rate - 1e-9), 1)
+        d = int(
+            min(
+                need,
+                avail - t,
+                max(math.ceil(st.to_breakdown), 1),
+                max(math.ceil(st.to_minor), 1),
+            )
+        )
+        segs.append(("running", t, t + d, ""))
+        before = op.progress
+        op.progress = min(op.qty_in, op.progress + d * rate)
+        produced[st.op] = produced.get(st.op, 0.0) + (op.progress - before)
+        st.to_breakdown -= d
+        st.to_minor -= d
+        t += d
+        if op.progress >= op.qty_in - 1e-6:
+            op.progress = float(op.qty_in)
+            op.done_at = t0 + clk.clock(t)
+            st.op = -1
+        if st.to_breakdown <= 0 and t < avail:
+            dur = int(min(rng.lognormal(np.log(m.breakdown_minutes * 60 * 0.67), 0.9), avail - t))
+            segs.append(("breakdown", t, t + dur, BREAKDOWN_REASONS[int(rng.integers(0, 3))]))
+            t += dur
+            st.to_breakdown = _draw_ttf(rng, m.breakdowns_per_shift)
+        elif st.to_minor <= 0 and t < avail:
+            dur = int(min(rng.uniform(0.4, 1.6) * m.minor_stop_minutes * 60, avail - t))
+            segs.append(("idle", t, t + dur, MINOR_REASONS[int(rng.integers(0, 2))]))
+            t += dur
+            st.to_minor = _draw_ttf(rng, m.minor_stops_per_shift)
+        if st.to_breakdown <= 0:
+            st.to_breakdown = _draw_ttf(rng, m.breakdowns_per_shift)
+        if st.to_minor <= 0:
+            st.to_minor = _draw_ttf(rng, m.minor_stops_per_shift)
+    return segs, produced
+
+
+def _book_counts(
+    rng: np.random.Generator,
+    st: _MachineState,
+    segs: list[tuple[str, int, int, str]],
+    produced: dict[int, float],
+    ops: list[Op],
+    waiting: list[tuple[int, int]],
+) -> list[tuple[int, int, int]]:
+    """Counts of one machine-shift (op, total, good): whole units completed in the shift, capped at what
+    its run time allows (the rest carried to the next shift). A finished operation releases its
+    successor into `waiting`."""
+    run_s = sum(b - a for s_, a, b, _ in segs if s_ in ("running", "idle"))
+    cap = int(PERF_CAP * run_s // st.ict)
+    units: dict[int, int] = {}
+    for i, gained in produced.items():
+        op = ops[i]
+        done_units = int(math.floor(op.progress + 1e-6)) - int(math.floor(op.progress - gained + 1e-6))
+        units[i] = done_units + op.carry
+        op.carry = 0
+    excess = sum(units.values()) - cap
+    for i in sorted(units, key=lambda k: -units[k]):
+        if excess <= 0:
+            break
+        cut = min(excess, units[i])
+        units[i] -= cut
+        excess -= cut
+        if ops[i].done_at < 0:
+            ops[i].carry += cut
+    booked = []
+    for i, total in units.items():
+        op = ops[i]
+        if total <= 0:
+            continue
+        good = total - int(rng.binomial(total, st.machine.scrap))
+        op.counted += total
+        op.good += good
+        booked.append((i, total, good))
+    for i in units:
+        op = ops[i]
+        if op.done_at >= 0 and op.successor >= 0 and ops[op.successor].qty_in == 0:
+            ops[op.successor].qty_in = max(op.good, 1)
+            waiting.append((op.done_at, op.successor))
+    return booked
 
 
 def _pick(ready: dict[tuple[str, tuple[int, ...]], Queue], keys: list[tuple[str, tuple[int, ...]]]) -> int:

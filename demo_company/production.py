@@ -229,7 +229,6 @@ def plan_and_run(
 ) -> PlantResult:
     """Plan MOs with the stock policy, run them through the plant, replay the stock year with its output."""
     rng = rng_for(seed, "production")
-    p = catalog.products
     mto = make_to_order(channels, catalog)
     n_d, n_s = outflow.shape[:2]
 
@@ -242,7 +241,48 @@ def plan_and_run(
         seed, window, policy, outflow, inflow + _as_inflow(mto_due[:n_d], inflow.shape), plan_mos=True
     )
 
-    # The MO list: make-to-stock lots + make-to-order lots, numbered by release time.
+    mos = _production_orders(window, catalog, planned, mto)
+
+    route = routings(catalog)
+    hist = history_shifts(window)
+    downtime = planned_downtime(seed, window)
+    clocks, _ = shift_clocks(hist, downtime)
+    ict = calibrate(available_seconds(hist, downtime), mos, route, scale)
+    standard = standard_seconds(ict)
+    route["Time per Unit (min)"] = [round(standard[wc] / 60.0, 2) for wc in route["Work Center"]]
+    ops = _ops(mos, route)
+    mes = run_mes(rng, hist, clocks, ops, ict, standard)
+
+    mos = _states(mos, ops)
+    production, arrivals = _receipts(window, mos, (n_d, n_s))
+    actual = simulate(seed, window, policy, outflow, inflow, mo_arrivals=arrivals, plan_mos=False)
+    used = consumption(
+        rng_for(seed, "mes-materials"),
+        mes,
+        mos["sku"].to_numpy(np.int64),
+        mos["ref"].tolist(),
+        bom_by_operation(catalog, route),
+    )
+    capacity = capacity_minutes(window, downtime, LOAD_DAYS)
+    mos = _extra_orders(rng, mos, ops, route, standard, capacity, window, catalog, scale)
+    return PlantResult(
+        mos=mos,
+        routings=route,
+        ict=ict,
+        mes=mes,
+        stock=actual,
+        production=production,
+        downtime=downtime,
+        consumption=used,
+    )
+
+
+def _production_orders(
+    window: Window, catalog: Catalog, planned: StockRun, mto: pd.DataFrame
+) -> pd.DataFrame:
+    """The MO list: the planning run's make-to-stock lots and the make-to-order lots, numbered by release
+    time."""
+    p = catalog.products
     rel = np.array(planned.mo_releases, dtype=np.int64).reshape(-1, 3)
     mts_release = window.utc_at(rel[:, 0], np.full(len(rel), 8 * HOUR_S))
     lead = p["mfg_lead_days"].to_numpy()[rel[:, 1]]
@@ -264,19 +304,11 @@ def plan_and_run(
     mos = pd.concat([mts, mto], ignore_index=True) if len(mto) else mts
     mos = mos.sort_values(["release", "sku"], kind="stable").reset_index(drop=True)
     mos["ref"] = [f"MO/{i + 1:05d}" for i in range(len(mos))]
+    return mos
 
-    route = routings(catalog)
-    hist = history_shifts(window)
-    downtime = planned_downtime(seed, window)
-    clocks, _ = shift_clocks(hist, downtime)
-    ict = calibrate(available_seconds(hist, downtime), mos, route, scale)
-    standard = standard_seconds(ict)
-    route["Time per Unit (min)"] = [round(standard[wc] / 60.0, 2) for wc in route["Work Center"]]
-    ops = _ops(mos, route)
-    mes = run_mes(rng, hist, clocks, ops, ict, standard)
 
-    # Final state of each MO and its production receipt into WH-SH.
-    mos = _states(mos, ops)
+def _receipts(window: Window, mos: pd.DataFrame, shape: tuple[int, int]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The finished MOs' receipts into WH-SH (at, sku, qty, reference), and the units per day and SKU."""
     done = mos.loc[mos["state"] == "done"]
     production = pd.DataFrame(
         {
@@ -286,32 +318,13 @@ def plan_and_run(
             "reference": done["ref"].to_numpy(),
         }
     )
-    arrivals = np.zeros((n_d, n_s), np.int64)
+    arrivals = np.zeros(shape, np.int64)
     np.add.at(
         arrivals,
         (window.day_index(production["at"].to_numpy()), production["sku"].to_numpy()),
         production["qty"].to_numpy(),
     )
-    actual = simulate(seed, window, policy, outflow, inflow, mo_arrivals=arrivals, plan_mos=False)
-    used = consumption(
-        rng_for(seed, "mes-materials"),
-        mes,
-        mos["sku"].to_numpy(np.int64),
-        mos["ref"].tolist(),
-        bom_by_operation(catalog, route),
-    )
-    capacity = capacity_minutes(window, downtime, LOAD_DAYS)
-    mos = _extra_orders(rng, mos, ops, route, standard, capacity, window, catalog, scale)
-    return PlantResult(
-        mos=mos,
-        routings=route,
-        ict=ict,
-        mes=mes,
-        stock=actual,
-        production=production,
-        downtime=downtime,
-        consumption=used,
-    )
+    return production, arrivals
 
 
 def _as_inflow(per_sku: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -500,45 +513,50 @@ def _extra_orders(
     n_draft = max(2, weekly // 2)
     draft_sku = rng.choice(make, n_draft, replace=False, p=pop / pop.sum())
     draft_qty = rng.choice(lots, n_draft)
-    for state, sku, qty, lo_day, hi_day in (
-        (
-            "confirmed",
-            np.array([s for s, _ in confirmed], dtype=np.int64),
-            np.array([q for _, q in confirmed], dtype=np.int64),
-            0.3,
-            8.0,
-        ),
-        ("draft", draft_sku, draft_qty, 8, 20),
-    ):
-        n_new = len(sku)
-        rel = snap + (rng.uniform(lo_day, hi_day, n_new) * DAY_S).astype(np.int64).astype("timedelta64[s]")
-        lead = p["mfg_lead_days"].to_numpy()[sku] * DAY_S
-        if state == "confirmed":  # promised within half to all of the lead time, at most five weeks out
-            lead = (lead * rng.uniform(0.5, 1.0, n_new)).astype(np.int64)
-        deadline = rel + (lead + 10 * HOUR_S).astype("timedelta64[s]")
-        if state == "confirmed":
-            deadline = np.minimum(deadline, snap + np.timedelta64(35 * DAY_S, "s"))
-        price = p["price_cny"].to_numpy()[sku]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "sku": sku,
-                    "qty": qty,
-                    "release": rel,
-                    "deadline": deadline,
-                    "source": "",
-                    "tier": "C",
-                    "margin": np.round((price - p["cost_cny"].to_numpy()[sku]) / price, 3),
-                    "state": state,
-                    "produced": 0,
-                    "started": np.datetime64("NaT", "s"),
-                    "finished": np.datetime64("NaT", "s"),
-                }
-            )
-        )
+    confirmed_sku = np.array([s for s, _ in confirmed], dtype=np.int64)
+    confirmed_qty = np.array([q for _, q in confirmed], dtype=np.int64)
+    parts.append(_new_lots(rng, catalog, snap, "confirmed", confirmed_sku, confirmed_qty, (0.3, 8.0)))
+    parts.append(_new_lots(rng, catalog, snap, "draft", draft_sku, draft_qty, (8, 20)))
     extra = pd.concat(parts[1:], ignore_index=True).sort_values("release", kind="stable")
     extra["ref"] = [f"MO/{len(mos) + i + 1:05d}" for i in range(len(extra))]
     for col in ("started", "finished"):
         extra[col] = extra[col].astype("datetime64[s]")
         mos[col] = mos[col].astype("datetime64[s]")
     return pd.concat([mos, extra[mos.columns]], ignore_index=True)
+
+
+def _new_lots(
+    rng: np.random.Generator,
+    catalog: Catalog,
+    snap: np.datetime64,
+    state: str,
+    sku: np.ndarray,
+    qty: np.ndarray,
+    days: tuple[float, float],
+) -> pd.DataFrame:
+    """Make-to-stock lots the planner added at the snapshot, released `days` (from, to) after it."""
+    p = catalog.products
+    n_new = len(sku)
+    rel = snap + (rng.uniform(days[0], days[1], n_new) * DAY_S).astype(np.int64).astype("timedelta64[s]")
+    lead = p["mfg_lead_days"].to_numpy()[sku] * DAY_S
+    if state == "confirmed":  # promised within half to all of the lead time, at most five weeks out
+        lead = (lead * rng.uniform(0.5, 1.0, n_new)).astype(np.int64)
+    deadline = rel + (lead + 10 * HOUR_S).astype("timedelta64[s]")
+    if state == "confirmed":
+        deadline = np.minimum(deadline, snap + np.timedelta64(35 * DAY_S, "s"))
+    price = p["price_cny"].to_numpy()[sku]
+    return pd.DataFrame(
+        {
+            "sku": sku,
+            "qty": qty,
+            "release": rel,
+            "deadline": deadline,
+            "source": "",
+            "tier": "C",
+            "margin": np.round((price - p["cost_cny"].to_numpy()[sku]) / price, 3),
+            "state": state,
+            "produced": 0,
+            "started": np.datetime64("NaT", "s"),
+            "finished": np.datetime64("NaT", "s"),
+        }
+    )

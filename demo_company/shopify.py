@@ -8,30 +8,29 @@ cells read `N/A`, and the last day of each month is exported again at the top of
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from . import backorders
 from .catalog import Catalog
+from .channel import Basket, Company, channel_orders, fulfil, promise, sample_orders
 from .customers import SALES_TAX_BY_STATE, People, cn_phone, pick_buyers, us_phone
-from .demand import (
-    SERVICE_LEVEL_DAYS,
-    Carrier,
-    ChannelOrders,
-    Fulfilment,
-    money,
-    sample_lines,
-    sample_order_times,
-    sample_qty,
-    simulate_lifecycle,
-    sku_weights,
-    tracking_numbers,
-)
-from .output import Output, company_day, fmt_money, fmt_with_zone
+from .demand import Carrier, ChannelOrders, Fulfilment, Lifecycle, money, tracking_numbers
+from .output import company_day, fmt_money, fmt_with_zone
 from .window import Window
 
 ZONE = "America/New_York"
-ORDERS_PER_YEAR = 4500
+BASKET = Basket(
+    "shopify",
+    per_year=4500,
+    lines_p=(0.58, 0.27, 0.11, 0.04),
+    qty_p=(0.82, 0.13, 0.04, 0.01),
+    price="price_usd",
+    tilt={"Apparel": 1.2},
+)
 COLUMNS = [
     "Name",
     "Email",
@@ -87,30 +86,73 @@ FULFILMENT = Fulfilment(
 )
 
 
-def generate(
-    rng: np.random.Generator,
-    window: Window,
-    catalog: Catalog,
-    people: People,
-    scale: float,
-    out: Output,
-    shortages: backorders.Shortages,
-) -> tuple[ChannelOrders, dict]:
+def generate(rng: np.random.Generator, company: Company) -> tuple[ChannelOrders, dict]:
     """Simulate the web shop's year and write its monthly exports; returns orders and manifest counts."""
-    p = catalog.products
-    n = max(int(round(ORDERS_PER_YEAR * scale)), 5)
-    ordered_at = sample_order_times(rng, window, "shopify", n)
-    lines = sample_lines(
-        rng,
-        catalog,
-        ordered_at,
-        sku_weights(catalog, "shopify", rng, tilt={"Apparel": 1.2}),
-        (0.58, 0.27, 0.11, 0.04),
+    window, out = company.window, company.out
+    ordered_at, lines = sample_orders(rng, company, BASKET)
+    n = len(ordered_at)
+    buyers = _buyers(rng, company.people, n)
+    promised = promise(window, "shopify", ordered_at)
+    life, split = fulfil(rng, company, "shopify", ordered_at, promised, lines, FULFILMENT)
+    order_names = np.array([f"#{1001 + i}" for i in range(n)], dtype=object)
+    created_text = fmt_with_zone(ordered_at, ZONE)
+    order_columns = _order_columns(
+        rng, window, ordered_at, lines, life, split, buyers, order_names, created_text
     )
-    lines["qty"] = sample_qty(rng, len(lines), (0.82, 0.13, 0.04, 0.01))
-    lines["unit_price"] = p["price_usd"].to_numpy()[lines["sku"]]
+    shipped_units = split.shipped_units(window.snapshot_utc)
+    line_rows, old, is_na = _line_rows(rng, company.catalog, lines, shipped_units, order_columns)
 
-    # Buyers: overseas pool, plus some overseas Chinese who also shop on Tmall / WeChat.
+    # Monthly files by store-local creation date; the last day of a month opens the next month's file.
+    # The daily tail (company days) is exported day by day instead.
+    line_order = lines["order"].to_numpy()
+    local_day = np.array(pd.Series(created_text).str[:10].to_numpy(), dtype="datetime64[D]")[line_order]
+    month = local_day.astype("datetime64[M]")
+    last_day = (month + 1).astype("datetime64[D]") - 1
+    files, duplicates, na_in_files = [], 0, 0
+    day = company_day(ordered_at)[line_order]
+    history = ~out.in_tail(day)
+    for m in np.unique(month[history]):
+        own = (month == m) & history
+        prev = (month == m - 1) & (local_day == last_day) & history
+        take = np.flatnonzero(prev | own)
+        file_name = f"orders_export_{str(m)}.csv"
+        out.csv("shopify", file_name, line_rows(take))
+        files.append(file_name)
+        duplicates += int(prev.sum())
+        na_in_files += int(is_na[take].sum())
+    files += out.daily_rows("shopify", "orders_export_{}.csv", line_rows, day)
+    na_in_files += int(is_na[~history].sum())
+    out.say(f"shopify: {n:,} orders, {len(lines):,} lines in {len(files)} files")
+
+    counts = dict(
+        orders=n, lines=len(lines), duplicates=duplicates, alias=int(old.sum()), price_na=na_in_files
+    )
+    return channel_orders(
+        "shopify",
+        lines,
+        life,
+        split,
+        order_id=order_names,
+        ordered_at=ordered_at,
+        promised=window.start_day + promised.astype("timedelta64[D]"),
+        tracking_no=tracking_numbers(rng, life.carrier),
+        contact_email=buyers.email,
+        contact_phone=buyers.phone,
+        customer=buyers.name,
+    ), counts
+
+
+@dataclass(frozen=True)
+class _Buyers:
+    address: pd.DataFrame  # the overseas person of each order (address, state)
+    name: np.ndarray
+    email: np.ndarray
+    phone: np.ndarray
+
+
+def _buyers(rng: np.random.Generator, people: People, n: int) -> _Buyers:
+    """Overseas buyers, plus some overseas Chinese who also shop on Tmall / WeChat; contact details as
+    typed (some e-mails capitalised or missing, phones in four formats or missing)."""
     buyer = pick_buyers(rng, np.arange(len(people.us)), n)
     cn_buyer = rng.random(n) < 0.06
     cn_pick = pick_buyers(rng, people.slice(0.5, 0.62), n)
@@ -128,22 +170,32 @@ def generate(
     )
     phone = np.where(cn_buyer, cn_phone(cn["phone"], "intl"), phone)
     phone = np.where(rng.random(n) < 0.15, "", phone)
-    state = us["state"].to_numpy()
+    return _Buyers(us, name, email, phone)
 
-    od = window.day_index(ordered_at)
-    promised = od + SERVICE_LEVEL_DAYS["shopify"]
-    life = simulate_lifecycle(rng, window, ordered_at, promised, FULFILMENT)
-    life, split = backorders.plan(shortages, "shopify", window, lines, life, FULFILMENT)
+
+def _order_columns(
+    rng: np.random.Generator,
+    window: Window,
+    ordered_at: np.ndarray,
+    lines: pd.DataFrame,
+    life: Lifecycle,
+    split: backorders.Split,
+    buyers: _Buyers,
+    order_names: np.ndarray,
+    created_text: np.ndarray,
+) -> Callable[[np.ndarray], dict[str, np.ndarray]]:
+    """Money, financial and fulfilment status of each order; returns the formatter of the order-level
+    columns of orders `oi` (a file's worth at a time)."""
+    n = len(order_names)
     snap = window.snapshot_utc
-
-    # Money.
     gross = (lines["qty"] * lines["unit_price"]).groupby(lines["order"]).sum().reindex(range(n)).to_numpy()
-    created_day = window.start_day + od.astype("timedelta64[D]")
+    created_day = window.start_day + window.day_index(ordered_at).astype("timedelta64[D]")
     code, pct = _discounts(rng, created_day)
     discount = money(gross * pct)
     subtotal = money(gross - discount)
     express = rng.random(n) < 0.18
     shipping = np.where(express, 14.90, np.where(subtotal >= 75, 0.0, 6.90))
+    state = buyers.address["state"].to_numpy()
     taxes = money(subtotal * np.array([SALES_TAX_BY_STATE.get(s, 0.0) for s in state]))
     total = money(subtotal + shipping + taxes)
 
@@ -174,14 +226,12 @@ def generate(
     ids = first_id + np.cumsum(rng.integers(40_000, 2_500_000, n))
     vip = rng.random(n) < 0.05
     tags = np.where(vip, "VIP", np.where(rng.random(n) < 0.08, "newsletter", ""))
-    order_names = np.array([f"#{1001 + i}" for i in range(n)], dtype=object)
-    created_text = fmt_with_zone(ordered_at, ZONE)
+    us = buyers.address
 
     def order_columns(oi: np.ndarray) -> dict[str, np.ndarray]:
-        """The order-level columns of orders `oi`, formatted (a file's worth at a time)."""
         return {
             "Name": order_names[oi],
-            "Email": email[oi],
+            "Email": buyers.email[oi],
             "Financial Status": fin[oi],
             "Paid at": fmt_with_zone(paid_shown[oi], ZONE),
             "Fulfillment Status": fstat[oi],
@@ -195,12 +245,12 @@ def generate(
             "Discount Amount": fmt_money(discount[oi]),
             "Shipping Method": np.where(express[oi], "Express", "Standard"),
             "Created at": created_text[oi],
-            "Billing Name": name[oi],
-            "Shipping Name": name[oi],
+            "Billing Name": buyers.name[oi],
+            "Shipping Name": buyers.name[oi],
             "Shipping City": us["city"].to_numpy()[oi],
             "Shipping Zip": us["zip"].to_numpy()[oi],
             "Shipping Country": us["country"].to_numpy()[oi],
-            "Shipping Phone": phone[oi],
+            "Shipping Phone": buyers.phone[oi],
             "Cancelled at": fmt_with_zone(life.cancelled_at[oi], ZONE),
             "Refunded Amount": fmt_money(refunded[oi]),
             "Id": ids[oi].astype(str),
@@ -208,14 +258,25 @@ def generate(
             "Source": np.full(len(oi), "web", dtype=object),
         }
 
-    # Line rows: alias SKUs and N/A prices are the deliberate defects.
+    return order_columns
+
+
+def _line_rows(
+    rng: np.random.Generator,
+    catalog: Catalog,
+    lines: pd.DataFrame,
+    shipped_units: np.ndarray,
+    order_columns: Callable[[np.ndarray], dict[str, np.ndarray]],
+) -> tuple[Callable[[np.ndarray], pd.DataFrame], np.ndarray, np.ndarray]:
+    """The formatter of file rows for lines `li` (order-level columns on an order's first row only), and
+    the deliberate defects: lines with an alias SKU, lines whose price reads N/A."""
+    p = catalog.products
     old = rng.random(len(lines)) < 0.05
     sku_text = np.where(old, p["old_sku"].to_numpy()[lines["sku"]], p["sku"].to_numpy()[lines["sku"]])
     n_na = max(2, int(round(len(lines) * 0.0015)))
     na_rows = rng.choice(len(lines), min(n_na, len(lines)), replace=False)
     is_na = np.zeros(len(lines), dtype=bool)
     is_na[na_rows] = True
-    shipped_units = split.shipped_units(snap)
     line_status = np.select(
         [shipped_units >= lines["qty"].to_numpy(), shipped_units > 0], ["fulfilled", "partial"], "pending"
     )
@@ -223,7 +284,6 @@ def generate(
     later = lines["line_no"].to_numpy() > 1
 
     def line_rows(li: np.ndarray) -> pd.DataFrame:
-        """File rows for lines `li`: order-level columns on an order's first row only."""
         columns = order_columns(line_order[li])
         for col in columns:
             if col not in REPEATED:
@@ -237,52 +297,7 @@ def generate(
         columns["Lineitem fulfillment status"] = line_status[li]
         return pd.DataFrame(columns)[COLUMNS]
 
-    # Monthly files by store-local creation date; the last day of a month opens the next month's file.
-    # The daily tail (company days) is exported day by day instead.
-    local_day = np.array(pd.Series(created_text).str[:10].to_numpy(), dtype="datetime64[D]")[line_order]
-    month = local_day.astype("datetime64[M]")
-    last_day = (month + 1).astype("datetime64[D]") - 1
-    files, duplicates, na_in_files = [], 0, 0
-    day = company_day(ordered_at)[line_order]
-    history = ~out.in_tail(day)
-    for m in np.unique(month[history]):
-        own = (month == m) & history
-        prev = (month == m - 1) & (local_day == last_day) & history
-        take = np.flatnonzero(prev | own)
-        file_name = f"orders_export_{str(m)}.csv"
-        out.csv("shopify", file_name, line_rows(take))
-        files.append(file_name)
-        duplicates += int(prev.sum())
-        na_in_files += int(is_na[take].sum())
-    files += out.daily_rows("shopify", "orders_export_{}.csv", line_rows, day)
-    na_in_files += int(is_na[~history].sum())
-    out.say(f"shopify: {n:,} orders, {len(lines):,} lines in {len(files)} files")
-
-    counts = dict(
-        orders=n, lines=len(lines), duplicates=duplicates, alias=int(old.sum()), price_na=na_in_files
-    )
-    unified = pd.DataFrame(
-        {
-            "order_id": order_names,
-            "ordered_at": ordered_at,
-            "paid_at": paid,
-            "shipped_at": life.shipped_at,
-            "delivered_at": life.delivered_at,
-            "cancelled_at": life.cancelled_at,
-            "returned_at": life.returned_at,
-            "promised": window.start_day + promised.astype("timedelta64[D]"),
-            "warehouse": life.warehouse,
-            "carrier": life.carrier,
-            "tracking_no": tracking_numbers(rng, life.carrier),
-            "contact_email": email,
-            "contact_phone": phone,
-            "customer": name,
-            "tier": "",
-            "b2b": False,
-        }
-    )
-    kept = lines[["order", "line_no", "sku", "qty", "unit_price"]]
-    return ChannelOrders("shopify", unified, kept, split), counts
+    return line_rows, old, is_na
 
 
 def _discounts(rng: np.random.Generator, created_day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -12,30 +12,34 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import backorders
-from .catalog import Catalog
+from .channel import Basket, Company, channel_orders, fulfil, sample_orders
 from .customers import People, cn_phone, pick_buyers, shout
 from .demand import (
     NAT,
     Carrier,
     ChannelOrders,
     Fulfilment,
+    Lifecycle,
     bulk_qty,
     made_to_order,
     money,
     mto_timing,
-    sample_lines,
-    sample_order_times,
     sample_qty,
-    simulate_lifecycle,
-    sku_weights,
     tracking_numbers,
 )
-from .output import Output, fmt_date, fmt_local, fmt_money, local_day
+from .output import fmt_date, fmt_local, fmt_money, local_day
 from .window import DAY_S, HOUR_S, SHANGHAI_OFFSET, Window, month_day
 
-RECEIPTS_PER_YEAR = 3000
-STORE_ORDERS_PER_YEAR = 400
+POS_BASKET = Basket(
+    "stores_pos",
+    per_year=3000,
+    lines_p=(0.62, 0.26, 0.09, 0.03),
+    qty_p=(0.85, 0.12, 0.03),
+    price="price_cny",
+    tilt={"Apparel": 1.6},
+)
+# Store orders draw their quantities and prices per account (`_quantities_and_prices`).
+ORDER_BASKET = Basket("stores_orders", per_year=400, lines_p=(0.45, 0.3, 0.17, 0.08), minimum=3)
 RETURN_RATE = 0.025
 # code, name, share of traffic, shipping DC, cashiers, sales reps
 STORES = (
@@ -97,21 +101,12 @@ def _store_weights() -> np.ndarray:
     return w / w.sum()
 
 
-def generate_pos(
-    rng: np.random.Generator, window: Window, catalog: Catalog, people: People, scale: float, out: Output
-) -> tuple[pd.DataFrame, dict]:
+def generate_pos(rng: np.random.Generator, company: Company) -> tuple[pd.DataFrame, dict]:
     """Counter sales and returns; returns the POS lines (sku index, signed qty, time) for the stock model."""
-    p = catalog.products
-    n = max(int(round(RECEIPTS_PER_YEAR * scale)), 5)
-    sold_at = sample_order_times(rng, window, "stores_pos", n)
-    lines = sample_lines(
-        rng,
-        catalog,
-        sold_at,
-        sku_weights(catalog, "stores_pos", rng, tilt={"Apparel": 1.6}),
-        (0.62, 0.26, 0.09, 0.03),
-    )
-    lines["qty"] = sample_qty(rng, len(lines), (0.85, 0.12, 0.03))
+    window, people, out = company.window, company.people, company.out
+    p = company.catalog.products
+    sold_at, lines = sample_orders(rng, company, POS_BASKET)
+    n = len(sold_at)
     store = rng.choice(len(STORES), n, p=_store_weights())
     members = people.members()
     is_member = rng.random(n) < 0.45
@@ -125,7 +120,7 @@ def generate_pos(
     cashier = np.array([STORES[s][4][int(r) - 1] for s, r in zip(store, register, strict=True)], dtype=object)
 
     o = lines["order"].to_numpy()
-    unit = p["price_cny"].to_numpy()[lines["sku"]]
+    unit = lines["unit_price"].to_numpy()
     qty = lines["qty"].to_numpy()
     golden_week = _golden_week(sold_at)[o]
     rate = np.where(is_member[o], 0.05, 0.0) + np.where(golden_week, 0.1, 0.0)
@@ -148,35 +143,12 @@ def generate_pos(
         }
     )
 
-    # Returns: one line of an earlier receipt, brought back to the same store within 30 days.
-    ret_lines = sales.loc[rng.random(len(sales)) < RETURN_RATE * 1.4].drop_duplicates("receipt").copy()
-    day = window.day_index(ret_lines["sold_at"].to_numpy()) + rng.integers(1, 31, len(ret_lines))
-    ret_lines["sold_at"] = window.utc_at(day, rng.integers(11 * HOUR_S, 21 * HOUR_S, len(ret_lines)))
-    ret_lines = ret_lines.loc[ret_lines["sold_at"].to_numpy() < window.snapshot_utc]
-    ret_lines["orig"] = ret_lines["receipt"]
-    ret_lines["receipt"] = n + np.arange(len(ret_lines))
-    for col in ("qty", "discount", "total"):
-        ret_lines[col] = -ret_lines[col]
+    ret_lines = _returns(rng, window, sales, n)
     allp = pd.concat([sales, ret_lines], ignore_index=True)
     allp = allp.sort_values(["sold_at", "receipt"], kind="stable").reset_index(drop=True)
-
-    # Receipt numbers: store + local date + running number per store and day.
     local = fmt_local(allp["sold_at"].to_numpy())
-    ymd = pd.Series(local).str[:10].str.replace("-", "", regex=False)
     code = np.array([s[0] for s in STORES])[allp["store"].to_numpy()]
-    first_rows = allp.drop_duplicates("receipt")
-    key = pd.Series(code[first_rows.index], index=first_rows.index) + ymd[first_rows.index]
-    seq = key.groupby(key).cumcount() + 1
-    number = pd.Series(
-        code[first_rows.index]
-        + "-"
-        + ymd[first_rows.index].to_numpy()
-        + "-"
-        + seq.map("{:04d}".format).to_numpy(),
-        index=first_rows["receipt"].to_numpy(),
-    )
-    receipt_no = number.reindex(allp["receipt"].to_numpy()).to_numpy()
-    original = np.where(allp["orig"].to_numpy() >= 0, number.reindex(allp["orig"].to_numpy()).to_numpy(), "")
+    receipt_no, original = _receipt_numbers(allp, local, code)
     pos = pd.DataFrame(
         {
             "receipt_no": receipt_no,
@@ -212,80 +184,84 @@ def generate_pos(
     return movements, counts
 
 
+def _returns(rng: np.random.Generator, window: Window, sales: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Returns: one line of an earlier receipt, brought back to the same store within 30 days, as a receipt
+    of its own (numbered from `n`) with negative quantity and amounts."""
+    ret_lines = sales.loc[rng.random(len(sales)) < RETURN_RATE * 1.4].drop_duplicates("receipt").copy()
+    day = window.day_index(ret_lines["sold_at"].to_numpy()) + rng.integers(1, 31, len(ret_lines))
+    ret_lines["sold_at"] = window.utc_at(day, rng.integers(11 * HOUR_S, 21 * HOUR_S, len(ret_lines)))
+    ret_lines = ret_lines.loc[ret_lines["sold_at"].to_numpy() < window.snapshot_utc]
+    ret_lines["orig"] = ret_lines["receipt"]
+    ret_lines["receipt"] = n + np.arange(len(ret_lines))
+    for col in ("qty", "discount", "total"):
+        ret_lines[col] = -ret_lines[col]
+    return ret_lines
+
+
+def _receipt_numbers(
+    allp: pd.DataFrame, local: np.ndarray, code: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Receipt numbers (store + local date + running number per store and day) of each POS line, and of
+    the receipt a return line brings back ('' for a sale)."""
+    ymd = pd.Series(local).str[:10].str.replace("-", "", regex=False)
+    first_rows = allp.drop_duplicates("receipt")
+    key = pd.Series(code[first_rows.index], index=first_rows.index) + ymd[first_rows.index]
+    seq = key.groupby(key).cumcount() + 1
+    number = pd.Series(
+        code[first_rows.index]
+        + "-"
+        + ymd[first_rows.index].to_numpy()
+        + "-"
+        + seq.map("{:04d}".format).to_numpy(),
+        index=first_rows["receipt"].to_numpy(),
+    )
+    receipt_no = number.reindex(allp["receipt"].to_numpy()).to_numpy()
+    original = np.where(allp["orig"].to_numpy() >= 0, number.reindex(allp["orig"].to_numpy()).to_numpy(), "")
+    return receipt_no, original
+
+
 def _golden_week(utc: np.ndarray) -> np.ndarray:
     month, dom = month_day((utc + SHANGHAI_OFFSET).astype("datetime64[D]"))
     return (month == 10) & (dom <= 7)
 
 
-def generate_orders(
-    rng: np.random.Generator,
-    window: Window,
-    catalog: Catalog,
-    people: People,
-    scale: float,
-    out: Output,
-    shortages: backorders.Shortages,
-) -> tuple[ChannelOrders, dict]:
+def generate_orders(rng: np.random.Generator, company: Company) -> tuple[ChannelOrders, dict]:
     """Store orders (taken by a sales rep, delivered from a DC) and their monthly files."""
-    p = catalog.products
-    n = max(int(round(STORE_ORDERS_PER_YEAR * scale)), 3)
-    created = sample_order_times(rng, window, "stores_orders", n)
-    lines = sample_lines(
-        rng, catalog, created, sku_weights(catalog, "stores_orders", rng), (0.45, 0.3, 0.17, 0.08)
-    )
+    window, people = company.window, company.people
+    p = company.catalog.products
+    created, lines = sample_orders(rng, company, ORDER_BASKET)
+    n = len(created)
     store = rng.choice(len(STORES), n, p=_store_weights())
-    accounts = people.b2b("stores")
-    company = rng.random(n) < 0.5
-    acc = accounts.iloc[rng.integers(0, len(accounts), n)].reset_index(drop=True)
-    members = people.members()
-    member_person = pick_buyers(rng, members["person"].to_numpy(), n)
-    person = np.where(company, acc["person"].to_numpy(), member_person)
-    cn = people.cn.iloc[person].reset_index(drop=True)
+    b2b, acc, cn, member_tier = _buyers(rng, people, n)
+    has_mto = _quantities_and_prices(rng, company, lines, b2b)
     o = lines["order"].to_numpy()
-    bulk = company[o]
-    lines["qty"] = np.where(
-        bulk, bulk_qty(rng, len(lines), 30, 5, 300), sample_qty(rng, len(lines), (0.7, 0.2, 0.1))
-    )
-    disc = np.where(company, rng.uniform(0.1, 0.2, n), 0.0)
-    lines["unit_price"] = np.round(p["price_cny"].to_numpy()[lines["sku"]] * (1 - disc[o]), 2)
-
     od = window.day_index(created)
-    lines["mto"] = made_to_order(
-        catalog, lines["sku"].to_numpy(), lines["qty"].to_numpy(), bulk, lines["order"].to_numpy(), scale
-    )
-    has_mto = lines.groupby("order")["mto"].any().reindex(range(n), fill_value=False).to_numpy()
-    promised_days = od + np.where(company, rng.integers(7, 22, n), rng.integers(3, 11, n))
+    promised_days = od + np.where(b2b, rng.integers(7, 22, n), rng.integers(3, 11, n))
     promised_days, ship_from, mto_due = mto_timing(rng, created, has_mto, od, promised_days)
     checked = created + rng.uniform(900, 20 * HOUR_S, n).astype("timedelta64[s]")
     invoiced = checked + rng.uniform(HOUR_S, 2 * DAY_S, n).astype("timedelta64[s]")
     cancelled = (rng.random(n) < FULFILMENT.cancel_rate) & ~has_mto
     invoiced = np.where(cancelled, NAT, invoiced)
-    ready = np.where(has_mto, np.maximum(invoiced, ship_from), invoiced)
-    life = simulate_lifecycle(
-        rng, window, created, promised_days, FULFILMENT, ready_at=ready, paid_at=checked, cancelled=cancelled
-    )
-    warehouse = np.where(has_mto, "WH-SH", np.array([s[3] for s in STORES], dtype=object)[store])
-    life.warehouse[:] = warehouse  # a store's orders ship from its DC, made-to-order ones from the plant's
-    life, split = backorders.plan(
-        shortages, "stores", window, lines, life, FULFILMENT, b2b=company, made_to_order=has_mto
+    life, split = fulfil(
+        rng,
+        company,
+        "stores",
+        created,
+        promised_days,
+        lines,
+        FULFILMENT,
+        warehouse=np.array([s[3] for s in STORES], dtype=object)[store],  # a store's orders ship from its DC
+        b2b=b2b,
+        made_to_order=has_mto,
+        ready_at=np.where(has_mto, np.maximum(invoiced, ship_from), invoiced),
+        paid_at=checked,
+        cancelled=cancelled,
     )
     snap = window.snapshot_utc
     checked_seen = np.where(checked < snap, checked, NAT)
     invoiced_seen = np.where(invoiced < snap, invoiced, NAT)
-    status = np.full(n, "created", dtype=object)
-    status[~np.isnat(checked_seen)] = "stock_checked"
-    status[~np.isnat(invoiced_seen)] = "invoiced"
-    status[~np.isnat(life.shipped_at)] = "shipped"
-    status[~np.isnat(life.delivered_at)] = "completed"
-    status[~np.isnat(life.cancelled_at)] = "cancelled"
+    status = _status(life, checked_seen, invoiced_seen)
     order_no = np.array([f"SO-{k + 1:06d}" for k in range(n)], dtype=object)
-    inv_year = (invoiced_seen + SHANGHAI_OFFSET).astype("datetime64[Y]").astype(str)
-    inv_rank = np.cumsum(~np.isnat(invoiced_seen))
-    invoice_no = np.where(
-        np.isnat(invoiced_seen),
-        "",
-        np.char.add(np.char.add("FP", inv_year), np.char.zfill(inv_rank.astype(str), 6)),
-    )
     phone = cn_phone(cn["phone"], rng.choice(["space", "dash", "plain"], n, p=[0.5, 0.3, 0.2]))
     email = shout(cn["email"].to_numpy(), rng, 0.3)
     rep = np.array([STORES[s][5][0] for s in store], dtype=object)
@@ -299,51 +275,96 @@ def generate_orders(
             "customer_name": cn["name"].to_numpy()[o],
             "customer_phone": phone[o],
             "customer_email": email[o],
-            "company": np.where(company, acc["company"].to_numpy(), "")[o],
+            "company": np.where(b2b, acc["company"].to_numpy(), "")[o],
             "created_at": fmt_local(created)[o],
             "promised_date": fmt_date(promised)[o],
             "sku": p["sku"].to_numpy()[lines["sku"]],
             "qty": lines["qty"].to_numpy(),
             "unit_price": fmt_money(lines["unit_price"].to_numpy()),
             "stock_checked_at": fmt_local(checked_seen)[o],
-            "invoice_no": invoice_no[o],
+            "invoice_no": _invoice_numbers(invoiced_seen)[o],
             "invoiced_at": fmt_local(invoiced_seen)[o],
             "status": status[o],
         }
     )[ORDER_COLUMNS]
-    files = out.monthly_csv(
+    files = company.out.monthly_csv(
         "stores",
         "store_orders_{}.csv",
         rows,
         rows["created_at"].str[:7].to_numpy(),
         local_day(rows["created_at"].to_numpy()),
     )
-    out.say(f"stores: {n:,} store orders, {len(lines):,} lines in {len(files)} files")
-    counts = dict(orders=n, lines=len(lines))
-    unified = pd.DataFrame(
-        {
-            "order_id": order_no,
-            "ordered_at": created,
-            "paid_at": np.where(checked < snap, checked, NAT),
-            "shipped_at": life.shipped_at,
-            "delivered_at": life.delivered_at,
-            "cancelled_at": life.cancelled_at,
-            "returned_at": life.returned_at,
-            "promised": promised,
-            "warehouse": warehouse,
-            "carrier": life.carrier,
-            "tracking_no": tracking_numbers(rng, life.carrier),
-            "contact_email": email,
-            "contact_phone": phone,
-            "customer": np.where(company, acc["company"].to_numpy(), cn["name"].to_numpy()),
-            "tier": np.where(
-                company,
-                acc["tier"].to_numpy(),
-                members["tier"].to_numpy()[np.searchsorted(members["person"].to_numpy(), member_person)],
-            ),
-            "b2b": company,
-            "mto_due": mto_due,
-        }
+    company.out.say(f"stores: {n:,} store orders, {len(lines):,} lines in {len(files)} files")
+    return channel_orders(
+        "stores",
+        lines,
+        life,
+        split,
+        order_id=order_no,
+        ordered_at=created,
+        promised=promised,
+        tracking_no=tracking_numbers(rng, life.carrier),
+        contact_email=email,
+        contact_phone=phone,
+        customer=np.where(b2b, acc["company"].to_numpy(), cn["name"].to_numpy()),
+        tier=np.where(b2b, acc["tier"].to_numpy(), member_tier),
+        b2b=b2b,
+        mto_due=mto_due,
+    ), dict(orders=n, lines=len(lines))
+
+
+def _buyers(
+    rng: np.random.Generator, people: People, n: int
+) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Half the store orders come from B2B accounts, the rest from members: which orders are B2B, the
+    account and the person of each order, and the member's tier."""
+    accounts = people.b2b("stores")
+    b2b = rng.random(n) < 0.5
+    acc = accounts.iloc[rng.integers(0, len(accounts), n)].reset_index(drop=True)
+    members = people.members()
+    member_person = pick_buyers(rng, members["person"].to_numpy(), n)
+    person = np.where(b2b, acc["person"].to_numpy(), member_person)
+    cn = people.cn.iloc[person].reset_index(drop=True)
+    member_tier = members["tier"].to_numpy()[np.searchsorted(members["person"].to_numpy(), member_person)]
+    return b2b, acc, cn, member_tier
+
+
+def _quantities_and_prices(
+    rng: np.random.Generator, company: Company, lines: pd.DataFrame, b2b: np.ndarray
+) -> np.ndarray:
+    """Fill in each line's qty, unit_price (B2B accounts buy in bulk at a negotiated discount) and mto
+    (made to order); returns the orders with a made-to-order line."""
+    p = company.catalog.products
+    o = lines["order"].to_numpy()
+    bulk = b2b[o]
+    lines["qty"] = np.where(
+        bulk, bulk_qty(rng, len(lines), 30, 5, 300), sample_qty(rng, len(lines), (0.7, 0.2, 0.1))
     )
-    kept = lines[["order", "line_no", "sku", "qty", "unit_price", "mto"]]
-    return ChannelOrders("stores", unified, kept, split), counts
+    disc = np.where(b2b, rng.uniform(0.1, 0.2, len(b2b)), 0.0)
+    lines["unit_price"] = np.round(p["price_cny"].to_numpy()[lines["sku"]] * (1 - disc[o]), 2)
+    lines["mto"] = made_to_order(
+        company.catalog, lines["sku"].to_numpy(), lines["qty"].to_numpy(), bulk, o, company.scale
+    )
+    return lines.groupby("order")["mto"].any().reindex(range(len(b2b)), fill_value=False).to_numpy()
+
+
+def _status(life: Lifecycle, checked: np.ndarray, invoiced: np.ndarray) -> np.ndarray:
+    """The offline flow: created → stock_checked → invoiced → shipped → completed (or cancelled)."""
+    status = np.full(len(checked), "created", dtype=object)
+    status[~np.isnat(checked)] = "stock_checked"
+    status[~np.isnat(invoiced)] = "invoiced"
+    status[~np.isnat(life.shipped_at)] = "shipped"
+    status[~np.isnat(life.delivered_at)] = "completed"
+    status[~np.isnat(life.cancelled_at)] = "cancelled"
+    return status
+
+
+def _invoice_numbers(invoiced: np.ndarray) -> np.ndarray:
+    """`FP<year><running number>` in invoice order; '' for orders not invoiced."""
+    inv_year = (invoiced + SHANGHAI_OFFSET).astype("datetime64[Y]").astype(str)
+    inv_rank = np.cumsum(~np.isnat(invoiced))
+    return np.where(
+        np.isnat(invoiced),
+        "",
+        np.char.add(np.char.add("FP", inv_year), np.char.zfill(inv_rank.astype(str), 6)),
+    )

@@ -17,25 +17,21 @@ import numpy as np
 import pandas as pd
 
 from . import backorders
-from .catalog import Catalog
+from .channel import Basket, Company, channel_orders, fulfil, promise, sample_orders
 from .customers import People, cn_phone, pick_buyers
-from .demand import (
-    SERVICE_LEVEL_DAYS,
-    Carrier,
-    ChannelOrders,
-    Fulfilment,
-    money,
-    sample_lines,
-    sample_order_times,
-    sample_qty,
-    simulate_lifecycle,
-    sku_weights,
-    tracking_numbers,
-)
-from .output import Output, fmt_local, fmt_money
-from .window import DAY_S, Window, month_day
+from .demand import Carrier, ChannelOrders, Fulfilment, Lifecycle, money, tracking_numbers
+from .output import fmt_local, fmt_money
+from .window import DAY_S, month_day
 
-ORDERS_PER_YEAR = 6000
+BASKET = Basket(
+    "tmall",
+    per_year=6000,
+    lines_p=(0.6, 0.25, 0.11, 0.04),
+    qty_p=(0.8, 0.14, 0.04, 0.02),
+    price="price_cny",
+    tilt={"Apparel": 1.3},
+    assortment="on_tmall",
+)
 SHOP = "流明织造官方旗舰店"
 COLUMNS = [
     "订单编号",
@@ -93,68 +89,32 @@ def _festival_discount(local_day: np.ndarray) -> np.ndarray:
     return disc
 
 
-def generate(
-    rng: np.random.Generator,
-    window: Window,
-    catalog: Catalog,
-    people: People,
-    scale: float,
-    out: Output,
-    shortages: backorders.Shortages,
-) -> tuple[ChannelOrders, dict]:
+def generate(rng: np.random.Generator, company: Company) -> tuple[ChannelOrders, dict]:
     """Simulate the Tmall store's year and write the monthly GBK exports."""
-    p = catalog.products
-    n = max(int(round(ORDERS_PER_YEAR * scale)), 5)
-    ordered_at = sample_order_times(rng, window, "tmall", n)
-    w = sku_weights(catalog, "tmall", rng, assortment=p["on_tmall"].to_numpy(), tilt={"Apparel": 1.3})
-    lines = sample_lines(rng, catalog, ordered_at, w, (0.6, 0.25, 0.11, 0.04))
-    lines["qty"] = sample_qty(rng, len(lines), (0.8, 0.14, 0.04, 0.02))
-    lines["unit_price"] = p["price_cny"].to_numpy()[lines["sku"]]
-
-    buyer = pick_buyers(rng, people.slice(0.0, 0.62), n)
-    cn = people.cn.iloc[buyer].reset_index(drop=True)
-    phone = cn_phone(cn["phone"], rng.choice(["plain", "dash", "intl"], n, p=[0.55, 0.25, 0.2]))
-    no_phone = rng.random(n) < 0.015
-    phone = np.where(no_phone, "", phone)
-    consignee = np.where(
-        rng.random(n) < 0.08,
-        people.cn["name"].to_numpy()[rng.integers(0, len(people.cn), n)],
-        cn["name"].to_numpy(),
-    )
-
-    od = window.day_index(ordered_at)
-    promised = od + SERVICE_LEVEL_DAYS["tmall"]
-    life = simulate_lifecycle(rng, window, ordered_at, promised, FULFILMENT)
-    life, split = backorders.plan(shortages, "tmall", window, lines, life, FULFILMENT)
+    window, people = company.window, company.people
+    ordered_at, lines = sample_orders(rng, company, BASKET)
+    n = len(ordered_at)
+    cn, phone, consignee = _buyers(rng, people, n)
+    promised = promise(window, "tmall", ordered_at)
+    life, split = fulfil(rng, company, "tmall", ordered_at, promised, lines, FULFILMENT)
     snap = window.snapshot_utc
     confirm = life.delivered_at + rng.lognormal(np.log(1.5 * DAY_S), 0.9, n).clip(600, 7 * DAY_S).astype(
         "timedelta64[s]"
     )
     confirm = np.where(~np.isnat(life.returned_at) | (confirm >= snap), np.datetime64("NaT", "s"), confirm)
-    status = np.full(n, "等待买家付款", dtype=object)
-    status[~np.isnat(life.paid_at)] = "买家已付款，等待卖家发货"
-    status[~np.isnat(life.shipped_at)] = "卖家已发货，等待买家确认"
-    status[~np.isnat(confirm)] = "交易成功"
-    closed = ~np.isnat(life.cancelled_at) | ~np.isnat(life.returned_at)
-    status[closed] = "交易关闭"
     order_no = _order_numbers(rng, n)
     o = lines["order"].to_numpy()
     cut_short = split.closed_by(snap)[o] & (split.short_qty > 0)
     refund = np.where(~np.isnat(life.returned_at)[o] | cut_short, "退款成功", "没有申请退款")
-    line_status = np.where(cut_short, "交易关闭", status[o])
+    line_status = np.where(cut_short, "交易关闭", _order_status(life, confirm)[o])
     local_day = (ordered_at + np.timedelta64(8, "h")).astype("datetime64[D]")
     disc = _festival_discount(local_day)[o]
     paid_amount = money(lines["qty"].to_numpy() * lines["unit_price"].to_numpy() * (1 - disc))
     tracking = tracking_numbers(rng, life.carrier)
-    # The parcel that carried each sub-order: the first shipment, else its backorder once that left.
-    first = (~np.isnat(life.shipped_at))[o] & (split.first_qty > 0)
-    back = (split.back_shipped < snap)[o] & (split.back_qty > 0)
-    carrier_zh = np.array([CARRIER_ZH.get(c, "") for c in life.carrier], dtype=object)
-    back_zh = np.array([CARRIER_ZH.get(c, "") for c in split.back_carrier], dtype=object)
-    line_carrier = np.where(first, carrier_zh[o], np.where(back, back_zh[o], ""))
-    line_tracking = np.where(first, tracking[o], np.where(back, split.back_tracking[o], ""))
+    line_carrier, line_tracking = _parcels(life, split, tracking, snap)
     sku = lines["sku"].to_numpy()
     line_no = lines["line_no"].to_numpy()
+    p = company.catalog.products
     title = ("流明织造 " + p["name_zh"]).to_numpy()
 
     def rows(take: np.ndarray) -> pd.DataFrame:
@@ -185,7 +145,7 @@ def generate(
         )[COLUMNS]
 
     month = local_day.astype("datetime64[M]").astype(str)[o]
-    files = out.monthly_rows(
+    files = company.out.monthly_rows(
         "tmall",
         "ExportOrderList{}.csv",
         rows,
@@ -194,31 +154,64 @@ def generate(
         compact=True,
         encoding="gbk",
     )
-    out.say(f"tmall: {n:,} orders, {len(lines):,} lines in {len(files)} files")
+    company.out.say(f"tmall: {n:,} orders, {len(lines):,} lines in {len(files)} files")
 
     counts = dict(orders=n, lines=len(lines), alias=len(lines), phone_empty=int((phone[o] == "").sum()))
-    unified = pd.DataFrame(
-        {
-            "order_id": order_no.astype(str),
-            "ordered_at": ordered_at,
-            "paid_at": life.paid_at,
-            "shipped_at": life.shipped_at,
-            "delivered_at": life.delivered_at,
-            "cancelled_at": life.cancelled_at,
-            "returned_at": life.returned_at,
-            "promised": window.start_day + promised.astype("timedelta64[D]"),
-            "warehouse": life.warehouse,
-            "carrier": life.carrier,
-            "tracking_no": tracking,
-            "contact_email": "",
-            "contact_phone": phone,
-            "customer": cn["name"].to_numpy(),
-            "tier": "",
-            "b2b": False,
-        }
+    return channel_orders(
+        "tmall",
+        lines,
+        life,
+        split,
+        order_id=order_no.astype(str),
+        ordered_at=ordered_at,
+        promised=window.start_day + promised.astype("timedelta64[D]"),
+        tracking_no=tracking,
+        contact_email="",
+        contact_phone=phone,
+        customer=cn["name"].to_numpy(),
+    ), counts
+
+
+def _buyers(rng: np.random.Generator, people: People, n: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The buyer of each order, the phone as typed (three formats, some empty) and the consignee (now and
+    then someone else than the buyer)."""
+    buyer = pick_buyers(rng, people.slice(0.0, 0.62), n)
+    cn = people.cn.iloc[buyer].reset_index(drop=True)
+    phone = cn_phone(cn["phone"], rng.choice(["plain", "dash", "intl"], n, p=[0.55, 0.25, 0.2]))
+    no_phone = rng.random(n) < 0.015
+    phone = np.where(no_phone, "", phone)
+    consignee = np.where(
+        rng.random(n) < 0.08,
+        people.cn["name"].to_numpy()[rng.integers(0, len(people.cn), n)],
+        cn["name"].to_numpy(),
     )
-    kept = lines[["order", "line_no", "sku", "qty", "unit_price"]]
-    return ChannelOrders("tmall", unified, kept, split), counts
+    return cn, phone, consignee
+
+
+def _order_status(life: Lifecycle, confirm: np.ndarray) -> np.ndarray:
+    """The order's status in Tmall's vocabulary, from unpaid to confirmed (or closed)."""
+    status = np.full(len(confirm), "等待买家付款", dtype=object)
+    status[~np.isnat(life.paid_at)] = "买家已付款，等待卖家发货"
+    status[~np.isnat(life.shipped_at)] = "卖家已发货，等待买家确认"
+    status[~np.isnat(confirm)] = "交易成功"
+    closed = ~np.isnat(life.cancelled_at) | ~np.isnat(life.returned_at)
+    status[closed] = "交易关闭"
+    return status
+
+
+def _parcels(
+    life: Lifecycle, split: backorders.Split, tracking: np.ndarray, snap: np.datetime64
+) -> tuple[np.ndarray, np.ndarray]:
+    """Carrier (in Chinese) and tracking number of the parcel that carried each sub-order: the first
+    shipment, else its backorder once that left; empty while it waits."""
+    o = split.line_order
+    first = (~np.isnat(life.shipped_at))[o] & (split.first_qty > 0)
+    back = (split.back_shipped < snap)[o] & (split.back_qty > 0)
+    carrier_zh = np.array([CARRIER_ZH.get(c, "") for c in life.carrier], dtype=object)
+    back_zh = np.array([CARRIER_ZH.get(c, "") for c in split.back_carrier], dtype=object)
+    line_carrier = np.where(first, carrier_zh[o], np.where(back, back_zh[o], ""))
+    line_tracking = np.where(first, tracking[o], np.where(back, split.back_tracking[o], ""))
+    return line_carrier, line_tracking
 
 
 def _order_numbers(rng: np.random.Generator, n: int) -> np.ndarray:

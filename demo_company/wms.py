@@ -113,19 +113,18 @@ def build_flows(
     inn = np.zeros((n_d, n_s, n_w), np.int64)
     reserved_delta = np.zeros((n_d + 1, n_s, n_w), np.int64)
 
-    d = window.day_index(shipments["shipped_at"].to_numpy())
-    w = shipments["warehouse"].map(wh_index).to_numpy()
-    np.add.at(out, (d, shipments["sku"].to_numpy(), w), shipments["qty"].to_numpy())
+    sh = shipments
+    d = window.day_index(sh["shipped_at"].to_numpy())
+    w = sh["warehouse"].map(wh_index).to_numpy()
+    np.add.at(out, (d, sh["sku"].to_numpy(), w), sh["qty"].to_numpy())
     moves = [
-        pd.DataFrame(
-            {
-                "at": shipments["shipped_at"].to_numpy(),
-                "wh": w,
-                "sku": shipments["sku"].to_numpy(),
-                "kind": "shipment",
-                "qty": -shipments["qty"].to_numpy(),
-                "reference": shipments["shipment_id"].to_numpy(),
-            }
+        _moves(
+            sh["shipped_at"].to_numpy(),
+            w,
+            sh["sku"].to_numpy(),
+            "shipment",
+            -sh["qty"].to_numpy(),
+            sh["shipment_id"].to_numpy(),
         )
     ]
 
@@ -134,19 +133,16 @@ def build_flows(
     np.add.at(out, (pd_[sold], pos["sku"].to_numpy()[sold], 2), pos["qty"].to_numpy()[sold])
     np.add.at(inn, (pd_[~sold], pos["sku"].to_numpy()[~sold], 2), -pos["qty"].to_numpy()[~sold])
     moves.append(
-        pd.DataFrame(
-            {
-                "at": pos["at"].to_numpy(),
-                "wh": 2,
-                "sku": pos["sku"].to_numpy(),
-                "kind": pos["kind"].to_numpy(),
-                "qty": -pos["qty"].to_numpy(),
-                "reference": pos["reference"].to_numpy(),
-            }
+        _moves(
+            pos["at"].to_numpy(),
+            2,
+            pos["sku"].to_numpy(),
+            pos["kind"].to_numpy(),
+            -pos["qty"].to_numpy(),
+            pos["reference"].to_numpy(),
         )
     )
 
-    snap = window.snapshot_utc
     for co in channels:
         o, sp = co.orders, co.split
         li = co.lines
@@ -159,40 +155,40 @@ def build_flows(
         r = ~np.isnat(ret) & (got > 0)
         if r.any():
             np.add.at(inn, (window.day_index(ret[r]), sku[r], wh[r]), got[r])
-            moves.append(
-                pd.DataFrame(
-                    {
-                        "at": ret[r],
-                        "wh": wh[r],
-                        "sku": sku[r],
-                        "kind": "return",
-                        "qty": got[r],
-                        "reference": o["order_id"].to_numpy()[oo][r],
-                    }
-                )
-            )
-        # Reserved in the order's warehouse from confirmation until the units ship (first shipment or
-        # backorder), the order is cancelled, or the rest of an order that ends short is cancelled.
-        paid = o["paid_at"].to_numpy(dtype="datetime64[s]")[oo]
-        cancelled = o["cancelled_at"].to_numpy(dtype="datetime64[s]")[oo]
-        back_shipped = np.where(sp.back_shipped < snap, sp.back_shipped, NAT)[oo]
-        closed = np.where(sp.closed < snap, sp.closed, NAT)[oo]
-        for qty, until in (
-            (sp.first_qty, o["shipped_at"].to_numpy(dtype="datetime64[s]")[oo]),
-            (sp.back_qty, back_shipped),
-            (sp.short_qty, closed),
-        ):
-            end = np.fmin(until, cancelled)
-            has = ~np.isnat(paid) & (qty > 0)
-            a = window.day_index(paid[has])
-            b = np.where(
-                np.isnat(end[has]), n_d, window.day_index(np.where(np.isnat(end[has]), paid[has], end[has]))
-            )
-            keep = b > a
-            np.add.at(reserved_delta, (a[keep], sku[has][keep], wh[has][keep]), qty[has][keep])
-            np.add.at(reserved_delta, (b[keep], sku[has][keep], wh[has][keep]), -qty[has][keep])
+            moves.append(_moves(ret[r], wh[r], sku[r], "return", got[r], o["order_id"].to_numpy()[oo][r]))
+        _reserve(window, co, wh, reserved_delta)
     reserved = np.cumsum(reserved_delta, axis=0)[:n_d]
     return Flows(outflow=out, inflow=inn, reserved=reserved, movements=pd.concat(moves, ignore_index=True))
+
+
+def _reserve(window: Window, co: ChannelOrders, wh: np.ndarray, reserved_delta: np.ndarray) -> None:
+    """Add a channel's reservations to `reserved_delta` (day, sku, warehouse; +units the day they start,
+    -units the day they end): reserved in the order's warehouse (`wh`, per line) from confirmation until
+    the units ship (first shipment or backorder), the order is cancelled, or the rest of an order that ends
+    short is cancelled."""
+    o, sp, oo = co.orders, co.split, co.lines["order"].to_numpy()
+    sku = co.lines["sku"].to_numpy()
+    snap = window.snapshot_utc
+    paid = o["paid_at"].to_numpy(dtype="datetime64[s]")[oo]
+    cancelled = o["cancelled_at"].to_numpy(dtype="datetime64[s]")[oo]
+    back_shipped = np.where(sp.back_shipped < snap, sp.back_shipped, NAT)[oo]
+    closed = np.where(sp.closed < snap, sp.closed, NAT)[oo]
+    for qty, until in (
+        (sp.first_qty, o["shipped_at"].to_numpy(dtype="datetime64[s]")[oo]),
+        (sp.back_qty, back_shipped),
+        (sp.short_qty, closed),
+    ):
+        end = np.fmin(until, cancelled)
+        has = ~np.isnat(paid) & (qty > 0)
+        a = window.day_index(paid[has])
+        b = np.where(
+            np.isnat(end[has]),
+            window.n_days,
+            window.day_index(np.where(np.isnat(end[has]), paid[has], end[has])),
+        )
+        keep = b > a
+        np.add.at(reserved_delta, (a[keep], sku[has][keep], wh[has][keep]), qty[has][keep])
+        np.add.at(reserved_delta, (b[keep], sku[has][keep], wh[has][keep]), -qty[has][keep])
 
 
 def write_shipments(out: Output, catalog: Catalog, shipments: pd.DataFrame) -> list[str]:
@@ -230,87 +226,7 @@ def write_stock(
     production: pd.DataFrame,
 ) -> dict:
     """Movements (customer flows + replenishment + production) and the daily snapshots."""
-    rng = rng_for(seed, "wms-times")
-
-    def at(day: np.ndarray, lo_h: float, hi_h: float) -> np.ndarray:
-        return window.utc_at(
-            np.asarray(day, np.int64), rng.integers(int(lo_h * HOUR_S), int(hi_h * HOUR_S), len(day))
-        )
-
-    parts = [flows.movements]
-    if run.receipts:
-        r = np.array([x[:4] for x in run.receipts], dtype=np.int64)
-        kind = np.array([x[4] for x in run.receipts])
-        when = np.where(kind == "expedited", at(r[:, 0], 18, 21), at(r[:, 0], 9, 16))
-        parts.append(
-            pd.DataFrame(
-                {
-                    "at": when,
-                    "wh": r[:, 2],
-                    "sku": r[:, 1],
-                    "kind": "receipt",
-                    "qty": r[:, 3],
-                    "reference": [f"PO/{i + 1:06d}" for i in range(len(r))],
-                }
-            )
-        )
-    if run.transfers:
-        t = np.array(run.transfers, dtype=np.int64)
-        ref = np.array([f"TR/{i + 1:06d}" for i in range(len(t))], dtype=object)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "at": at(t[:, 0], 7, 9),
-                    "wh": 0,
-                    "sku": t[:, 2],
-                    "kind": "transfer_out",
-                    "qty": -t[:, 4],
-                    "reference": ref,
-                }
-            )
-        )
-        parts.append(
-            pd.DataFrame(
-                {
-                    "at": at(t[:, 1], 13, 17),
-                    "wh": t[:, 3],
-                    "sku": t[:, 2],
-                    "kind": "transfer_in",
-                    "qty": t[:, 4],
-                    "reference": ref,
-                }
-            )
-        )
-    if run.adjustments:
-        a = np.array(run.adjustments, dtype=np.int64)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "at": at(a[:, 0], 20, 21.5),
-                    "wh": a[:, 2],
-                    "sku": a[:, 1],
-                    "kind": "adjustment",
-                    "qty": a[:, 3],
-                    "reference": [f"ADJ/{i + 1:05d}" for i in range(len(a))],
-                }
-            )
-        )
-    if len(production):
-        parts.append(
-            pd.DataFrame(
-                {
-                    "at": production["at"].to_numpy(),
-                    "wh": 0,
-                    "sku": production["sku"].to_numpy(),
-                    "kind": "production_receipt",
-                    "qty": production["qty"].to_numpy(),
-                    "reference": production["reference"].to_numpy(),
-                }
-            )
-        )
-    mv = pd.concat(parts, ignore_index=True)
-    mv["at"] = mv["at"].to_numpy(dtype="datetime64[s]")
-    mv = mv.sort_values(["at", "wh", "sku", "kind"], kind="stable").reset_index(drop=True)
+    mv = _movements(rng_for(seed, "wms-times"), window, run, flows, production)
     sku = catalog.products["sku"].to_numpy()
     wh = np.array(WAREHOUSES)
     moved_at = mv["at"].to_numpy(dtype="datetime64[s]")
@@ -349,3 +265,59 @@ def write_stock(
         "wms", "stock_snapshots_{}.csv", snap, np.asarray(snap["snapshot_date"], dtype="U7")
     )
     return {"movements": len(mv), "snapshots": len(snap), "files": files}
+
+
+def _movements(
+    rng: np.random.Generator, window: Window, run: StockRun, flows: Flows, production: pd.DataFrame
+) -> pd.DataFrame:
+    """Every stock movement (at, wh, sku, kind, qty, reference) in time order: the customer flows, the
+    stock run's receipts, transfers and adjustments at plausible hours, the plant's receipts."""
+
+    def at(day: np.ndarray, lo_h: float, hi_h: float) -> np.ndarray:
+        return window.utc_at(
+            np.asarray(day, np.int64), rng.integers(int(lo_h * HOUR_S), int(hi_h * HOUR_S), len(day))
+        )
+
+    parts = [flows.movements]
+    if run.receipts:
+        r = np.array([x[:4] for x in run.receipts], dtype=np.int64)
+        kind = np.array([x[4] for x in run.receipts])
+        when = np.where(kind == "expedited", at(r[:, 0], 18, 21), at(r[:, 0], 9, 16))
+        parts.append(
+            _moves(when, r[:, 2], r[:, 1], "receipt", r[:, 3], [f"PO/{i + 1:06d}" for i in range(len(r))])
+        )
+    if run.transfers:
+        t = np.array(run.transfers, dtype=np.int64)
+        ref = np.array([f"TR/{i + 1:06d}" for i in range(len(t))], dtype=object)
+        parts.append(_moves(at(t[:, 0], 7, 9), 0, t[:, 2], "transfer_out", -t[:, 4], ref))
+        parts.append(_moves(at(t[:, 1], 13, 17), t[:, 3], t[:, 2], "transfer_in", t[:, 4], ref))
+    if run.adjustments:
+        a = np.array(run.adjustments, dtype=np.int64)
+        ref = [f"ADJ/{i + 1:05d}" for i in range(len(a))]
+        parts.append(_moves(at(a[:, 0], 20, 21.5), a[:, 2], a[:, 1], "adjustment", a[:, 3], ref))
+    if len(production):
+        p = production
+        parts.append(
+            _moves(
+                p["at"].to_numpy(),
+                0,
+                p["sku"].to_numpy(),
+                "production_receipt",
+                p["qty"].to_numpy(),
+                p["reference"].to_numpy(),
+            )
+        )
+    mv = pd.concat(parts, ignore_index=True)
+    mv["at"] = mv["at"].to_numpy(dtype="datetime64[s]")
+    return mv.sort_values(["at", "wh", "sku", "kind"], kind="stable").reset_index(drop=True)
+
+
+def _moves(
+    at: np.ndarray,
+    wh: np.ndarray | int,
+    sku: np.ndarray,
+    kind: str,
+    qty: np.ndarray,
+    reference: np.ndarray | list[str],
+) -> pd.DataFrame:
+    return pd.DataFrame({"at": at, "wh": wh, "sku": sku, "kind": kind, "qty": qty, "reference": reference})
