@@ -43,6 +43,7 @@ import random
 import time
 from dataclasses import dataclass
 
+from . import DEFAULT_TIME_LIMIT_S
 from .problem import Assignment, OpKey, Plan, Problem, makespan, score, weighted_tardiness
 
 __all__ = ["solve"]
@@ -212,7 +213,7 @@ def _window_lns(
 
 def solve(
     problem: Problem,
-    time_limit: float = 10.0,
+    time_limit: float = DEFAULT_TIME_LIMIT_S,
     hint: dict[OpKey, Assignment] | None = None,
     workers: int = 2,
     makespan_share: float = 0.2,

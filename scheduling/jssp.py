@@ -81,6 +81,8 @@ import time
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from scheduling import DEFAULT_TIME_LIMIT_S
+
 __all__ = ["JobShop", "JsspResult", "parse_jssp", "solve_jssp", "greedy_schedule", "check_schedule"]
 
 
@@ -354,7 +356,7 @@ def _solve_phase(
     return _Phase(code, None, lb, [])
 
 
-def solve_jssp(shop: JobShop, time_limit: float = 10.0, workers: int = 2) -> JsspResult:
+def solve_jssp(shop: JobShop, time_limit: float = DEFAULT_TIME_LIMIT_S, workers: int = 2) -> JsspResult:
     """Minimise the makespan with CP-SAT (see the module docstring for the model, search and reporting)."""
     from ortools.sat.python import cp_model
 
