@@ -148,10 +148,11 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from forecasting.select import champion_summary, forecast_with_champions
+    from forecasting.settings import ForecastSettings
 
     history = pd.read_csv(args.input)
     try:
-        forecast, scores = forecast_with_champions(history, horizon=args.horizon, freq=args.freq)
+        forecast, scores = forecast_with_champions(history, ForecastSettings(args.horizon, args.freq))
     except ValueError as exc:
         _echo(f"FAILED: {exc}")
         return 1
