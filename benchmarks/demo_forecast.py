@@ -3,7 +3,7 @@
 Targets (issue 4): forecast + backtest of every SKU × channel series at day, week and month within
 3 minutes on this 2-core machine, and the chosen models' revenue-weighted WAPE not worse than the best
 baseline's. Builds the default demo company once in a temporary OMNIOPS_HOME (generate + `omniops run`),
-then times the forecast stage (``orchestration.assets.forecast.run_forecast``, what the
+then times the forecast stage (``planning.forecast_stage.run_forecast``, what the
 ``demand_forecast`` asset runs) ``--repeat`` times on the built warehouse and prints medians:
 
     .venv/bin/python benchmarks/demo_forecast.py [--scale 1] [--repeat 3] [--n-jobs 2]
@@ -35,8 +35,8 @@ def main() -> None:
 
     from core.settings import OmniopsPaths
     from demo_company.generate import generate_demo_company
-    from orchestration.assets.forecast import run_forecast
     from orchestration.pipeline import run_pipeline
+    from planning.forecast_stage import run_forecast
 
     with tempfile.TemporaryDirectory(prefix="omniops-bench-") as tmp:
         home = Path(tmp)

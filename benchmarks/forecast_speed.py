@@ -65,6 +65,7 @@ def peak_rss_mb() -> float:
 
 def run(n_series: int, repeat: int, n_jobs: int, modes: tuple[str, ...] = ("auto", "off")) -> None:
     from forecasting.select import forecast_with_champions
+    from forecasting.settings import ForecastSettings
 
     df = generate(n_series)
     counts = df.groupby("unique_id").size().index.str.split("_").str[0].value_counts()
@@ -72,12 +73,16 @@ def run(n_series: int, repeat: int, n_jobs: int, modes: tuple[str, ...] = ("auto
         f"{n_series} series × 730 days, h={HORIZON}, 4 origins, n_jobs={n_jobs}; mix: "
         + ", ".join(f"{k} {v}" for k, v in counts.items())
     )
-    forecast_with_champions(generate(4, seed=1), HORIZON, "D", n_jobs=1, prophet="all")  # JIT/import warm-up
+    forecast_with_champions(
+        generate(4, seed=1), ForecastSettings(HORIZON, "D", n_jobs=1, prophet="all")
+    )  # JIT/import warm-up
     for mode in modes:
         walls, scores = [], None
         for _ in range(repeat):
             started = time.perf_counter()
-            _, scores = forecast_with_champions(df, HORIZON, "D", n_jobs=n_jobs, prophet=mode)
+            _, scores = forecast_with_champions(
+                df, ForecastSettings(HORIZON, "D", n_jobs=n_jobs, prophet=mode)
+            )
             walls.append(time.perf_counter() - started)
         wall = statistics.median(walls)
         with_prophet = scores.loc[scores["model"] == "Prophet", "unique_id"].nunique()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from scheduling import DEFAULT_TIME_LIMIT_S  # noqa: E402
 from scheduling.jssp import check_schedule, parse_jssp, solve_jssp  # noqa: E402
 
 INSTANCES = Path(__file__).parent / "instances"
@@ -60,7 +61,7 @@ def _median(values: list[float]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT_S)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=1, help="runs per instance; medians are printed")
     parser.add_argument("names", nargs="*", default=list(OPTIMA))

@@ -25,6 +25,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from scheduling import DEFAULT_TIME_LIMIT_S, RUSH_TIME_LIMIT_S
+
 
 def _build(scale: float) -> tuple[Path, tempfile.TemporaryDirectory]:
     from core.settings import OmniopsPaths
@@ -45,8 +47,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--time-limit", type=float, default=10.0)
-    parser.add_argument("--rush-time-limit", type=float, default=4.0)
+    parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT_S)
+    parser.add_argument("--rush-time-limit", type=float, default=RUSH_TIME_LIMIT_S)
     parser.add_argument("--home", help="a built OMNIOPS_HOME to read instead of building the demo")
     args = parser.parse_args()
 

@@ -16,13 +16,14 @@ import os
 import signal
 from collections import Counter
 
-ENV_VAR = "OMNIOPS_FAILPOINT"
+from core import settings
+
 _reached: Counter[str] = Counter()
 
 
 def failpoint(name: str) -> None:
     """Die here if ``$OMNIOPS_FAILPOINT`` names this point (and this is the n-th time it is reached)."""
-    wanted = os.environ.get(ENV_VAR)
+    wanted = settings.failpoint()
     if not wanted:
         return
     point, _, nth = wanted.partition(":")

@@ -1,7 +1,9 @@
-"""Where everything lives. One setting, ``OMNIOPS_HOME``, locates every file of an instance.
+"""Where everything lives and every ``OMNIOPS_*`` setting, read in this one module.
 
-A test or a user can run a whole separate instance by pointing ``OMNIOPS_HOME`` at another folder.
-The dbt profile reads the same variable, so the CLI exports the resolved value before calling dbt.
+One setting, ``OMNIOPS_HOME``, locates every file of an instance: a test or a user runs a whole separate
+instance by pointing it at another folder. The dbt profile reads the same variable, so the CLI exports the
+resolved value before calling dbt. Every environment variable, its default and its readers are listed
+in docs/operations.md (``tests/test_settings.py`` fails when code reads one the table lacks).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ DASHBOARD_APP = REPO_ROOT / "dashboards" / "app.py"
 # The dbt profile reads the same variables with the same defaults.
 DUCKDB_MEMORY_LIMIT_DEFAULT = "4GB"
 DUCKDB_THREADS_DEFAULT = 2
+
+DBT_TARGET_DEFAULT = "duckdb"
 
 COMPANY_TIME_ZONE = "Asia/Shanghai"
 REPORTING_CURRENCY = "CNY"
@@ -53,6 +57,11 @@ class OmniopsPaths:
         return self.home / "dagster"
 
     @property
+    def users_file(self) -> Path:
+        """The dashboard users' TOML file unless ``OMNIOPS_USERS_FILE`` moves it (``users_file()``)."""
+        return self.home / "config" / "users.toml"
+
+    @property
     def alert_file(self) -> Path:
         """One JSON line per failed run (``orchestration/alerts.py``); ``OMNIOPS_ALERT_FILE`` moves it."""
         return Path(os.environ.get("OMNIOPS_ALERT_FILE") or self.home / "alerts" / "alerts.jsonl")
@@ -70,6 +79,43 @@ def duckdb_config() -> dict[str, str | int]:
         "memory_limit": os.environ.get("OMNIOPS_DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY_LIMIT_DEFAULT,
         "threads": int(os.environ.get("OMNIOPS_DUCKDB_THREADS") or DUCKDB_THREADS_DEFAULT),
     }
+
+
+def dbt_target() -> str:
+    """``$OMNIOPS_DBT_TARGET``, the dbt engine the profile picks (``duckdb`` or ``spark``), as set."""
+    return os.environ.get("OMNIOPS_DBT_TARGET", "")
+
+
+def dbt_threads() -> int | None:
+    """``$OMNIOPS_DBT_THREADS``: dbt's threads when set; None leaves the choice to the pipeline."""
+    value = os.environ.get("OMNIOPS_DBT_THREADS")
+    return int(value) if value else None
+
+
+def alert_webhook() -> str:
+    """``$OMNIOPS_ALERT_WEBHOOK``: a URL that receives each run-failure alert by POST ("" for none)."""
+    return os.environ.get("OMNIOPS_ALERT_WEBHOOK", "")
+
+
+def failpoint() -> str:
+    """``$OMNIOPS_FAILPOINT``: ``<point>`` or ``<point>:<n>`` in the crash tests, else ""."""
+    return os.environ.get("OMNIOPS_FAILPOINT") or ""
+
+
+def language() -> str:
+    """``$OMNIOPS_LANGUAGE``: the dashboards' default language (``en`` or ``zh``), "" when unset."""
+    return os.environ.get("OMNIOPS_LANGUAGE", "")
+
+
+def dashboard_users() -> str:
+    """``$OMNIOPS_USERS``: ``name:role:hash`` entries separated by ``;`` ("" when unset)."""
+    return os.environ.get("OMNIOPS_USERS", "")
+
+
+def users_file() -> Path:
+    """``$OMNIOPS_USERS_FILE``, default ``$OMNIOPS_HOME/config/users.toml``."""
+    configured = os.environ.get("OMNIOPS_USERS_FILE")
+    return Path(configured).expanduser() if configured else get_paths().users_file
 
 
 def get_paths() -> OmniopsPaths:

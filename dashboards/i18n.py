@@ -10,12 +10,13 @@ literal passed to ``t()`` has a Chinese entry. Placeholders use ``str.format`` n
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from core import settings
 
 LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = {"en": "English", "zh": "中文"}
@@ -38,7 +39,7 @@ def catalog(language: str) -> dict[str, str]:
 
 def current_language() -> str:
     """The session's choice; outside a page run (a test, a script formatting a number) the default."""
-    language = os.environ.get("OMNIOPS_LANGUAGE", DEFAULT_LANGUAGE)
+    language = settings.language() or DEFAULT_LANGUAGE
     if get_script_run_ctx(suppress_warning=True) is not None:
         language = st.session_state.get(SESSION_KEY) or language
     return language if language in LANGUAGES else DEFAULT_LANGUAGE

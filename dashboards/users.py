@@ -19,12 +19,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.settings import dashboard_users, users_file
 from dashboards.access import ROLES
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -64,14 +64,6 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-def users_file() -> Path:
-    configured = os.environ.get("OMNIOPS_USERS_FILE")
-    if configured:
-        return Path(configured).expanduser()
-    home = Path(os.environ.get("OMNIOPS_HOME", "data")).expanduser().resolve()
-    return home / "config" / "users.toml"
-
-
 class UsersConfigError(ValueError):
     """A users file or variable that cannot be used; the message names where and why."""
 
@@ -91,7 +83,7 @@ def _check(user: User, where: str) -> User:
 
 def load_users() -> dict[str, User]:
     """All users by name; empty when none are configured (the app then says how to add one)."""
-    variable = os.environ.get("OMNIOPS_USERS", "").strip()
+    variable = dashboard_users().strip()
     if variable:
         users = {}
         for number, entry in enumerate(filter(None, (e.strip() for e in variable.split(";"))), start=1):
@@ -151,7 +143,7 @@ def save_users(users: dict[str, User], path: Path | None = None) -> Path:
 
 
 def add_user(username: str, role: str, password: str, display_name: str | None = None) -> Path:
-    if os.environ.get("OMNIOPS_USERS"):
+    if dashboard_users():
         raise UsersConfigError("users come from OMNIOPS_USERS; unset it to manage the users file")
     if not username or any(c in username for c in ':;"\\ '):
         raise UsersConfigError(f"user name {username!r}: use letters, digits, '.', '_' or '-'")

@@ -10,7 +10,6 @@ readable while open) until it is dropped. Results are cached per version too.
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -18,11 +17,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from core.settings import get_paths
+
 
 def published_db_path() -> Path:
-    """Same rule as the pipeline: ``$OMNIOPS_HOME/warehouse/omniops.duckdb`` (default ./data)."""
-    home = Path(os.environ.get("OMNIOPS_HOME", "data")).expanduser().resolve()
-    return home / "warehouse" / "omniops.duckdb"
+    """The pipeline's published file, ``$OMNIOPS_HOME/warehouse/omniops.duckdb`` (``core.settings``)."""
+    return get_paths().published_db
 
 
 def warehouse_version() -> float | None:

@@ -1,1 +1,1 @@
-"""forecasting: a plain library (no Dagster, no Streamlit); filled by its own issue."""
+"""forecasting: champion/challenger forecasts of many series (no Dagster, no Streamlit)."""

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+# The pipeline's three rolling horizons: periods ahead per frequency.
+HORIZONS = {"D": 28, "W": 12, "MS": 6}
+
 
 def _per_day(frame: pd.DataFrame, freq: str) -> pd.DataFrame:
     """Spread each period's value evenly over its days: columns unique_id, day, value."""
@@ -61,3 +64,19 @@ def reconcile(daily: pd.DataFrame, weekly: pd.DataFrame, monthly: pd.DataFrame) 
         "W": roll_up(weekly_days, weekly, "W"),
         "MS": roll_up(monthly_days, monthly, "MS"),
     }
+
+
+def reconcile_forecasts(forecasts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Reconcile yhat across horizons; bounds move with yhat (the coarse model's interval width kept)."""
+    cols = ["unique_id", "ds", "yhat"]
+    rec = reconcile(*(forecasts[f][cols] for f in ("D", "W", "MS")))
+    out = {"D": forecasts["D"]}
+    for freq in ("W", "MS"):
+        fc = forecasts[freq].assign(ds=lambda f: pd.to_datetime(f["ds"]))
+        new = fc.merge(rec[freq].rename(columns={"yhat": "yhat_rec"}), on=["unique_id", "ds"], how="left")
+        new["yhat_rec"] = new["yhat_rec"].fillna(new["yhat"])
+        shift = new["yhat_rec"] - new["yhat"]
+        new["yhat_lower"] = (new["yhat_lower"] + shift).clip(lower=0.0).clip(upper=new["yhat_rec"])
+        new["yhat_upper"] = (new["yhat_upper"] + shift).clip(lower=new["yhat_rec"])
+        out[freq] = new.assign(yhat=new["yhat_rec"]).drop(columns="yhat_rec")
+    return out

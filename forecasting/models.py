@@ -1,51 +1,25 @@
 """Candidate models per series: statsforecast for the fast ones, Prophet where the calendar matters.
 
-Which models compete for a series depends on its history, measured on the shortest backtest training slice
-(so the backtest and the final forecast use the same set):
+The candidates of a series depend on its history, measured on the shortest backtest training slice (so
+the backtest and the final forecast use the same set):
 
-- Baselines always run: ``SeasonalNaive`` (season m by frequency) and ``WindowAverage`` (moving average).
-  When the slice is shorter than m + 1 points (e.g. 52 weekly points, m = 52), a seasonal naive is undefined
-  and ``Naive`` (last value) takes its place.
-- Intermittent series (share of zero periods ≥ 30 %): ``CrostonSBA`` and ``TSB``.
-- Other series with ≥ 8 points: ``AutoETS`` and ``Theta``. At daily frequency they are restricted for
-  speed: ETS(A,N,A) (additive error and weekly season, no trend; ETS(A,Ad,N) without season) and the standard
-  Theta method (drift + additive seasonal decomposition), both fitted on the last ``INPUT_SIZE`` (364) days.
-  Measured on two years of daily smooth series (h = 28, 4 origins): the full AutoETS search cost 1.5 s per
-  series for WAPE 0.180; ETS(A,N,A) + Theta cost ≈ 0.05 s for WAPE 0.164/0.161. Weekly/monthly/quarterly
-  series are short, so they keep the full AutoETS search (seasonal when the slice holds two seasons).
-- ``TopDown`` (``forecasting.topdown``), only when the caller passes ``groups`` (unique_id → group name):
-  the group total's forecast × the series' share of the group over its last 8 weeks. Off by default: on
-  the demo company it lost out of sample (see ``forecasting.topdown``).
-- ``Prophet`` (see ``forecasting.prophet_model``) with the shipped holiday table, weekly + yearly
-  seasonality and 10 trend changepoints, fitted on the last ``prophet_model.FIT_DAYS`` (548) days.
+- baselines, always: ``SeasonalNaive`` (season m by frequency; ``Naive`` when the slice is shorter than
+  m + 1 points) and ``WindowAverage`` (moving average);
+- intermittent series (share of zero periods ≥ 30 %): ``CrostonSBA`` and ``TSB``;
+- other series with ≥ 8 points: ``AutoETS`` and ``Theta``, at daily frequency restricted for speed to
+  ETS(A,N,A) (ETS(A,Ad,N) without season) and the standard Theta on the last ``INPUT_SIZE`` days;
+- ``TopDown`` (``forecasting.topdown``) only when the caller passes ``groups``;
+- ``Prophet`` (``forecasting.prophet_model``), which costs five fits per series, only where it can matter:
+  daily, non-intermittent, at least ``PROPHET_MIN_HISTORY`` days, and a calendar signal
+  (``calendar.calendar_signal``) or the series listed in ``prophet_ids``; at most ``PROPHET_MAX_SHARE`` of
+  all series get it (``prophet_ids`` first, then by volume). ``prophet="all"`` drops the signal and the
+  budget; ``prophet="off"`` never uses Prophet. Prophet competes in the same backtest like any model.
 
-Prophet policy. Even made cheap (≈ 60 ms per fit on one core: vectorised features, warm start from the
-previous cut-off, 1.5 years of history; before ≈ 115 ms), a Prophet series costs five fits (four backtest
-cut-offs, one final fit) against ≈ 0.05 s for all statsforecast candidates of a series. So Prophet enters the
-candidate set only where it can matter:
-
-1. daily frequency, non-intermittent, and at least ``PROPHET_MIN_HISTORY`` (365) days in the shortest
-   training slice, so the yearly seasonality and every holiday are seen at least once; and
-2. either a calendar signal is detected (``calendar.calendar_signal``: some holiday of the table moves the
-   series by ≥ 30 % beyond noise on its window days) or the caller lists the series in ``prophet_ids``
-   (e.g. the top revenue series).
-
-3. a budget: at most ``PROPHET_MAX_SHARE`` (10 %) of all series get Prophet; ``prophet_ids`` first, then
-   the admitted series with the most volume in the training slice. This keeps the cost bounded whatever
-   the mix (``benchmarks/forecast_speed.py``: 300 daily series, 30 with Prophet, ≥ 15 series/s on 2 cores).
-
-The Prophet fits of a series run in one task (backtest cut-offs, then the final fit, speculatively: it is
-used only if Prophet wins the backtest) in a process pool started before the statsforecast models, which
-run meanwhile in the main process.
-
-``prophet="all"`` drops conditions 2 and 3 (still needs 1); ``prophet="off"`` never uses Prophet. Prophet
-competes in the same backtest; it becomes champion only when it wins.
-
-Prediction intervals (80 % by default): ``SeasonalNaive``, ``Naive``, ``AutoETS`` and ``Theta`` give
-native model-based intervals. ``WindowAverage``, ``CrostonSBA`` and ``TSB`` have none, so they get
-statsforecast's ``ConformalIntervals`` (split-conformal quantiles of rolling-origin residuals on the training
-data, ``CONFORMAL_WINDOWS`` windows of ``h`` steps). Prophet gets ŷ ± q, q = the level-quantile of its
-absolute in-sample residuals over the last year. All are scored for coverage in the backtest.
+Prediction intervals (80 % by default): native for ``SeasonalNaive``, ``Naive``, ``AutoETS`` and ``Theta``;
+statsforecast's ``ConformalIntervals`` (``CONFORMAL_WINDOWS`` windows of h steps) for ``WindowAverage``,
+``CrostonSBA`` and ``TSB``; for Prophet ŷ ± the level-quantile of its absolute in-sample residuals over the
+last year. The backtest scores every model's coverage. Timings behind these choices:
+docs/choices_and_measurements.md.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Champion/challenger forecast: backtest every candidate, then forecast each series with its winner.
 
-Series too short for even a one-step backtest (``backtest.backtest_horizon`` = 0) are not scored (no rows in
+Series too short for even a one-step backtest (``rolling.backtest_horizon`` = 0) are not scored (no rows in
 ``scores_df``); they get ``SeasonalNaive``, the baseline, with its native interval (``Naive`` when the
 history is shorter than one season).
 A conformal-interval champion whose history is too short for conformal windows of the full horizon
@@ -11,23 +11,14 @@ negative), and bounds are widened if needed so that ``yhat_lower ≤ yhat ≤ yh
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from dataclasses import replace
 from statistics import NormalDist
 
 import pandas as pd
 from statsforecast import StatsForecast
 
-from forecasting import prophet_model, topdown
-from forecasting.backtest import (
-    LEVEL,
-    N_WINDOWS,
-    check_regular,
-    plan_series,
-    prepare,
-    run_backtest,
-    sf_freq,
-    to_long,
-)
+from forecasting import topdown
+from forecasting.backtest import run_backtest
 from forecasting.models import (
     BASELINES,
     CONFORMAL_MODELS,
@@ -37,63 +28,36 @@ from forecasting.models import (
     build_models,
     season_length,
 )
+from forecasting.rolling import check_regular, plan_series, prepare, sf_freq, start_prophet, to_long
+from forecasting.settings import ForecastSettings
 
 FORECAST_COLUMNS = ["unique_id", "ds", "yhat", "yhat_lower", "yhat_upper", "model"]
 FALLBACK_MODEL = "SeasonalNaive"
 
 
 def forecast_with_champions(
-    df: pd.DataFrame,
-    horizon: int,
-    freq: str,
-    n_windows: int = N_WINDOWS,
-    level: int = LEVEL,
-    n_jobs: int = 1,
-    *,
-    prophet: str = "auto",
-    prophet_ids: Collection[str] = (),
-    groups: Mapping[str, str] | None = None,
+    df: pd.DataFrame, settings: ForecastSettings
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Forecast ``horizon`` periods per series with its backtest champion.
+    """Forecast ``settings.horizon`` periods per series with its backtest champion.
 
     Returns ``(forecast_df, scores_df)``: ``forecast_df`` has one row per series and future period with
     ``unique_id, ds, yhat, yhat_lower, yhat_upper, model``; ``scores_df`` has one row per series and candidate
-    with ``wape, mase, bias, coverage, mae, rmse, n_points, is_champion``. ``n_jobs=-1`` uses all cores.
-    ``prophet`` ("auto", "all", "off") and ``prophet_ids`` (series always offered Prophet when eligible)
-    steer the Prophet policy described in ``forecasting.models``. ``groups`` (unique_id → group name, e.g.
-    the sales channel) offers the grouped series the ``TopDown`` candidate (``forecasting.topdown``: the
-    group total's forecast × the series' recent share); None (the default) offers no TopDown.
+    with ``wape, mase, bias, coverage, mae, rmse, n_points, is_champion``.
     """
+    horizon, freq, level = settings.horizon, settings.freq, settings.level
     if horizon < 1:
         raise ValueError("horizon must be >= 1")
     season_length(freq)
     df = prepare(df)
     check_regular(df, freq)
-    plans = plan_series(df, horizon, freq, n_windows, prophet, prophet_ids)
-    gf = (
-        topdown.run_groups(df, groups, horizon, freq, n_windows, level, n_jobs, prophet, final=True)
-        if groups
-        else None
-    )
+    plans = plan_series(df, settings)
+    gf = topdown.run_groups(df, settings, final=True) if settings.groups else None
     # One Prophet task per candidate series does its backtest fits and, speculatively, its final fit (warm
     # started from the last cut-off); it runs in a pool while statsforecast runs here. The final fit is
     # wasted only where Prophet then loses the backtest.
-    with_prophet = [p for p in plans.values() if "Prophet" in p.candidates.names]
-    run = None
-    if with_prophet:
-        run = prophet_model.ProphetRun.start(
-            df,
-            [p.unique_id for p in with_prophet],
-            {p.unique_id: p.cutoffs for p in with_prophet},
-            {p.unique_id: p.horizon for p in with_prophet},
-            level,
-            n_jobs,
-            final_horizon=horizon,
-        )
+    run = start_prophet(df, plans, settings, final_horizon=horizon)
     try:
-        scores = run_backtest(
-            df, horizon, freq, n_windows, level, n_jobs, plans=plans, prophet_run=run, group_forecasts=gf
-        )
+        scores = run_backtest(df, settings, plans=plans, prophet_run=run, group_forecasts=gf)
     except BaseException:
         if run is not None:
             run.cancel()
@@ -113,7 +77,7 @@ def forecast_with_champions(
         single = CandidateSet((model,), seasonal_ets=plans[uid].candidates.seasonal_ets)
         groups.setdefault((single, intervals), []).append(uid)
     for (single, intervals), ids in groups.items():
-        frames.append(_forecast_group(recent, ids, single, horizon, freq, level, n_jobs, intervals))
+        frames.append(_forecast_group(recent, ids, single, settings, intervals))
     prophet_ids_won = sorted(uid for uid, model in champion.items() if model == "Prophet")
     if prophet_ids_won:
         frames.append(run.forecast(prophet_ids_won).assign(model="Prophet"))
@@ -124,7 +88,7 @@ def forecast_with_champions(
     m = season_length(freq)
     for uid, g in unscored.groupby("unique_id", sort=True):
         fallback = CandidateSet((FALLBACK_MODEL if len(g) >= m else "Naive",))
-        frames.append(_forecast_group(g, [uid], fallback, horizon, freq, level, 1, True))
+        frames.append(_forecast_group(g, [uid], fallback, replace(settings, n_jobs=1), True))
     out = pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS]
     z = NormalDist().inv_cdf(0.5 + level / 200)
     half = z * out["unique_id"].map(champs["rmse"]) if len(champs) else 0.0
@@ -135,18 +99,12 @@ def forecast_with_champions(
 
 
 def _forecast_group(
-    df: pd.DataFrame,
-    ids: list[str],
-    candidates: CandidateSet,
-    horizon: int,
-    freq: str,
-    level: int,
-    n_jobs: int,
-    intervals: bool,
+    df: pd.DataFrame, ids: list[str], candidates: CandidateSet, settings: ForecastSettings, intervals: bool
 ) -> pd.DataFrame:
+    horizon, level = settings.horizon, settings.level
     sub = df[df["unique_id"].isin(ids)]
-    models = build_models(candidates, freq, horizon, intervals=intervals)
-    sf = StatsForecast(models=models, freq=sf_freq(freq, sub), n_jobs=n_jobs)
+    models = build_models(candidates, settings.freq, horizon, intervals=intervals)
+    sf = StatsForecast(models=models, freq=sf_freq(settings.freq, sub), n_jobs=settings.n_jobs)
     if intervals:
         fc = sf.forecast(df=sub, h=horizon, level=[level])
         return to_long(fc, candidates.names, level, keep=["unique_id", "ds"])

@@ -6,7 +6,7 @@ all SKUs) is a rich series on which the full candidate set can work. So, given `
 group name):
 
 - the group total G is the sum of its members per period (a member before its first period counts 0);
-- G is planned and backtested like any series (``backtest.plan_series``, Prophet offered whenever eligible:
+- G is planned and backtested like any series (``rolling.plan_series``, Prophet offered whenever eligible:
   there are few groups), and its forecast is the mean of its challengers (AutoETS, Theta, Prophet, or
   CrostonSBA/TSB on an intermittent total; the baselines when there is none). A mean, not G's own
   champion: choosing G's model on the backtest windows would leak those windows into TopDown's score;
@@ -20,26 +20,31 @@ group name):
 
 TopDown is a challenger: it has to pass the champion rule (``backtest.pick_champions``) like any other.
 
-Measured on the demo company (908 intermittent daily SKU × channel series, groups = the 5 channels; model
-chosen on the first backtest windows, value-weighted WAPE Σ price·|err| ÷ Σ price·y on the next one):
-always TopDown 1.563 (window 4) / 1.695 (window 3) against WindowAverage's 1.391 / 1.382, and adding it
-to the candidates made the champions worse (1.398 → 1.407; 1.375 → 1.379). The share-scaled group
-forecast is a smooth mean; under absolute error an intermittent series is better served by lower forecasts
-(WindowAverage is biased −45 % in value, TopDown −25 %). So the pipeline does not pass ``groups``; the
-option stays for aggregate-level use and other data.
+On the demo company it lost out of sample to WindowAverage and made the champions worse, so the
+pipeline does not pass ``groups``; the option stays for aggregate-level use and other data (the numbers:
+docs/choices_and_measurements.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from statsforecast import StatsForecast
 
-from forecasting import prophet_model
 from forecasting.models import BASELINES, INPUT_SIZE, build_models, pandas_freq
+from forecasting.rolling import (
+    candidates_cv,
+    check_regular,
+    plan_series,
+    prepare,
+    sf_freq,
+    start_prophet,
+    to_long,
+)
+from forecasting.settings import ForecastSettings
 
 TOPDOWN = "TopDown"
 SHARE_WINDOW = {"D": 56, "W": 8, "MS": 3, "QS": 2}
@@ -77,42 +82,22 @@ def _mean_of_challengers(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return use.groupby(keys, as_index=False)[_BANDS].mean()
 
 
-def run_groups(
-    df: pd.DataFrame,
-    groups: Mapping[str, str],
-    horizon: int,
-    freq: str,
-    n_windows: int,
-    level: int,
-    n_jobs: int,
-    prophet: str = "auto",
-    final: bool = False,
-) -> GroupForecasts:
-    """Backtest (and with ``final``, forecast) every group total; ``df`` is the prepared member frame."""
-    from forecasting.backtest import cross_validate, plan_series, sf_freq, to_long
-
+def run_groups(df: pd.DataFrame, settings: ForecastSettings, final: bool = False) -> GroupForecasts:
+    """Backtest (and with ``final``, forecast) every group total of ``settings.groups``; ``df`` is the
+    prepared member frame."""
+    horizon, freq, level = settings.horizon, settings.freq, settings.level
     present = set(df["unique_id"].unique())
-    groups = {str(k): str(v) for k, v in groups.items() if str(k) in present}
+    groups = {str(k): str(v) for k, v in settings.groups.items() if str(k) in present}
     totals = group_totals(df, groups, freq)
     gids = sorted(totals["unique_id"].unique()) if len(totals) else []
-    plans = plan_series(totals, horizon, freq, n_windows, prophet, prophet_ids=gids) if gids else {}
-    with_prophet = [p for p in plans.values() if "Prophet" in p.candidates.names]
-    run = None
-    if with_prophet:
-        run = prophet_model.ProphetRun.start(
-            totals,
-            [p.unique_id for p in with_prophet],
-            {p.unique_id: p.cutoffs for p in with_prophet},
-            {p.unique_id: p.horizon for p in with_prophet},
-            level,
-            n_jobs,
-            final_horizon=horizon if final else 0,
-        )
-    cv = (
-        cross_validate(totals, horizon, freq, n_windows, level, 1, plans=plans, prophet_run=run)
-        if plans
-        else pd.DataFrame(columns=["unique_id", "ds", "cutoff", "model", *_BANDS])
-    )
+    plans = plan_series(totals, replace(settings, prophet_ids=gids)) if gids else {}
+    run = start_prophet(totals, plans, settings, final_horizon=horizon if final else 0)
+    if plans:
+        prepared = prepare(totals)
+        check_regular(prepared, freq)
+        cv = candidates_cv(prepared, replace(settings, n_jobs=1), plans, prophet_run=run)
+    else:
+        cv = pd.DataFrame(columns=["unique_id", "ds", "cutoff", "model", *_BANDS])
     cv_mean = _mean_of_challengers(cv, ["unique_id", "cutoff", "ds"]) if len(cv) else cv
     fc_mean = None
     if final and plans:
@@ -126,8 +111,9 @@ def run_groups(
             frames.append(
                 to_long(sf.forecast(df=sub, h=horizon, level=[level]), names, level, ["unique_id", "ds"])
             )
-        if with_prophet:
-            frames.append(run.forecast([p.unique_id for p in with_prophet]).assign(model="Prophet"))
+        if run is not None:
+            with_prophet = [p.unique_id for p in plans.values() if "Prophet" in p.candidates.names]
+            frames.append(run.forecast(with_prophet).assign(model="Prophet"))
         fc_mean = _mean_of_challengers(pd.concat(frames, ignore_index=True), ["unique_id", "ds"])
     return GroupForecasts(groups, totals, plans, cv_mean, fc_mean)
 

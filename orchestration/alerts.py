@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import urllib.request
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from core.settings import alert_webhook
 
 logger = logging.getLogger("omniops.alerts")
 
@@ -71,7 +72,7 @@ def send_alert(alert: RunFailureAlert, alert_file: Path, webhook_url: str | None
     with alert_file.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(payload, ensure_ascii=False) + "\n")
     delivered.append(str(alert_file))
-    url = webhook_url if webhook_url is not None else os.environ.get("OMNIOPS_ALERT_WEBHOOK", "")
+    url = webhook_url if webhook_url is not None else alert_webhook()
     if url:
         request = urllib.request.Request(
             url,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from core.settings import DASHBOARD_APP, export_environment, get_paths
 from orchestration.spark_target import add_arguments as add_spark_arguments
+from scheduling import DEFAULT_TIME_LIMIT_S
 
 
 def _echo(message: str) -> None:
@@ -147,10 +148,11 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from forecasting.select import champion_summary, forecast_with_champions
+    from forecasting.settings import ForecastSettings
 
     history = pd.read_csv(args.input)
     try:
-        forecast, scores = forecast_with_champions(history, horizon=args.horizon, freq=args.freq)
+        forecast, scores = forecast_with_champions(history, ForecastSettings(args.horizon, args.freq))
     except ValueError as exc:
         _echo(f"FAILED: {exc}")
         return 1
@@ -275,7 +277,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--jssp", required=True, help="instance file: 'n_jobs n_machines', then machine/duration pairs"
     )
     sch.add_argument(
-        "--time-limit", type=float, default=10.0, help="solver time limit in seconds (default 10)"
+        "--time-limit",
+        type=float,
+        default=DEFAULT_TIME_LIMIT_S,
+        help=f"solver time limit in seconds (default {DEFAULT_TIME_LIMIT_S:g})",
     )
     sch.add_argument(
         "--json", action="store_true", help="print one JSON object: makespan, bound, status, seconds"

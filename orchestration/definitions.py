@@ -5,7 +5,8 @@ from __future__ import annotations
 from dagster import Definitions, in_process_executor
 
 from orchestration.assets.dbt import omniops_dbt_models
-from orchestration.assets.forecast import forecast_assets, forecast_checks
+from orchestration.assets.forecast import forecast_assets
+from orchestration.assets.forecast_checks import forecast_checks
 from orchestration.assets.kpis import kpi_monthly
 from orchestration.assets.landing import landing_assets
 from orchestration.assets.production import production_assets, production_checks

@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from core.settings import OmniopsPaths, export_environment
+from core.settings import OmniopsPaths, dbt_target, export_environment
 from forecasting.parallel import silence_tracker_warnings
 from orchestration.alerts import ALERTED_TAG, RunFailureAlert, send_alert, step_error_text
 
@@ -60,8 +60,6 @@ def rejected_files(paths: OmniopsPaths, run_id: str) -> list[str]:
 
 # Folders of the dbt project that dbt writes, not reads: they do not change what a parse gives.
 _DBT_OUTPUT_DIRS = {"target", "logs", "dbt_packages"}
-# Settings read while parsing (profiles.yml): the target picks the adapter recorded in the manifest.
-_DBT_PARSE_ENV = ("OMNIOPS_DBT_TARGET",)
 
 
 def dbt_sources_fingerprint(project_dir: Path) -> str:
@@ -73,8 +71,8 @@ def dbt_sources_fingerprint(project_dir: Path) -> str:
             digest.update(f"{package}=={version(package)}".encode())
         except PackageNotFoundError:
             digest.update(f"{package} absent".encode())
-    for name in _DBT_PARSE_ENV:
-        digest.update(f"{name}={os.environ.get(name, '')}".encode())
+    # The one setting read while parsing (profiles.yml): the target picks the adapter in the manifest.
+    digest.update(f"OMNIOPS_DBT_TARGET={dbt_target()}".encode())
     files = []
     for folder, dirs, names in os.walk(project_dir):
         if Path(folder) == project_dir:

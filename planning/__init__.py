@@ -1,1 +1,2 @@
-"""Pure planning helpers for the forecast and inventory-plan assets (no Dagster, no database)."""
+"""Planning on plain frames (no Dagster, no database): the forecast stage, the inventory plan, inventory
+turnover and the production plan."""

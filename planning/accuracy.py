@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from forecasting import metrics
-from forecasting.backtest import backtest_horizon
 from forecasting.models import BASELINES, season_length
+from forecasting.rolling import backtest_horizon
 from planning.demand_series import period_end, period_start
 
 SERIES_COLUMNS = ["unique_id", "model", "wape", "mase", "bias", "coverage", "n_points", "is_champion"]
@@ -76,7 +76,7 @@ def scored_periods_native(
     history: pd.DataFrame, scored_ids, horizon: int, n_windows: int, freq: str
 ) -> pd.DataFrame:
     """Periods a library backtest scored: the last ``n_windows × h_b`` periods of each scored series, where
-    h_b is the series' backtest horizon (``forecasting.backtest.backtest_horizon``: shrunk for short
+    h_b is the series' backtest horizon (``forecasting.rolling.backtest_horizon``: shrunk for short
     histories)."""
     sub = history[history["unique_id"].isin(set(scored_ids))].sort_values(["unique_id", "ds"])
     parts = [

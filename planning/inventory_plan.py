@@ -25,9 +25,14 @@ import math
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from forecasting import inventory
+import numpy as np
+import pandas as pd
 
-HORIZON_DAYS = 28
+from forecasting import inventory
+from forecasting.horizons import HORIZONS
+from planning.tables import INVENTORY_PLAN
+
+HORIZON_DAYS = HORIZONS["D"]
 
 
 @dataclass(frozen=True)
@@ -136,3 +141,67 @@ def warehouse_shares(outbound, stock):
 def combined_error_std(stds) -> float:
     """σ of a sum of independent series' errors: √(Σ σᵢ²) (a SKU's channels)."""
     return math.sqrt(sum(float(s) ** 2 for s in stds))
+
+
+def build_plan(
+    snapshot: pd.DataFrame,
+    products: pd.DataFrame,
+    outbound: pd.DataFrame,
+    daily_forecast: pd.DataFrame,
+    error: pd.DataFrame,
+    policies: pd.DataFrame,
+    as_of: date,
+) -> pd.DataFrame:
+    """One plan row per active SKU × warehouse of the newest snapshot (docs/forecasting.md).
+
+    SKU demand per day = Σ channels' daily forecast; a warehouse gets its share
+    (``warehouse_shares``) of the demand and of the error σ; σ of a SKU = √(Σ channel σ²).
+    """
+    active = products[products["is_active"].astype(bool)].set_index("sku")
+    stock = snapshot[snapshot["sku"].isin(active.index)]
+    shares = warehouse_shares(outbound, stock.rename(columns={"on_hand_qty": "on_hand"}))
+    share = shares.set_index(["sku", "warehouse_code"])["share"]
+    days = pd.date_range(pd.Timestamp(as_of) + pd.Timedelta(days=1), periods=HORIZON_DAYS, freq="D")
+    per_sku = (
+        daily_forecast.assign(ds=pd.to_datetime(daily_forecast["ds"]))
+        .groupby(["sku", "ds"])["yhat"]
+        .sum()
+        .unstack(fill_value=0.0)
+        .reindex(columns=days, fill_value=0.0)
+    )
+    sigma = error.groupby("sku")["error_std_daily"].apply(combined_error_std)
+    policy_rows = {
+        r.product_category: Policy(
+            float(r.service_level), float(r.max_cover_days), float(r.review_period_days)
+        )
+        for r in policies.itertuples(index=False)
+    }
+    rows = []
+    for r in stock.itertuples(index=False):
+        product = active.loc[r.sku]
+        w = float(share.get((r.sku, r.warehouse_code), 0.0))
+        demand = per_sku.loc[r.sku].to_numpy() * w if r.sku in per_sku.index else np.zeros(len(days))
+        made = bool(product["is_made_in_house"])
+        lead = product["manufacturing_lead_time_days"] if made else product["vendor_lead_time_days"]
+        row = plan(
+            on_hand=float(r.on_hand_qty),
+            reserved=float(r.reserved_qty),
+            inbound=float(r.in_transit_qty),
+            daily_forecast=[float(x) for x in demand],
+            error_std_daily=w * float(sigma.get(r.sku, 0.0)),
+            lead_time_days=int(lead or 0),
+            replenishment="production" if made else "purchase",
+            as_of=as_of,
+            policy=policy_for(policy_rows, product["product_category"]),
+        )
+        rows.append(
+            {
+                "as_of": as_of,
+                "warehouse_code": r.warehouse_code,
+                "sku": r.sku,
+                "product_name": product["product_name"],
+                "product_category": product["product_category"],
+                **row,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(INVENTORY_PLAN))

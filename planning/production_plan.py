@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from scheduling import DEFAULT_TIME_LIMIT_S
 from scheduling.bottleneck import work_center_load
 from scheduling.calendar import PlantCalendar
 from scheduling.cpsat import solve
@@ -87,7 +88,7 @@ def read_plant(conn) -> PlantInputs:
 def plan_production(
     plant: PlantInputs,
     weights: PriorityWeights | None = None,
-    time_limit: float = 10.0,
+    time_limit: float = DEFAULT_TIME_LIMIT_S,
     workers: int = 2,
     log: Callable[[str], None] = print,
 ) -> dict[str, pd.DataFrame]:

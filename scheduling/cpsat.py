@@ -15,21 +15,13 @@ order j's last operation, ``wⱼ`` from :mod:`scheduling.priority`); then (2) th
 at its best value. Two solves rather than one weighted sum keep the numbers small (a weighted sum needs
 a factor above the largest makespan on the tardiness term, which weakens the solver's bounds).
 
-The time limit is spent in three parts. Measured on the demo company (112 orders, 588 operations,
-19 machines; 2 cores; 10 s in all; best dispatch plan 1,047,300):
-
-1. ``full_share`` (30 %) of the tardiness time: CP-SAT on the whole model from the hint (the best
-   dispatch plan). This proves the bound, and optimality on small problems. Alone, for all of the
-   8 s, the default portfolio reached 1,025,000–1,035,000 (1–2 % below the hint); 4 or 8 workers and
-   other linearization levels did no better on 2 cores.
-2. the rest of the tardiness time: *time-window LNS*. Pick a window of ``LNS_WINDOW_SHARE`` (a
-   fifth) of the plan's length, pin every operation that starts outside it (machine and start
-   kept), re-solve the window for up to ``LNS_STEP_SECONDS`` (1 s), keep the result if better,
-   repeat. Small sub-models solve to optimality fast, so this finds re-sequencings the full model
-   does not reach in time: 980,000–999,000 (5–6 % below the hint). Windows of a tenth or three
-   tenths did worse (1,005,000–1,021,000), as did 0.5 s steps with a tenth. It stops early once the
-   objective reaches the full solve's bound (nothing better exists; often 0 when no order is late).
-3. ``makespan_share`` (20 %) of the whole limit: the makespan with the tardiness held.
+The time limit is spent in three parts: (1) ``full_share`` (30 %) of the tardiness time on the whole
+model from the hint (the best dispatch plan), which proves the bound; (2) the rest of the tardiness time
+on *time-window LNS*: pin every operation that starts outside a window of ``LNS_WINDOW_SHARE`` of the
+plan, re-solve the window for up to ``LNS_STEP_SECONDS``, keep it if better, repeat (small sub-models
+find re-sequencings the full model does not reach in time), until the full solve's bound is reached;
+(3) ``makespan_share`` (20 %) of the whole limit on the makespan with the tardiness held. The
+measurements behind these shares: docs/choices_and_measurements.md.
 
 The reported status, objective, bound and gap are for (1): status ``OPTIMAL`` only when the full solve
 proved it (or the hint has no tardiness at all: then (1) and (2) are skipped), ``FEASIBLE`` otherwise;
@@ -43,6 +35,7 @@ import random
 import time
 from dataclasses import dataclass
 
+from . import DEFAULT_TIME_LIMIT_S
 from .problem import Assignment, OpKey, Plan, Problem, makespan, score, weighted_tardiness
 
 __all__ = ["solve"]
@@ -212,7 +205,7 @@ def _window_lns(
 
 def solve(
     problem: Problem,
-    time_limit: float = 10.0,
+    time_limit: float = DEFAULT_TIME_LIMIT_S,
     hint: dict[OpKey, Assignment] | None = None,
     workers: int = 2,
     makespan_share: float = 0.2,

@@ -4,68 +4,14 @@ Instance format (as in JSPLIB / OR-Library): optional ``#`` comment lines and bl
 ``n_jobs n_machines``, then one line per job with ``machine duration`` pairs in processing order,
 machines numbered from 0.
 
-Model (:func:`solve_jssp`), the textbook one:
-
-* one interval variable per operation, ``start + duration == end``, its domain cut by the job's head
-  (work before it) and tail (work after it) and by the horizon (a known upper bound);
-* precedence inside each job: ``end[j, k] <= start[j, k + 1]``;
-* ``NoOverlap`` over the intervals of each machine;
-* ``makespan == max(end of the last operation of each job)``, minimised, with domain
-  ``[lower bound, horizon]``; the starts of the best known schedule are given as a hint.
-
-Search, in two phases (measured on the 18 10 x 10 instances of ``benchmarks/jssp.py`` on a 2-core shared
-machine; "dtime" is CP-SAT's deterministic time, which does not depend on the machine's load):
-
-1. *Upper bound* (only when ``workers >= 2``): CP-SAT with ``workers`` threads, one complete search
-   without LP (subsolver ``no_lp``) and the LNS workers on the others, from the greedy schedule. It stops
-   at ``_UB_SHARE`` (30 %) of the time limit, or as soon as the makespan has not improved for
-   ``max(0.5 s, 5 % of the limit)`` (the LNS finds the optimum or a near-optimal schedule of a 10 x 10
-   instance in 0.3-2 s and then stalls); easy instances are already proved optimal here.
-2. *Proof*: a new model with the horizon set to the best makespan found (tighter domains, so presolve
-   probing learns more) and that schedule as hint, solved by a single CP-SAT worker for the rest of the
-   time. It improves the schedule further if it can and proves optimality.
-
-The choices and the measurements behind them:
-
-* ``use_strong_propagation_in_disjunctive`` (off by default in CP-SAT) is the change that matters most:
-  proving ``makespan <= optimum - 1`` infeasible with one worker on ft10, abz5, orb01, orb03, orb06 takes
-  1.7 dtime in total instead of 82 (orb03 not even in 60 s without it); with the default 4-worker
-  portfolio it took ft10 from 4.4 s to 2.2 s and orb01 from unproved in 10 s to 9 s.
-* ``linearization_level = 0``: the LP relaxation of this model has no rows (precedences go to CP-SAT's
-  precedence propagator), so the LP only costs time: one worker proves orb01 in 5.7 s instead of not at
-  all in 10 s, orb03 in 3.5 s instead of 8.4 s. For the same reason the ``no_lp`` subsolver does all the
-  useful full-search work in the default portfolios (with 3 workers, which have no ``no_lp``, ft10, abz5,
-  orb01, orb03, orb06, la19 all failed to be proved in 10 s).
-* Number of workers: with the plain model, 4 workers beat 2 (ft10 4.4 s vs unproved) and 6 or 8 were
-  worse again (threads time-sharing 2 cores). With strong propagation the best full run is a single
-  complete search, and the proof is *faster on one thread* whenever the machine is shared: with the
-  optimum known, orb01's proof took 4.6 s on one worker against 8.1-9.6 s on two (interleaved runs,
-  load ~3.5), with one external busy process 6.2-6.3 s against 7.3 s to unproved. Hence the
-  single-worker proof phase; the second core is used where it helps, for the LNS of phase 1 (on 15 x 15
-  instances it finds better schedules than one worker: ta02 1244 vs 1259, la38 1196 vs 1201-1217).
-* Rebuilding the model with the phase-1 makespan as horizon and its schedule as hint: orb01's proof
-  from its optimal schedule costs 0.8-1.2 dtime (seeds 1-3), a one-worker run from the greedy schedule
-  1.8-3.2 dtime (seeds 1-5, once unproved in 10 s). Dropping the hint and asking for ``makespan <= best
-  - 1`` instead was worse as soon as phase 1 missed the optimum (orb03 from 1022: unproved in 8.4 s).
-* Phase 1 stall threshold 0.5 s vs 1.0 s vs 1.5 s: no measurable difference on orb01 (7 runs each,
-  medians 7.9 / 8.6 / 8.6 s under load); a shorter phase 1 wastes less on easy instances.
-* The lower bound is the one-machine preemptive (Jackson) bound with heads and tails, not only
-  ``max(longest job, most loaded machine)``: it is what CP-SAT reaches at its root anyway on 10 x 10
-  instances (ft10 808, orb01 929) and makes the reported bound honest but useful when the time runs out
-  on bigger instances (ta06: 1134 instead of 918, known optimum 1238).
-
-Tried and dropped (no gain or worse): an interval ``[makespan, horizon)`` in every machine's NoOverlap
-(orb01 proof 1.33 vs 0.93 dtime); explicit precedence literals per machine pair, with or without
-transitivity clauses (1.96 / 2.94 vs 1.46 dtime on 4 instances); ``search_branching`` FIXED (nothing
-proved in 60 s), PORTFOLIO (62 dtime), RANDOMIZED (17), PSEUDO_COST (same as automatic); a
-start-time or machine-ranked decision strategy; ``use_dynamic_precedence_in_disjunctive``,
-``exploit_all_precedences``, ``use_dual_scheduling_heuristics``, probing levels, symmetry level, restart
-and polarity options (no change or worse); ``optimize_with_core``, ``optimize_with_lb_tree_search``,
-``use_objective_lb_search``, ``binary_search_num_conflicts`` (slower); shared tree search and two
-complete searches with clause sharing on 2 threads (slower than one); an LNS-only phase 1 (mixed over 5
-runs each: orb01 proved more often, orb03 less); a redundant capacity-1 ``Cumulative`` per machine
-(presolved away); ``interleave_search``; solving the time-reversed instance (orb01 and orb03 harder);
-``use_combined_no_overlap`` (crashes in OR-Tools 9.15).
+Model (:func:`solve_jssp`), the textbook one: one interval per operation (domain cut by the job's head,
+tail and a known upper bound), precedence inside each job, ``NoOverlap`` per machine, the makespan
+minimised from the greedy schedule as hint. Search in two phases: (1) with ``workers >= 2``, an upper
+bound from a complete search without LP plus LNS workers, stopped at ``_UB_SHARE`` of the time limit or
+when the makespan stalls; (2) the proof, a new model with the horizon set to the best makespan, solved
+by one worker for the rest of the time (one thread proves faster on a shared machine). Strong
+disjunctive propagation on and the LP off are the settings that matter. What was measured and what was
+tried and dropped: docs/choices_and_measurements.md.
 
 Reporting: ``makespan`` is the best schedule found (the greedy one at worst, so never ``None`` in
 practice), ``bound`` is the best proven lower bound (the Jackson bound or CP-SAT's objective bound,
@@ -80,6 +26,8 @@ import heapq
 import time
 from dataclasses import dataclass, field
 from itertools import pairwise
+
+from scheduling import DEFAULT_TIME_LIMIT_S
 
 __all__ = ["JobShop", "JsspResult", "parse_jssp", "solve_jssp", "greedy_schedule", "check_schedule"]
 
@@ -354,7 +302,7 @@ def _solve_phase(
     return _Phase(code, None, lb, [])
 
 
-def solve_jssp(shop: JobShop, time_limit: float = 10.0, workers: int = 2) -> JsspResult:
+def solve_jssp(shop: JobShop, time_limit: float = DEFAULT_TIME_LIMIT_S, workers: int = 2) -> JsspResult:
     """Minimise the makespan with CP-SAT (see the module docstring for the model, search and reporting)."""
     from ortools.sat.python import cp_model
 

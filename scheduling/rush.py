@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from . import RUSH_TIME_LIMIT_S
 from .check import check_plan
 from .cpsat import solve
 from .dispatch import MachineTimeline
@@ -110,7 +111,7 @@ def insert_rush_order(
     current: Plan,
     rush: Order,
     frozen_minutes: int = 480,
-    time_limit: float = 4.0,
+    time_limit: float = RUSH_TIME_LIMIT_S,
     workers: int = 2,
 ) -> RushResult:
     """Insert ``rush`` into ``current`` (see the module docstring). ``frozen_minutes`` are plant minutes

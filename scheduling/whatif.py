@@ -15,6 +15,8 @@ from dataclasses import replace
 
 import pandas as pd
 
+from scheduling import RUSH_TIME_LIMIT_S
+
 from .frames import calendar_from_frame, plan_from_frame, problem_from_frames
 from .inputs import build_problem
 from .priority import PriorityWeights
@@ -34,7 +36,7 @@ def rush_what_if(
     margin: float = 0.3,
     order_id: str = "RUSH",
     frozen_minutes: int = 480,
-    time_limit: float = 4.0,
+    time_limit: float = RUSH_TIME_LIMIT_S,
     efficiency: dict[str, float] | None = None,
     method: str = "cpsat",
     weight: int | None = None,

@@ -5,7 +5,6 @@ newly landed files touch. ``full_refresh`` rebuilds them from all of history, wi
 An incremental build's data tests check the rows it wrote (dbt_project/macros/tests_on_written_rows.sql).
 """
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import duckdb
 from dagster import AssetExecutionContext, Config
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
+from core import settings
 from core.settings import get_paths
 from orchestration.resources import dbt_project
 
@@ -68,8 +68,8 @@ def dbt_threads(full_refresh: bool, build_db: Path) -> int:
     """``$OMNIOPS_DBT_THREADS``, else one model at a time when a large warehouse is built from all
     history (its largest models each need most of DuckDB's memory limit: two at once ran out of it at
     ten million order lines), two otherwise (many small models: their fixed costs overlap)."""
-    if os.environ.get("OMNIOPS_DBT_THREADS"):
-        return int(os.environ["OMNIOPS_DBT_THREADS"])
+    if (threads := settings.dbt_threads()) is not None:
+        return threads
     from_history = full_refresh or not complete_build_recorded(build_db)
     return 1 if from_history and raw_rows(build_db) > ONE_MODEL_AT_A_TIME_ROWS else 2
 

@@ -32,6 +32,7 @@ from orchestration.resources import WarehouseResource
 from planning import production_tables as T
 from planning.production_plan import plan_production, read_plant
 from planning.tables import write_table
+from scheduling import DEFAULT_TIME_LIMIT_S
 from scheduling.check import check_plan
 from scheduling.daily_close import material_variances, output_variances
 from scheduling.frames import plan_from_frame, problem_from_frames
@@ -92,7 +93,7 @@ class ProductionConfig(Config):
     urgency_weight: float = 0.2
     tier_weight: float = 0.5
     margin_weight: float = 0.3
-    time_limit_seconds: float = 10.0
+    time_limit_seconds: float = DEFAULT_TIME_LIMIT_S
     workers: int = 2
 
 

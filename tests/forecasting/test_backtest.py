@@ -4,9 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.backtest import backtest_horizon, cross_validate, run_backtest
+from forecasting.backtest import cross_validate, run_backtest
 from forecasting.metrics import wape
+from forecasting.rolling import backtest_horizon
 from forecasting.select import FORECAST_COLUMNS, forecast_with_champions
+from forecasting.settings import ForecastSettings
 
 H = 7
 WEEK = np.array([10, 12, 15, 20, 25, 30, 8], dtype=float)
@@ -32,7 +34,7 @@ def _intermittent(n: int = 126) -> np.ndarray:
 
 def _holdout(y: np.ndarray, uid: str) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
     train, test = y[:-H], y[-H:]
-    fc, scores = forecast_with_champions(_frame(uid, train), horizon=H, freq="D")
+    fc, scores = forecast_with_champions(_frame(uid, train), ForecastSettings(H, "D"))
     return fc, test, scores
 
 
@@ -41,7 +43,7 @@ def panel():
     df = pd.concat(
         [_frame("weekly", _weekly()), _frame("trend", _trend()), _frame("sparse", _intermittent())]
     )
-    return df, *forecast_with_champions(df, horizon=H, freq="D")
+    return df, *forecast_with_champions(df, ForecastSettings(H, "D"))
 
 
 def _wape_of(scores: pd.DataFrame, uid: str, model: str) -> float:
@@ -104,13 +106,15 @@ def test_scores_have_one_champion_per_series_and_sane_metrics(panel):
 
 def test_ties_go_to_the_simpler_model():
     # A pure weekly pattern: seasonal naive and ETS are both exact; the simpler one must win.
-    scores = run_backtest(_frame("weekly", _weekly()), horizon=H, freq="D")
+    scores = run_backtest(_frame("weekly", _weekly()), ForecastSettings(H, "D"))
     assert _champion(scores, "weekly")["model"] == "SeasonalNaive"
 
 
 def test_short_series_falls_back_to_seasonal_naive_without_scores():
     # 8 points: even a one-step backtest needs 4 windows + 2·1 + 7 + 1 = 14 points (see backtest_horizon).
-    fc, scores = forecast_with_champions(_frame("short", np.arange(1, 9, dtype=float)), horizon=H, freq="D")
+    fc, scores = forecast_with_champions(
+        _frame("short", np.arange(1, 9, dtype=float)), ForecastSettings(H, "D")
+    )
     assert scores.empty or "short" not in set(scores["unique_id"])
     assert len(fc) == H and set(fc["model"]) == {"SeasonalNaive"}
 
@@ -120,7 +124,7 @@ def test_monthly_series_with_seasonality():
     season = np.tile([5, 6, 8, 10, 12, 15, 14, 12, 9, 7, 6, 20], n // 12)
     y = 100 + season + np.arange(n) * 0.5
     df = _frame("m", y, start="2019-01-01", freq="MS")
-    fc, scores = forecast_with_champions(df, horizon=6, freq="MS")
+    fc, scores = forecast_with_champions(df, ForecastSettings(6, "MS"))
     assert list(fc["ds"]) == list(pd.date_range("2025-01-01", periods=6, freq="MS"))
     champ = _champion(scores, "m")
     assert champ["wape"] <= _wape_of(scores, "m", "SeasonalNaive")
@@ -128,19 +132,19 @@ def test_monthly_series_with_seasonality():
 
 def test_unknown_frequency_is_rejected():
     with pytest.raises(ValueError, match="freq"):
-        forecast_with_champions(_frame("x", _weekly()), horizon=H, freq="H")
+        forecast_with_champions(_frame("x", _weekly()), ForecastSettings(H, "H"))
 
 
 def test_gaps_are_rejected_not_silently_misaligned():
     df = _frame("gappy", _weekly()).drop(index=[10, 11])
     with pytest.raises(ValueError, match="not regular"):
-        forecast_with_champions(df, horizon=H, freq="D")
+        forecast_with_champions(df, ForecastSettings(H, "D"))
 
 
 def test_backtest_coverage_of_80_percent_intervals_is_plausible_on_noise():
     rng = np.random.default_rng(3)
     y = _weekly(175) + rng.normal(0, 2.0, 175)
-    scores = run_backtest(_frame("noisy", y), horizon=H, freq="D")
+    scores = run_backtest(_frame("noisy", y), ForecastSettings(H, "D"))
     champ = _champion(scores, "noisy")
     assert 0.5 <= champ["coverage"] <= 1.0
     assert abs(champ["bias"]) < 0.05
@@ -151,7 +155,7 @@ def test_weekly_data_keeps_its_weekday():
     n = 120
     y = 100 + 10 * np.sin(2 * np.pi * np.arange(n) / 52) + rng.normal(0, 1, n)
     df = _frame("w", y, start="2022-01-02", freq="W-SUN")
-    fc, _ = forecast_with_champions(df, horizon=4, freq="W")
+    fc, _ = forecast_with_champions(df, ForecastSettings(4, "W"))
     assert (fc["ds"].dt.day_name() == "Sunday").all()
     assert fc["ds"].min() == df["ds"].max() + pd.Timedelta(weeks=1)
 
@@ -162,7 +166,9 @@ def test_short_monthly_history_gets_a_four_origin_backtest_with_a_shrunk_horizon
     assert backtest_horizon(52, 12, "W") == 7  # (52 - 4 - 1) // 6
     assert backtest_horizon(400, 28, "D") == 28
     y = 100 + np.arange(12, dtype=float) * 3
-    fc, scores = forecast_with_champions(_frame("m", y, start="2025-01-01", freq="MS"), horizon=6, freq="MS")
+    fc, scores = forecast_with_champions(
+        _frame("m", y, start="2025-01-01", freq="MS"), ForecastSettings(6, "MS")
+    )
     assert (scores["n_points"] == 4).all()
     assert "Naive" in set(scores["model"]) and "SeasonalNaive" not in set(scores["model"])  # < 1 season
     assert len(fc) == 6 and fc[["yhat_lower", "yhat_upper"]].notna().all().all()
@@ -171,7 +177,7 @@ def test_short_monthly_history_gets_a_four_origin_backtest_with_a_shrunk_horizon
 
 def test_scores_carry_rmse_of_the_backtest_errors(panel):
     df, _, scores = panel
-    cv = cross_validate(df, horizon=H, freq="D")
+    cv = cross_validate(df, ForecastSettings(H, "D"))
     for _, row in scores.iterrows():
         g = cv[(cv.unique_id == row["unique_id"]) & (cv.model == row["model"])]
         assert row["rmse"] == pytest.approx(np.sqrt(((g["y"] - g["yhat"]) ** 2).mean()))

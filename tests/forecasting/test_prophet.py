@@ -5,6 +5,7 @@ import pandas as pd
 
 from forecasting.metrics import wape
 from forecasting.select import forecast_with_champions
+from forecasting.settings import ForecastSettings
 
 H = 28
 
@@ -23,7 +24,7 @@ def _festival_series() -> pd.DataFrame:
 def test_prophet_wins_the_backtest_and_forecasts_a_held_out_double_11():
     df = _festival_series()
     train, test = df.iloc[:-H], df.iloc[-H:]  # held out: Nov 1-28 2025, with Double 11
-    fc, scores = forecast_with_champions(train, horizon=H, freq="D")
+    fc, scores = forecast_with_champions(train, ForecastSettings(H, "D"))
     assert "Prophet" in set(scores["model"])
     champion = scores.loc[scores["is_champion"]].iloc[0]
     assert champion["model"] == "Prophet"
@@ -37,7 +38,7 @@ def test_prophet_wins_the_backtest_and_forecasts_a_held_out_double_11():
 
 def test_prophet_off_keeps_it_out():
     df = _festival_series().iloc[:-H]
-    _, scores = forecast_with_champions(df, horizon=H, freq="D", prophet="off")
+    _, scores = forecast_with_champions(df, ForecastSettings(H, "D", prophet="off"))
     assert "Prophet" not in set(scores["model"])
 
 

@@ -17,6 +17,7 @@ from statsforecast.utils import AirPassengersDF
 
 from forecasting.models import season_length
 from forecasting.select import forecast_with_champions
+from forecasting.settings import ForecastSettings
 from orchestration.cli import main
 
 
@@ -64,7 +65,7 @@ def _held_out_wapes(make, h: int, freq: str, **kwargs) -> tuple[float, float]:
     df = make().sort_values(["unique_id", "ds"])
     from_end = df.groupby("unique_id").cumcount(ascending=False)
     train, test = df[from_end >= h], df[from_end < h]
-    fc, _ = forecast_with_champions(train, horizon=h, freq=freq, **kwargs)
+    fc, _ = forecast_with_champions(train, ForecastSettings(h, freq, **kwargs))
     m = season_length(freq)
     err_model = err_naive = total = 0.0
     for uid, g in test.groupby("unique_id"):

@@ -5,6 +5,7 @@ import pandas as pd
 
 from forecasting.backtest import cross_validate
 from forecasting.select import forecast_with_champions
+from forecasting.settings import ForecastSettings
 from forecasting.topdown import SHARE_WINDOW, TOPDOWN
 
 WEEK = np.array([10, 12, 15, 20, 25, 30, 8], dtype=float)
@@ -26,7 +27,7 @@ def _group() -> tuple[pd.DataFrame, dict[str, str]]:
 
 def test_topdown_is_backtested_with_the_share_of_each_training_slice():
     df, groups = _group()
-    cv = cross_validate(df, H, "D", groups=groups)
+    cv = cross_validate(df, ForecastSettings(H, "D", groups=groups))
     td = cv[cv["model"] == TOPDOWN].pivot_table(index=["cutoff", "ds"], columns="unique_id", values="yhat")
     assert len(td) == 4 * H
     y = df.pivot(index="ds", columns="unique_id", values="y")
@@ -38,9 +39,9 @@ def test_topdown_is_backtested_with_the_share_of_each_training_slice():
 
 def test_forecast_with_groups_offers_topdown_and_none_keeps_todays_candidates():
     df, groups = _group()
-    fc, scores = forecast_with_champions(df, H, "D", groups=groups)
+    fc, scores = forecast_with_champions(df, ForecastSettings(H, "D", groups=groups))
     assert TOPDOWN in set(scores["model"])
     assert len(fc) == 2 * H and fc["yhat"].notna().all()
     assert (fc["yhat_lower"] <= fc["yhat"]).all() and (fc["yhat"] <= fc["yhat_upper"]).all()
-    _, plain = forecast_with_champions(df, H, "D")
+    _, plain = forecast_with_champions(df, ForecastSettings(H, "D"))
     assert TOPDOWN not in set(plain["model"])
