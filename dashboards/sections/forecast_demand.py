@@ -163,6 +163,32 @@ def actuals_against_forecast(
     figure = charts.demand(forecast, actuals, freq=freq, as_of=as_of, partial=partial, period=period)
     st.plotly_chart(figure, width="stretch", key="fc_demand_chart")
 
+    notes = demand_notes(present, as_of, freq, scope, series, forecast, partial, has_actuals)
+    st.caption(" ".join(notes))
+    if n_series > 1:
+        st.caption(
+            t(
+                "This sums {n} series. The band combines their intervals as if their errors "
+                "were independent (half-widths add as √Σ squares), an approximation: errors that "
+                "move together, such as a festival every series misses, make the true band wider.",
+                n=f"{n_series:,}",
+            )
+        )
+
+
+def demand_notes(
+    present: dict[str, bool],
+    as_of: date,
+    freq: str,
+    scope: tuple[str, tuple],
+    series: pd.DataFrame,
+    forecast: pd.DataFrame,
+    partial: bool,
+    has_actuals: bool,
+) -> list[str]:
+    """The notes under the demand chart: the interval, the models, incomplete periods, the backtest."""
+    period, unit = periods()[freq], periods_plural()[freq]
+    horizon, n_series = len(forecast), int(series["series"].sum())
     notes = [
         t("Shaded: the prediction interval (80 % by default). Dotted line: the as-of date."),
         t("Model: {model}.", model=series["model"].iloc[0])
@@ -207,13 +233,4 @@ def actuals_against_forecast(
                     coverage=fmt_percent(own["coverage"].iloc[0], 0),
                 )
             )
-    st.caption(" ".join(notes))
-    if n_series > 1:
-        st.caption(
-            t(
-                "This sums {n} series. The band combines their intervals as if their errors "
-                "were independent (half-widths add as √Σ squares), an approximation: errors that "
-                "move together, such as a festival every series misses, make the true band wider.",
-                n=f"{n_series:,}",
-            )
-        )
+    return notes

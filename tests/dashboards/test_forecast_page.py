@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.formatting import fmt_percent
+from dashboards.queries.forecast import FORECAST_TABLES
 from tests.dashboards.appkit import open_app
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
@@ -43,15 +44,6 @@ def home_copy(built_instance, tmp_path) -> Path:
     (tmp_path / "warehouse").mkdir()
     shutil.copyfile(built_instance.published_db, tmp_path / "warehouse" / "omniops.duckdb")
     return tmp_path
-
-
-FORECAST_TABLES = (
-    "demand_forecast",
-    "forecast_accuracy_summary",
-    "forecast_accuracy_series",
-    "inventory_plan",
-    "inventory_turnover",
-)
 
 
 @pytest.fixture()
