@@ -1,8 +1,8 @@
 """The forecast & inventory page on a real published warehouse.
 
 The page reads the ``forecasting`` tables and ``marts.fct_demand_daily`` the pipeline writes (issue 4
-contract). The tests that need them skip, saying why, while the built warehouse has no
-``forecasting.demand_forecast``; the empty-state test runs either way (it drops the schema from a copy).
+contract). The built warehouse must have them: a pipeline that stopped writing one fails these tests
+instead of skipping them. The empty-state tests drop tables from a copy.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.formatting import fmt_percent
+from dashboards.queries.forecast import FORECAST_TABLES
 from tests.dashboards.appkit import open_app
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
@@ -47,15 +48,12 @@ def home_copy(built_instance, tmp_path) -> Path:
 
 @pytest.fixture()
 def forecast_instance(built_instance):
+    """The built instance, which the pipeline's forecasting stage has filled."""
     (present,) = built_instance.query(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'forecasting' and table_name = 'demand_forecast'"
+        "select list(table_name order by table_name) from information_schema.tables "
+        "where table_schema = 'forecasting'"
     )[0]
-    if not present:
-        pytest.skip(
-            "forecasting.demand_forecast is not in the built warehouse yet: the forecasting assets "
-            "(issue 4 pipeline branch) write it; this test runs once that branch is merged"
-        )
+    assert set(FORECAST_TABLES) <= set(present or []), f"the pipeline wrote only forecasting.{present}"
     return built_instance
 
 
@@ -221,8 +219,7 @@ def test_turnover_chart_shows_every_category(forecast_instance, monkeypatch):
             f"where {NEWEST.format(table='inventory_turnover')} and level = 'category'"
         )
     ]
-    if not categories:
-        pytest.skip("the built warehouse has no category turnover rows")
+    assert categories, "the built warehouse has no category turnover rows"
     chart = next(chart for chart in app.get("plotly_chart") if "benchmark and band" in chart.proto.spec)
     traces = json.loads(chart.proto.spec)["data"]
     bars = [category for trace in traces if trace["type"] == "bar" for category in trace["y"]]

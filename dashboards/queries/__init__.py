@@ -1,0 +1,1 @@
+"""The SQL of the dashboards, one module per page; the pages call these functions and hold no SQL."""
