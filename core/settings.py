@@ -53,6 +53,11 @@ class OmniopsPaths:
         return self.home / "dagster"
 
     @property
+    def decisions_db(self) -> Path:
+        """The embedded operational store (SQLite) when ``OMNIOPS_DB_URL`` names no other database."""
+        return self.home / "decisions" / "decisions.sqlite"
+
+    @property
     def alert_file(self) -> Path:
         """One JSON line per failed run (``orchestration/alerts.py``); ``OMNIOPS_ALERT_FILE`` moves it."""
         return Path(os.environ.get("OMNIOPS_ALERT_FILE") or self.home / "alerts" / "alerts.jsonl")

@@ -1,0 +1,75 @@
+"""The store's tables at the current revision (SQLAlchemy Core). Migrations create them; code reads this.
+
+Times are naive UTC. Every decision table carries ``version`` (optimistic locking), ``updated_by`` and
+``updated_at``; every change to one also leaves a row in ``audit_log`` (decisions/writes.py).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(30), nullable=False),
+    sa.Column("action", sa.String(60), nullable=False),
+    sa.Column("entity", sa.String(40), nullable=False),
+    sa.Column("entity_id", sa.String(60), nullable=False),
+    sa.Column("before", sa.Text),
+    sa.Column("after", sa.Text),
+)
+
+t3_warnings = sa.Table(
+    "t3_warnings",
+    metadata,
+    sa.Column("id", sa.String(20), primary_key=True),
+    sa.Column("production_order_id", sa.String(40), nullable=False),
+    sa.Column("sku", sa.String(60)),
+    sa.Column("customer_tier", sa.String(20)),
+    sa.Column("work_center", sa.String(20)),
+    sa.Column("blocking_operation", sa.String(100)),
+    sa.Column("due_at", sa.DateTime),
+    sa.Column("planned_completion", sa.DateTime),
+    sa.Column("projected_late", sa.Boolean, nullable=False, default=False),
+    sa.Column("level", sa.String(10), nullable=False),
+    sa.Column("level_since", sa.DateTime, nullable=False),
+    sa.Column("owner", sa.String(100)),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("opened_at", sa.DateTime, nullable=False),
+    sa.Column("acknowledged_by", sa.String(100)),
+    sa.Column("acknowledged_at", sa.DateTime),
+    sa.Column("action_owner", sa.String(100)),
+    sa.Column("countermeasure", sa.Text),
+    sa.Column("expected_recovery", sa.Date),
+    sa.Column("closed_by", sa.String(100)),
+    sa.Column("closed_at", sa.DateTime),
+    sa.Column("action_taken", sa.Text),
+    sa.Column("root_cause", sa.String(40)),
+    sa.Column("close_reason", sa.Text),
+    sa.Column("reopened", sa.Integer, nullable=False, default=0),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+notifications = sa.Table(
+    "notifications",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("recipient", sa.String(100)),
+    sa.Column("entity", sa.String(40), nullable=False),
+    sa.Column("entity_id", sa.String(60), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("webhook_sent_at", sa.DateTime),
+    sa.Column("email_sent_at", sa.DateTime),
+    sa.Column("delivery_error", sa.Text),
+    sa.Column("delivered", sa.Boolean, nullable=False, default=False),
+    sa.Column("read_at", sa.DateTime),
+)
