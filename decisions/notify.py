@@ -117,9 +117,10 @@ def deliver_pending(
         stamps: dict = {}
         errors = []
         if url and note["webhook_sent_at"] is None:
-            payload = {key: note[key] for key in ("recipient", "entity", "entity_id", "kind", "message")}
+            payload = {key: note[key] for key in ("recipient", "entity", "entity_id", "message")}
+            payload |= {"kind": "decision_notification", "event": note["kind"], "summary": note["message"]}
             try:
-                post_json(url, {"kind": "decision_notification", "summary": note["message"], **payload})
+                post_json(url, payload)
                 stamps["webhook_sent_at"] = now or utcnow()
                 counts["webhook"] += 1
             except OSError as error:
