@@ -21,11 +21,19 @@ MAY = {
     "warning.acknowledge": frozenset({"planner", "supervisor", "manager"}),
     "warning.resolve": frozenset({"planner", "supervisor", "manager"}),
     "warning.cancel": frozenset({"planner", "manager"}),
+    # Daily close: the supervisor of the work centre (its owner in decision_owners.csv) explains the
+    # variances and signs; a supervisor acts only on the work centres they own.
+    "close.explain": frozenset({"supervisor", "manager"}),
+    "close.sign": frozenset({"supervisor", "manager"}),
+    "close.reopen": frozenset({"supervisor", "manager"}),
 }
 ACTION_LABELS = {
     "warning.acknowledge": "acknowledge a T-3 warning",
     "warning.resolve": "resolve a T-3 warning",
     "warning.cancel": "cancel a T-3 warning",
+    "close.explain": "explain a daily-close variance",
+    "close.sign": "sign a daily close",
+    "close.reopen": "reopen a signed daily close",
 }
 
 

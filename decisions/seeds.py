@@ -2,7 +2,8 @@
 
 - ``t3_escalation_ladder.csv``: per level, who owns it and the hours to acknowledge before it climbs;
 - ``decision_owners.csv``: the user name behind each duty (work-centre owner, production/plant manager);
-- ``t3_root_causes.csv``: the root causes a resolution may name.
+- ``t3_root_causes.csv``: the root causes a resolution may name;
+- ``daily_close_reasons.csv``: the reason codes a daily-close variance may be given.
 """
 
 from __future__ import annotations
@@ -74,6 +75,11 @@ def ladder() -> Ladder:
 @cache
 def root_causes() -> dict[str, str]:
     return {row["root_cause"]: row["description"] for row in _rows("t3_root_causes")}
+
+
+@cache
+def close_reasons() -> dict[str, str]:
+    return {row["reason_code"]: row["description"] for row in _rows("daily_close_reasons")}
 
 
 def seed_path(name: str) -> Path:

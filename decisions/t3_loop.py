@@ -287,7 +287,11 @@ def sync_register(
     retried, so a person's action is never overwritten. Returns counts per outcome."""
     now, rules = now or utcnow(), rules or ladder()
     counts = {"new": 0, "climbed": 0, "reopened": 0, "closed": 0, "refreshed": 0}
+    with store.read() as conn:
+        states = dict(conn.execute(sa.select(t3_warnings.c.id, t3_warnings.c.state)).all())
     for record in register:
+        if record["status"] == "closed" and states.get(record["warning_id"], "open") not in ACTIVE:
+            continue  # closed in the register and done in the store: nothing can change
         for _attempt in range(3):
             try:
                 with store.write() as conn:

@@ -73,3 +73,52 @@ notifications = sa.Table(
     sa.Column("delivered", sa.Boolean, nullable=False, default=False),
     sa.Column("read_at", sa.DateTime),
 )
+
+
+def _versioned() -> list[sa.Column]:
+    return [
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("updated_by", sa.String(100), nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+    ]
+
+
+close_days = sa.Table(
+    "close_days",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),  # "<day>/<work centre>"
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("work_center", sa.String(20), nullable=False),
+    sa.Column("owner", sa.String(100)),
+    sa.Column("state", sa.String(20), nullable=False),  # open | signed
+    sa.Column("revision", sa.Integer, nullable=False),  # 1, +1 each time a signed day is reopened
+    sa.Column("signed_by", sa.String(100)),
+    sa.Column("signed_at", sa.DateTime),
+    sa.Column("reopen_reason", sa.Text),
+    *_versioned(),
+)
+
+close_variances = sa.Table(
+    "close_variances",
+    metadata,
+    sa.Column("id", sa.String(120), primary_key=True),  # "<close id>/<order>/<seq>[/<component>]"
+    sa.Column("close_id", sa.String(40), sa.ForeignKey("close_days.id"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # output | material
+    sa.Column("production_order_id", sa.String(40), nullable=False),
+    sa.Column("operation_seq", sa.Integer, nullable=False),
+    sa.Column("component", sa.String(60)),
+    sa.Column("planned", sa.Float),
+    sa.Column("actual", sa.Float),
+    sa.Column("variance", sa.Float),
+    sa.Column("system_reason", sa.Text),  # what the run's records suggest (scheduling.daily_close)
+    sa.Column("reason_code", sa.String(40)),  # what the person says (seed daily_close_reasons)
+    sa.Column("comment", sa.Text),
+    sa.Column("corrective_action", sa.Text),
+    sa.Column("action_owner", sa.String(100)),
+    sa.Column("action_due", sa.Date),
+    sa.Column("explained_by", sa.String(100)),
+    sa.Column("explained_at", sa.DateTime),
+    sa.Column("action_done_by", sa.String(100)),
+    sa.Column("action_done_at", sa.DateTime),
+    *_versioned(),
+)

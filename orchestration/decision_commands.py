@@ -22,11 +22,11 @@ def _json_default(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def _print_json(value) -> None:
+def print_json(value) -> None:
     print(json.dumps(value, default=_json_default, ensure_ascii=False), flush=True)
 
 
-def _guarded(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+def guarded(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """Run a store command; turn a refusal or an unreachable store into its message and exit code."""
 
     def run(args: argparse.Namespace) -> int:
@@ -39,7 +39,7 @@ def _guarded(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
             return action(args)
         except DecisionError as error:
             if getattr(args, "json", False):
-                _print_json({"error": type(error).__name__, "reason": str(error)})
+                print_json({"error": type(error).__name__, "reason": str(error)})
             print(f"[omniops] refused: {error}", file=sys.stderr, flush=True)
             return error.exit_code
         except sa.exc.OperationalError as error:
@@ -51,7 +51,7 @@ def _guarded(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
     return run
 
 
-def _store():
+def open_store():
     from decisions.store import Store
 
     store = Store()
@@ -59,7 +59,7 @@ def _store():
     return store
 
 
-@_guarded
+@guarded
 def cmd_db(args: argparse.Namespace) -> int:
     from decisions.store import Store
 
@@ -77,19 +77,19 @@ def cmd_db(args: argparse.Namespace) -> int:
 WARNING_COLUMNS = ("id", "state", "level", "owner", "production_order_id", "work_center", "due_at", "version")
 
 
-@_guarded
+@guarded
 def cmd_warnings(args: argparse.Namespace) -> int:
     from decisions import t3_loop
     from decisions.notify import deliver_pending
     from decisions.people import actor
 
-    store = _store()
+    store = open_store()
     if args.warnings_command == "escalate":
         now = datetime.fromisoformat(args.now) if args.now else None
         climbs = t3_loop.escalate(store, now=now)
         sent = deliver_pending(store)
         if args.json:
-            _print_json({"climbed": climbs, "delivered": sent})
+            print_json({"climbed": climbs, "delivered": sent})
         else:
             print(f"[omniops] {len(climbs)} climb(s); notifications sent {sent}")
         return 0
@@ -97,7 +97,7 @@ def cmd_warnings(args: argparse.Namespace) -> int:
     if args.warnings_command == "list":
         rows = t3_loop.list_warnings(store, args.state, owner=user.username if args.mine else None)
         if args.json:
-            _print_json(rows)
+            print_json(rows)
         else:
             print("\t".join(WARNING_COLUMNS))
             for row in rows:
@@ -120,7 +120,7 @@ def cmd_warnings(args: argparse.Namespace) -> int:
     else:
         row = t3_loop.cancel(store, user, args.id, reason=args.reason, version=args.version)
     if args.json:
-        _print_json(row)
+        print_json(row)
     else:
         print(f"[omniops] T-3 warning {row['id']} is {row['state']} (version {row['version']})")
     return 0

@@ -16,7 +16,11 @@ from tests.decisions.test_t3_loop import register_row
 @pytest.fixture
 def cli(store_url, tmp_path, monkeypatch, capsys):
     users = tmp_path / "users.toml"
-    users.write_text('[users.pete]\nrole = "planner"\n\n[users.ana]\nrole = "analyst"\n', encoding="utf-8")
+    users.write_text(
+        '[users.pete]\nrole = "planner"\n\n[users.ana]\nrole = "analyst"\n\n'
+        '[users."wu.min"]\nrole = "supervisor"\n',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("OMNIOPS_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("OMNIOPS_DB_URL", store_url)
     monkeypatch.setenv("OMNIOPS_USERS_FILE", str(users))
@@ -96,4 +100,31 @@ def test_escalate_climbs_at_the_given_moment(cli, store_url):
     t3_loop.sync_register(store, [register_row()], now=T0)
     code, out, _ = cli("warnings", "escalate", "--now", "2026-12-01T16:00:00", "--json")
     assert code == 0 and [c["to"] for c in json.loads(out)["climbed"]] == ["T-2"]
+    store.engine.dispose()
+
+
+def test_close_a_supervisor_cannot_sign_a_day_with_an_unexplained_variance(cli, store_url):
+    from decisions import close_loop
+    from tests.decisions.test_close_loop import CID, V_OUT, output_row
+
+    cli("db", "upgrade")
+    store = Store(store_url)
+    close_loop.sync_close(store, [output_row()], [], now=T0)
+    code, out, err = cli("close", "sign", CID, "--user", "wu.min", "--json")
+    assert code == 1 and f"1 variance(s) without a reason: {V_OUT}" in json.loads(out)["reason"]
+    explain = ("--code", "MACHINE_BREAKDOWN", "--comment", "spindle", "--action", "PM moved up")
+    code, _, err = cli("close", "reason", V_OUT, "--user", "ana", *explain)
+    assert code == 1 and "ana (analyst) may not explain a daily-close variance" in err
+    assert cli("close", "reason", V_OUT, "--user", "wu.min", *explain, "--action-due", "2026-11-25")[0] == 0
+    code, out, _ = cli("close", "sign", CID, "--user", "wu.min", "--json")
+    assert code == 0 and json.loads(out)["state"] == "signed"
+    code, out, _ = cli("close", "show", "--user", "ana", "--day", "2026-11-21", "--json")
+    (day,) = json.loads(out)
+    assert (day["id"], day["state"], day["variances"][0]["reason_code"]) == (
+        CID,
+        "signed",
+        "MACHINE_BREAKDOWN",
+    )
+    code, out, _ = cli("close", "pending", "--user", "ana", "--today", "2026-11-26", "--json")
+    assert [v["id"] for v in json.loads(out)["overdue_actions"]] == [V_OUT]
     store.engine.dispose()

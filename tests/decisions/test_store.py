@@ -181,3 +181,32 @@ def test_two_writers_at_the_same_moment_one_wins_and_one_is_told(store):
         row = read_row(conn, t3_warnings, "T3-00001")
         audits = conn.execute(sa.select(sa.func.count()).select_from(audit_log)).scalar()
     assert (row["countermeasure"], row["version"], audits) == (winner, 2, 2)
+
+
+def test_the_previous_revision_with_decisions_upgrades_without_losing_a_row(store_url):
+    """A store written by the code before the daily close (revision 0002) keeps every warning, audit row
+    and notification, values included, when it upgrades to head."""
+    from datetime import date
+
+    from decisions import t3_loop
+    from decisions.tables import notifications
+    from tests.decisions.test_t3_loop import register_row
+
+    store = Store(store_url)
+    store.upgrade("0002")
+    rows = [register_row(f"T3-{i:05d}") for i in range(1, 31)]
+    t3_loop.sync_register(store, rows, now=T0)
+    t3_loop.acknowledge(store, ALICE, "T3-00007", countermeasure="加班", expected_recovery=date(2026, 12, 3))
+
+    def everything() -> dict:
+        with store.read() as conn:
+            return {
+                table.name: [tuple(r) for r in conn.execute(sa.select(table).order_by(table.c.id))]
+                for table in (t3_warnings, audit_log, notifications)
+            }
+
+    before = everything()
+    assert store.upgrade() == ("0002", store.head()) and store.head() != "0002"
+    assert everything() == before
+    assert len(before["t3_warnings"]) == 30 and len(before["audit_log"]) == 31
+    store.engine.dispose()

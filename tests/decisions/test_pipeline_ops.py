@@ -1,0 +1,96 @@
+"""The run's step ``ops_decisions``: the T-3 register into the store, the store's decisions into ``ops``.
+
+The small test company raises no T-3 warning, so the asset is also materialized by Dagster on a
+warehouse whose register has rows, against both stores.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+from dagster import materialize
+
+from decisions import t3_loop
+from decisions.store import Store
+from orchestration.assets.decisions import ops_decisions
+from orchestration.resources import WarehouseResource
+from planning import production_tables as T
+from planning.tables import write_table
+from tests.decisions.conftest import PEOPLE
+from tests.decisions.test_t3_loop import register_row
+
+
+def test_a_full_run_upgrades_the_store_and_publishes_schema_ops(built_instance):
+    register = dict(built_instance.query("select warning_id, status from production.t3_warnings"))
+    published = dict(built_instance.query("select id, state from ops.t3_warnings"))
+    assert published == register  # both "open"/"closed" per warning; empty on the small test company
+    tables = {
+        t
+        for (t,) in built_instance.query(
+            "select table_name from information_schema.tables where table_schema='ops'"
+        )
+    }
+    assert tables == {"t3_warnings", "close_days", "close_variances", "notifications", "audit_log"}
+    window = "shift_date > (select max(shift_date) from production.daily_close) - 14"
+    expected_days = built_instance.query(
+        "select count(distinct (shift_date, work_center)) from production.daily_close "
+        "join (select distinct production_order_id, operation_seq, work_center "
+        "from marts.fct_production_operations) using (production_order_id, operation_seq) where " + window
+    )[0][0]
+    days = built_instance.query("select count(*), count(owner) from ops.close_days")[0]
+    assert days == (expected_days, expected_days) and expected_days > 0  # each day × work centre, owned
+    variances = built_instance.query("select kind, count(*) from ops.close_variances group by all order by 1")
+    outside = built_instance.query(
+        f"select count(*) from production.daily_close where not within_tolerance and {window}"
+    )
+    flagged = built_instance.query(
+        f"select count(*) from production.daily_close_materials where flagged and {window}"
+    )
+    expected = [(kind, n) for kind, n in (("material", flagged[0][0]), ("output", outside[0][0])) if n]
+    assert variances == expected and expected
+    store = Store(f"sqlite:///{built_instance.home / 'decisions' / 'decisions.sqlite'}")
+    store.require_current()
+    store.engine.dispose()
+
+
+def _run_step(home, rows) -> None:
+    """The step on a warehouse with this T-3 register and no daily-close rows."""
+    frame = pd.DataFrame([{c: r.get(c) for c in T.T3_WARNINGS} for r in rows], columns=list(T.T3_WARNINGS))
+    with duckdb.connect(str(home / "warehouse" / "build.duckdb")) as conn:
+        write_table(conn, "t3_warnings", frame, T.T3_WARNINGS, schema=T.SCHEMA)
+        for name in ("daily_close", "daily_close_materials"):
+            empty = pd.DataFrame(columns=list(T.CONTRACTS[name]))
+            write_table(conn, name, empty, T.CONTRACTS[name], schema=T.SCHEMA)
+        conn.execute("create schema if not exists marts")
+        conn.execute(
+            "create or replace table marts.fct_production_operations "
+            "(production_order_id varchar, operation_seq integer, work_center varchar)"
+        )
+    result = materialize([ops_decisions], resources={"warehouse": WarehouseResource(home=str(home))})
+    assert result.success
+
+
+def test_the_step_opens_notifies_keeps_what_people_decided_and_reopens(store_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("OMNIOPS_DB_URL", store_url)
+    monkeypatch.delenv("OMNIOPS_ALERT_WEBHOOK", raising=False)
+    monkeypatch.delenv("OMNIOPS_SMTP_HOST", raising=False)
+    (tmp_path / "warehouse").mkdir()
+    rows = [register_row(), register_row("T3-00002", projected_late=False)]
+    _run_step(tmp_path, rows)  # a fresh store: the step migrates it, then opens both warnings
+    store = Store(store_url)
+    for warning_id in ("T3-00001", "T3-00002"):
+        t3_loop.acknowledge(
+            store, PEOPLE["pete"], warning_id, countermeasure="overtime", expected_recovery=date(2026, 12, 3)
+        )
+        t3_loop.resolve(store, PEOPLE["pete"], warning_id, action_taken="overtime", root_cause="CAPACITY")
+    _run_step(tmp_path, rows)  # the next plan: T3-00001 still late, T3-00002 on time
+    with duckdb.connect(str(tmp_path / "warehouse" / "build.duckdb"), read_only=True) as conn:
+        states = dict(conn.execute("select id, state from ops.t3_warnings").fetchall())
+        kinds = conn.execute("select entity_id, kind from ops.notifications order by id").fetchall()
+        acted = conn.execute("select count(*) from ops.audit_log where actor = 'pete'").fetchone()[0]
+    assert states == {"T3-00001": "open", "T3-00002": "resolved"}
+    assert kinds == [("T3-00001", "new"), ("T3-00002", "new"), ("T3-00001", "reopened")]
+    assert acted == 4
+    store.engine.dispose()
