@@ -26,6 +26,11 @@ MAY = {
     "close.explain": frozenset({"supervisor", "manager"}),
     "close.sign": frozenset({"supervisor", "manager"}),
     "close.reopen": frozenset({"supervisor", "manager"}),
+    # Rush orders: a joint PMC–production decision. Customer service may propose for a customer's order.
+    "rush.propose": frozenset({"planner", "cs_agent", "manager"}),
+    "rush.approve": frozenset({"pmc", "manager"}),
+    "rush.reject": frozenset({"pmc", "manager"}),
+    "rush.acknowledge": frozenset({"supervisor", "manager"}),
 }
 ACTION_LABELS = {
     "warning.acknowledge": "acknowledge a T-3 warning",
@@ -34,6 +39,10 @@ ACTION_LABELS = {
     "close.explain": "explain a daily-close variance",
     "close.sign": "sign a daily close",
     "close.reopen": "reopen a signed daily close",
+    "rush.propose": "propose a rush order",
+    "rush.approve": "approve a rush order",
+    "rush.reject": "reject a rush order",
+    "rush.acknowledge": "acknowledge a rush order for production",
 }
 
 

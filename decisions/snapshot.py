@@ -9,10 +9,17 @@ import pandas as pd
 import sqlalchemy as sa
 
 from decisions.store import Store
-from decisions.tables import audit_log, close_days, close_variances, notifications, t3_warnings
+from decisions.tables import (
+    audit_log,
+    close_days,
+    close_variances,
+    notifications,
+    rush_proposals,
+    t3_warnings,
+)
 
 SCHEMA = "ops"
-TABLES = (t3_warnings, close_days, close_variances, notifications, audit_log)
+TABLES = (t3_warnings, close_days, close_variances, rush_proposals, notifications, audit_log)
 DUCKDB_TYPES = (
     (sa.DateTime, "timestamp"),
     (sa.Date, "date"),

@@ -3,14 +3,17 @@
 ``OMNIOPS_DB_URL`` selects the database: any SQLAlchemy URL, and a plain ``postgresql://user@host/db``
 works as written (it is read with psycopg 3). Without it, the store is a SQLite file under
 ``$OMNIOPS_HOME`` in WAL mode (readers never wait for the writer; one writer at a time). Writes on SQLite
-begin with ``BEGIN IMMEDIATE``, so two writers queue for the lock instead of failing half-way.
+begin with ``BEGIN IMMEDIATE``, so two writers queue for the lock instead of failing half-way; writers
+of one process (the dashboard server's sessions) queue on a lock of their own first, which wakes the
+next at once where SQLite's busy handler sleeps and retries (p95 of 20 users: docs/workflows.md).
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +28,8 @@ from decisions.errors import StoreNotUpgraded
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+_SQLITE_WRITERS: dict[str, threading.RLock] = {}  # one per database file, shared by every Store
+_SQLITE_WRITERS_GUARD = threading.Lock()
 
 
 def utcnow() -> datetime:
@@ -71,8 +76,12 @@ class Store:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = sa.make_url(url or database_url())
+        self._writer: AbstractContextManager = nullcontext()
         if self.url.get_backend_name() == "sqlite":
             self.engine = _sqlite_engine(self.url)
+            with _SQLITE_WRITERS_GUARD:
+                key = str(Path(self.url.database or ":memory:").resolve())
+                self._writer = _SQLITE_WRITERS.setdefault(key, threading.RLock())
         else:
             self.engine = sa.create_engine(self.url, pool_pre_ping=True)
 
@@ -86,7 +95,7 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[sa.Connection]:
         """One transaction: everything in the block commits together or not at all."""
-        with self.engine.connect().execution_options(omniops_write=True) as connection:
+        with self._writer, self.engine.connect().execution_options(omniops_write=True) as connection:
             with connection.begin():
                 yield connection
 

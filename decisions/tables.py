@@ -122,3 +122,35 @@ close_variances = sa.Table(
     sa.Column("action_done_at", sa.DateTime),
     *_versioned(),
 )
+
+rush_proposals = sa.Table(
+    "rush_proposals",
+    metadata,
+    sa.Column("id", sa.String(20), primary_key=True),  # RUSH-00001
+    sa.Column(
+        "state", sa.String(20), nullable=False
+    ),  # proposed | approved | rejected | acknowledged | planned
+    sa.Column("requested_by", sa.String(100), nullable=False),
+    sa.Column("requested_at", sa.DateTime, nullable=False),
+    sa.Column("customer", sa.String(100)),
+    sa.Column("customer_order", sa.String(60)),
+    sa.Column("sku", sa.String(60), nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("due_at", sa.DateTime, nullable=False),
+    sa.Column("tier", sa.String(5), nullable=False),
+    sa.Column("frozen_minutes", sa.Integer, nullable=False),
+    # The what-if's result on the plan of ``plan_as_of``:
+    sa.Column("plan_as_of", sa.DateTime),
+    sa.Column("planned_completion", sa.DateTime),
+    sa.Column("on_time", sa.Boolean),
+    sa.Column("earliest_completion", sa.DateTime),  # when late: with the rush order first
+    sa.Column("late_because", sa.Text),  # when late: the work centre where it waits longest
+    sa.Column("delayed_orders", sa.Text),  # JSON list: order, customer tier, SKU, due, before, after
+    sa.Column("pmc_by", sa.String(100)),
+    sa.Column("pmc_at", sa.DateTime),
+    sa.Column("pmc_comment", sa.Text),
+    sa.Column("production_by", sa.String(100)),
+    sa.Column("production_at", sa.DateTime),
+    sa.Column("production_comment", sa.Text),
+    *_versioned(),
+)

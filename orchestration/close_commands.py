@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from orchestration.decision_commands import guarded, open_store, print_json
+from orchestration.decision_commands import action_parser, guarded, open_store, print_json
 
 DAY_COLUMNS = ("id", "state", "revision", "owner", "signed_by", "version")
 
@@ -86,15 +86,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     actions = close.add_subparsers(dest="close_command", required=True)
 
     def action(name: str, help_text: str, id_help: str | None = None) -> argparse.ArgumentParser:
-        parser = actions.add_parser(name, help=help_text)
-        if id_help:
-            parser.add_argument("id", help=id_help)
-            parser.add_argument(
-                "--version", type=int, help="the version you saw; refused if it changed since"
-            )
-        parser.add_argument("--user", required=True, help="who acts (a user of `omniops users list`)")
-        parser.add_argument("--json", action="store_true", help="print JSON")
-        return parser
+        return action_parser(actions, name, help_text, id_help)
 
     show = action("show", "close records with their variances (newest first)")
     show.add_argument("--day", help="YYYY-MM-DD")

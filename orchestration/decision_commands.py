@@ -126,6 +126,19 @@ def cmd_warnings(args: argparse.Namespace) -> int:
     return 0
 
 
+def action_parser(
+    actions: argparse._SubParsersAction, name: str, help_text: str, id_help: str | None = None
+) -> argparse.ArgumentParser:
+    """A subcommand that acts as ``--user`` (and on the item ``id`` with its ``--version``)."""
+    parser = actions.add_parser(name, help=help_text)
+    if id_help:
+        parser.add_argument("id", help=id_help)
+        parser.add_argument("--version", type=int, help="the version you saw; refused if it changed since")
+    parser.add_argument("--user", required=True, help="who acts (a user of `omniops users list`)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     db = sub.add_parser("db", help="the operational store: `db upgrade` applies migrations, `db current`")
     db.add_argument("db_command", choices=["upgrade", "current"])
@@ -134,17 +147,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     warnings = sub.add_parser("warnings", help="T-3 warnings: list, ack, resolve, cancel, escalate")
     actions = warnings.add_subparsers(dest="warnings_command", required=True)
 
+    warning = "the warning id, e.g. T3-00001"
+
     def action(name: str, help_text: str, with_id: bool = True) -> argparse.ArgumentParser:
-        parser = actions.add_parser(name, help=help_text)
-        if with_id:
-            parser.add_argument("id", help="the warning id, e.g. T3-00001")
-        parser.add_argument("--user", required=True, help="who acts (a user of `omniops users list`)")
-        parser.add_argument("--json", action="store_true", help="print JSON")
-        if with_id:
-            parser.add_argument(
-                "--version", type=int, help="the version you saw; refused if someone changed it since"
-            )
-        return parser
+        return action_parser(actions, name, help_text, warning if with_id else None)
 
     listing = action("list", "warnings with their state (every state unless --state)", with_id=False)
     listing.add_argument("--state", action="append", help="only this state (repeatable)")

@@ -18,7 +18,7 @@ def cli(store_url, tmp_path, monkeypatch, capsys):
     users = tmp_path / "users.toml"
     users.write_text(
         '[users.pete]\nrole = "planner"\n\n[users.ana]\nrole = "analyst"\n\n'
-        '[users."wu.min"]\nrole = "supervisor"\n',
+        '[users."wu.min"]\nrole = "supervisor"\n\n[users.pam]\nrole = "pmc"\n',
         encoding="utf-8",
     )
     monkeypatch.setenv("OMNIOPS_HOME", str(tmp_path / "home"))
@@ -127,4 +127,33 @@ def test_close_a_supervisor_cannot_sign_a_day_with_an_unexplained_variance(cli, 
     )
     code, out, _ = cli("close", "pending", "--user", "ana", "--today", "2026-11-26", "--json")
     assert [v["id"] for v in json.loads(out)["overdue_actions"]] == [V_OUT]
+    store.engine.dispose()
+
+
+def test_rush_approve_acknowledge_list_and_the_refusals(cli, store_url):
+    from decisions import rush_loop
+    from tests.decisions.test_rush_loop import proposed
+
+    cli("db", "upgrade")
+    code, _, err = cli(
+        "rush", "propose", "--user", "pete", "--sku", "S", "--quantity", "5", "--due", "2026-12-03"
+    )
+    assert code == 3 and "no published plan" in err  # the home has no warehouse
+    store = Store(store_url)
+    proposed(store)
+    code, _, err = cli("rush", "approve", "RUSH-00001", "--user", "pete", "--comment", "ok")
+    assert code == 1 and "pete (planner) may not approve a rush order" in err
+    code, _, err = cli("rush", "acknowledge", "RUSH-00001", "--user", "wu.min")
+    assert code == 1 and "RUSH-00001 is proposed" in err
+    assert cli("rush", "approve", "RUSH-00001", "--user", "pam", "--comment", "A customer")[0] == 0
+    assert cli("rush", "acknowledge", "RUSH-00001", "--user", "wu.min", "--comment", "night shift")[0] == 0
+    code, out, _ = cli("rush", "list", "--user", "ana", "--json")
+    (row,) = json.loads(out)
+    assert (row["id"], row["state"], row["pmc_by"], row["production_by"]) == (
+        "RUSH-00001",
+        "acknowledged",
+        "pam",
+        "wu.min",
+    )
+    assert rush_loop.list_proposals(store)[0]["version"] == 3
     store.engine.dispose()

@@ -6,6 +6,7 @@ warehouse whose register has rows, against both stores.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import duckdb
@@ -32,7 +33,14 @@ def test_a_full_run_upgrades_the_store_and_publishes_schema_ops(built_instance):
             "select table_name from information_schema.tables where table_schema='ops'"
         )
     }
-    assert tables == {"t3_warnings", "close_days", "close_variances", "notifications", "audit_log"}
+    assert tables == {
+        "t3_warnings",
+        "close_days",
+        "close_variances",
+        "rush_proposals",
+        "notifications",
+        "audit_log",
+    }
     window = "shift_date > (select max(shift_date) from production.daily_close) - 14"
     expected_days = built_instance.query(
         "select count(distinct (shift_date, work_center)) from production.daily_close "
@@ -94,3 +102,49 @@ def test_the_step_opens_notifies_keeps_what_people_decided_and_reopens(store_url
     assert kinds == [("T3-00001", "new"), ("T3-00002", "new"), ("T3-00001", "reopened")]
     assert acted == 4
     store.engine.dispose()
+
+
+def test_a_rush_proposal_is_evaluated_on_the_published_plan(built_instance):
+    """The what-if on the test company's plan: an on-time order and an impossible one (due tomorrow with
+    a large quantity), whose earliest feasible completion and bottleneck are given."""
+    from decisions.rush_loop import evaluate
+
+    with duckdb.connect(str(built_instance.published_db), read_only=True) as conn:
+        sku = conn.execute("select min(sku) from staging.stg_erp__routings").fetchone()[0]
+        as_of = conn.execute("select max(as_of) from production.schedule_runs").fetchone()[0]
+        easy = evaluate(conn, sku, 5, as_of + pd.Timedelta(days=20), time_limit=2)
+        hard = evaluate(conn, sku, 5000, as_of + pd.Timedelta(hours=20), time_limit=2)
+    assert easy["on_time"] and easy["planned_completion"] <= as_of + pd.Timedelta(days=20)
+    assert easy["earliest_completion"] is None and easy["late_because"] is None
+    assert not hard["on_time"] and hard["planned_completion"] > as_of + pd.Timedelta(hours=20)
+    assert hard["earliest_completion"] <= hard["planned_completion"]
+    assert hard["late_because"].startswith("waits ") and " at " in hard["late_because"]
+    for order in hard["delayed_orders"]:
+        assert order["completion_after"] > order["completion_before"] and order["customer_tier"] in "ABC"
+
+
+def test_omniops_rush_propose_on_the_published_plan(built_instance, tmp_path, monkeypatch, capsys):
+    from orchestration.cli import main
+
+    users = tmp_path / "users.toml"
+    users.write_text('[users.pete]\nrole = "planner"\n', encoding="utf-8")
+    monkeypatch.setenv("OMNIOPS_HOME", str(built_instance.home))
+    monkeypatch.setenv("OMNIOPS_DB_URL", f"sqlite:///{tmp_path / 'decisions.sqlite'}")
+    monkeypatch.setenv("OMNIOPS_USERS_FILE", str(users))
+    monkeypatch.delenv("OMNIOPS_USERS", raising=False)
+    assert main(["db", "upgrade"]) == 0
+    with duckdb.connect(str(built_instance.published_db), read_only=True) as conn:
+        sku = conn.execute("select min(sku) from staging.stg_erp__routings").fetchone()[0]
+        as_of = conn.execute("select max(as_of) from production.schedule_runs").fetchone()[0]
+    capsys.readouterr()
+    due = (as_of + pd.Timedelta(days=10)).strftime("%Y-%m-%d")
+    argv = ["rush", "propose", "--user", "pete", "--sku", sku, "--quantity", "5", "--due", due, "--json"]
+    assert main([*argv, "--time-limit", "2"]) == 0
+    saved = json.loads(capsys.readouterr().out)
+    assert (saved["id"], saved["state"], saved["requested_by"], saved["sku"]) == (
+        "RUSH-00001",
+        "proposed",
+        "pete",
+        sku,
+    )
+    assert saved["planned_completion"] and saved["on_time"] is True

@@ -14,7 +14,15 @@ from tests.decisions.test_t3_loop import register_row
 
 def test_the_snapshot_holds_every_decision_and_its_audit_trail(store, tmp_path):
     with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
-        empty = {"t3_warnings": 0, "close_days": 0, "close_variances": 0, "notifications": 0, "audit_log": 0}
+        tables = (
+            "t3_warnings",
+            "close_days",
+            "close_variances",
+            "rush_proposals",
+            "notifications",
+            "audit_log",
+        )
+        empty = dict.fromkeys(tables, 0)
         assert snapshot_into(conn, store) == empty
         t3_loop.sync_register(store, [register_row(), register_row("T3-00002")], now=T0)
         t3_loop.acknowledge(
