@@ -10,8 +10,11 @@ States (docs/workflows.md)::
   completion** (the rush order first, every other order after it) and the work centre where it waits
   longest; and every order it delays with customer tier, SKU, due date, completion before and after.
 - :func:`propose` saves the request with that result; PMC approves or rejects with a comment;
-  production (a supervisor) acknowledges an approved one. ``planned`` is set by the pipeline once the
-  order is in the plan (not built yet: see docs/workflows.md).
+  production (a supervisor) acknowledges an approved one.
+- The next run plans an acknowledged proposal as real demand (:func:`plan_demand`,
+  :func:`rush_operations`: its routing, quantity, due date and tier, ``RUSH-…`` as the order id) and
+  marks it ``planned`` with its completion in that plan (:func:`mark_planned`). It stays in the plans
+  until ``KEEP_DAYS_AFTER_DUE`` days after its due date, by when the ERP holds the real order.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from decisions.errors import BadInput, Conflict, NotFound, Refused
-from decisions.people import Actor
+from decisions.people import SYSTEM, Actor
 from decisions.roles import require
 from decisions.store import Store, utcnow
 from decisions.tables import rush_proposals
@@ -33,6 +36,8 @@ STATES = ("proposed", "approved", "rejected", "acknowledged", "planned")
 VERBS = {"approve": "approved", "reject": "rejected", "acknowledge": "acknowledged"}
 EARLIEST_WEIGHT = 100_000  # the rush order outweighs every regular order: it goes first
 PLAN_TABLES = ("plan_problem", "plan_blocked", "plan_calendar")
+KEEP_DAYS_AFTER_DUE = 7
+RUSH_MARGIN = 0.3  # the what-if's margin for a rush order (scheduling.whatif)
 
 
 # ---- the what-if ------------------------------------------------------------------------------------
@@ -254,3 +259,70 @@ def list_proposals(store: Store, states: list[str] | None = None) -> list[dict]:
     for row in rows:
         row["delayed_orders"] = json.loads(row["delayed_orders"] or "[]")
     return rows
+
+
+# ---- into the plan ----------------------------------------------------------------------------------
+
+
+def plan_demand(store: Store, as_of: datetime) -> list[dict]:
+    """The proposals the next plan holds: acknowledged or planned, due at most ``KEEP_DAYS_AFTER_DUE``
+    days before ``as_of``."""
+    since = pd.Timestamp(as_of) - pd.Timedelta(days=KEEP_DAYS_AFTER_DUE)
+    query = sa.select(rush_proposals).where(
+        rush_proposals.c.state.in_(["acknowledged", "planned"]), rush_proposals.c.due_at >= since
+    )
+    with store.read() as conn:
+        return [dict(r) for r in conn.execute(query.order_by(rush_proposals.c.id)).mappings()]
+
+
+def rush_operations(proposals: list[dict], routings: pd.DataFrame, as_of: datetime) -> pd.DataFrame:
+    """The proposals as open production orders, in the columns of ``planning.production_plan``'s
+    operations (one row per routing operation, nothing started)."""
+    rows = []
+    for p in proposals:
+        for r in routings.loc[routings["sku"] == p["sku"]].sort_values("operation_seq").itertuples():
+            rows.append(
+                {
+                    "production_order_id": p["id"],
+                    "sku": p["sku"],
+                    "quantity_to_produce": p["quantity"],
+                    "scheduled_at": pd.Timestamp(as_of),
+                    "due_at": pd.Timestamp(p["due_at"]),
+                    "customer_tier": p["tier"],
+                    "margin": RUSH_MARGIN,
+                    "operation_seq": r.operation_seq,
+                    "operation_name": r.operation_name,
+                    "work_center": r.work_center,
+                    "owner": None,
+                    "eligible_machines": r.eligible_machines,
+                    "setup_minutes": r.setup_minutes,
+                    "run_minutes_per_unit": r.run_minutes_per_unit,
+                    "remaining_quantity": p["quantity"],
+                    "operation_status": "not_started",
+                    "last_machine_id": None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def mark_planned(store: Store, completions: dict[str, datetime], now: datetime | None = None) -> int:
+    """acknowledged → planned for the proposals in this plan; every planned one gets its completion."""
+    now = now or utcnow()
+    changed = 0
+    for proposal_id, completion in sorted(completions.items()):
+        with store.write() as conn:
+            row = (
+                conn.execute(sa.select(rush_proposals).where(rush_proposals.c.id == proposal_id))
+                .mappings()
+                .one_or_none()
+            )
+            if row is None or row["state"] not in ("acknowledged", "planned"):
+                continue
+            changes = {"plan_completion": completion}
+            if row["state"] == "acknowledged":
+                changes |= {"state": "planned", "planned_at": now}
+            elif row["plan_completion"] == completion:
+                continue
+            update_row(conn, rush_proposals, dict(row), changes, SYSTEM, "rush.planned", now)
+            changed += 1
+    return changed

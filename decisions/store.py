@@ -23,7 +23,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from core.settings import get_paths
+from core.settings import OmniopsPaths, get_paths
 from decisions.errors import StoreNotUpgraded
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -37,11 +37,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def database_url() -> str:
-    """``$OMNIOPS_DB_URL`` (a bare ``postgresql://`` gets the psycopg 3 driver) or the SQLite default."""
+def database_url(paths: OmniopsPaths | None = None) -> str:
+    """``$OMNIOPS_DB_URL`` (a bare ``postgresql://`` gets the psycopg 3 driver) or the SQLite default
+    of the instance at ``paths`` (default ``$OMNIOPS_HOME``)."""
     url = os.environ.get("OMNIOPS_DB_URL", "").strip()
     if not url:
-        return f"sqlite:///{get_paths().decisions_db}"
+        return f"sqlite:///{(paths or get_paths()).decisions_db}"
     for bare in ("postgresql://", "postgres://"):
         if url.startswith(bare):
             return "postgresql+psycopg://" + url[len(bare) :]

@@ -152,5 +152,7 @@ rush_proposals = sa.Table(
     sa.Column("production_by", sa.String(100)),
     sa.Column("production_at", sa.DateTime),
     sa.Column("production_comment", sa.Text),
+    sa.Column("planned_at", sa.DateTime),  # first in a plan (the run's moment)
+    sa.Column("plan_completion", sa.DateTime),  # its completion in the latest plan
     *_versioned(),
 )

@@ -8,15 +8,35 @@ the escalation clock, sends the notifications, and copies the decisions into the
 ``decisions.close_loop``; docs/workflows.md.
 """
 
+import pandas as pd
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from decisions.close_loop import CLOSE_WINDOW_DAYS, sync_close
 from decisions.notify import deliver_pending
+from decisions.rush_loop import mark_planned, plan_demand, rush_operations
 from decisions.snapshot import snapshot_into
-from decisions.store import Store, utcnow
+from decisions.store import Store, database_url, utcnow
 from decisions.t3_loop import escalate, sync_register
 from orchestration.resources import WarehouseResource
 from planning import production_tables as T
+
+
+def add_rush_orders(conn, plant, warehouse: WarehouseResource) -> int:
+    """Put the acknowledged rush proposals into the plant's open orders (``decisions.rush_loop``), so
+    the plan holds them as real demand; returns how many. Called by ``production_schedule``."""
+    store = Store(database_url(warehouse.paths))
+    store.upgrade()
+    proposals = plan_demand(store, plant.as_of)
+    store.engine.dispose()
+    if not proposals:
+        return 0
+    routings = conn.execute(
+        "select * from staging.stg_erp__routings where sku in (select unnest(?::varchar[]))",
+        [sorted({p["sku"] for p in proposals})],
+    ).df()
+    rush = rush_operations(proposals, routings, plant.as_of)
+    plant.operations = pd.concat([plant.operations, rush], ignore_index=True)
+    return len(proposals)
 
 
 def _with_work_center(table: str) -> str:
@@ -32,13 +52,13 @@ def _with_work_center(table: str) -> str:
 
 @asset(
     group_name="decisions",
-    deps=["t3_warnings", "daily_close", "daily_close_materials"],
+    deps=["t3_warnings", "schedule_orders", "daily_close", "daily_close_materials"],
     kinds={"python", "duckdb"},
     description="T-3 warnings and the daily close synced into the operational store, warnings "
     "escalated and notified; the store's decisions copied into schema ops.",
 )
 def ops_decisions(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    store = Store()
+    store = Store(database_url(warehouse.paths))
     before, after = store.upgrade()
     if before != after:
         context.log.info(f"operational store {store.where}: migrated {before or '(empty)'} → {after}")
@@ -51,10 +71,16 @@ def ops_decisions(context: AssetExecutionContext, warehouse: WarehouseResource) 
             conn.execute(_with_work_center(t)).df() for t in ("daily_close", "daily_close_materials")
         )
         closed = sync_close(store, output.to_dict("records"), material.to_dict("records"), now=now)
+        in_plan = conn.execute(
+            f"select production_order_id, planned_completion_utc from {T.SCHEMA}.schedule_orders "
+            "where method = 'cpsat' and production_order_id like 'RUSH-%'"
+        ).fetchall()
+        planned = mark_planned(store, {oid: pd.Timestamp(end).to_pydatetime() for oid, end in in_plan}, now)
         counts = snapshot_into(conn, store)
     sent = deliver_pending(store)
     context.log.info(
         f"T-3 in the store: {synced}, {len(climbs)} climbed by the clock; daily close {closed}; "
+        f"{planned} rush proposal(s) planned; "
         f"sent {sent}; ops {counts}"
     )
     store.engine.dispose()
@@ -62,6 +88,7 @@ def ops_decisions(context: AssetExecutionContext, warehouse: WarehouseResource) 
         metadata={
             **{f"t3_{k}": v for k, v in synced.items()},
             "climbed": len(climbs),
+            "rush_planned": planned,
             **{f"close_{k}": v for k, v in closed.items()},
             **counts,
         }

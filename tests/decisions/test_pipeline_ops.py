@@ -68,7 +68,7 @@ def _run_step(home, rows) -> None:
     frame = pd.DataFrame([{c: r.get(c) for c in T.T3_WARNINGS} for r in rows], columns=list(T.T3_WARNINGS))
     with duckdb.connect(str(home / "warehouse" / "build.duckdb")) as conn:
         write_table(conn, "t3_warnings", frame, T.T3_WARNINGS, schema=T.SCHEMA)
-        for name in ("daily_close", "daily_close_materials"):
+        for name in ("daily_close", "daily_close_materials", "schedule_orders"):
             empty = pd.DataFrame(columns=list(T.CONTRACTS[name]))
             write_table(conn, name, empty, T.CONTRACTS[name], schema=T.SCHEMA)
         conn.execute("create schema if not exists marts")
@@ -148,3 +148,51 @@ def test_omniops_rush_propose_on_the_published_plan(built_instance, tmp_path, mo
         sku,
     )
     assert saved["planned_completion"] and saved["on_time"] is True
+
+
+def test_an_acknowledged_rush_proposal_enters_the_next_plan(built_instance, tmp_path, monkeypatch):
+    """proposed → approved → acknowledged, then the plan step and ops_decisions on a copy of the
+    published warehouse: the order is in the CP-SAT plan and the proposal is planned with its completion."""
+    import shutil
+
+    from decisions import rush_loop
+    from orchestration.assets.production import production_schedule_assets
+
+    home = tmp_path / "home"
+    (home / "warehouse").mkdir(parents=True)
+    shutil.copy(built_instance.published_db, home / "warehouse" / "build.duckdb")
+    monkeypatch.setenv("OMNIOPS_HOME", str(home))
+    monkeypatch.setenv("OMNIOPS_DB_URL", f"sqlite:///{tmp_path / 'decisions.sqlite'}")
+    monkeypatch.delenv("OMNIOPS_ALERT_WEBHOOK", raising=False)
+    monkeypatch.delenv("OMNIOPS_SMTP_HOST", raising=False)
+    store = Store()
+    store.upgrade()
+    with duckdb.connect(str(built_instance.published_db), read_only=True) as conn:
+        sku = conn.execute("select min(sku) from staging.stg_erp__routings").fetchone()[0]
+        due = conn.execute("select max(as_of) from production.schedule_runs").fetchone()[0] + pd.Timedelta(
+            days=9
+        )
+        evaluation = rush_loop.evaluate(conn, sku, 5, due, time_limit=2)
+    args = dict(sku=sku, quantity=5, due_at=due, tier="A", frozen_minutes=480, evaluation=evaluation)
+    rush_loop.propose(store, PEOPLE["pete"], **args)
+    rush_loop.propose(store, PEOPLE["pete"], **args)  # RUSH-00002 is never approved: not planned
+    rush_loop.approve(store, PEOPLE["pam"], "RUSH-00001", comment="ok")
+    rush_loop.acknowledge(store, PEOPLE["sue"], "RUSH-00001")
+    resources = {"warehouse": WarehouseResource(home=str(home))}
+    assert materialize([production_schedule_assets, ops_decisions], resources=resources).success
+    with duckdb.connect(str(home / "warehouse" / "build.duckdb"), read_only=True) as conn:
+        in_plan = dict(
+            conn.execute(
+                "select production_order_id, planned_completion_utc from production.schedule_orders "
+                "where method = 'cpsat' and production_order_id like 'RUSH-%'"
+            ).fetchall()
+        )
+        published = dict(conn.execute("select id, state from ops.rush_proposals").fetchall())
+    saved = {p["id"]: p for p in rush_loop.list_proposals(store)}
+    assert list(in_plan) == ["RUSH-00001"]
+    assert (saved["RUSH-00001"]["state"], saved["RUSH-00001"]["plan_completion"]) == (
+        "planned",
+        in_plan["RUSH-00001"],
+    )
+    assert published == {"RUSH-00001": "planned", "RUSH-00002": "proposed"}
+    store.engine.dispose()

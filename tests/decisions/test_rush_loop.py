@@ -110,3 +110,43 @@ def test_each_role_against_each_action(store, action, name):
         with pytest.raises(Refused, match=f"{actor.username} \\({actor.role}\\) may not"):
             ACTIONS[action](store, actor)
         assert len(rush_loop.list_proposals(store)) == 1
+
+
+def test_acknowledged_proposals_are_the_next_plans_demand_until_a_week_after_due(store):
+    import pandas as pd
+
+    for _ in range(3):
+        proposed(store)
+    for proposal_id in ("RUSH-00001", "RUSH-00002"):
+        rush_loop.approve(store, PAM, proposal_id, comment="ok")
+    rush_loop.acknowledge(store, SUE, "RUSH-00001")
+    due = datetime(2026, 12, 3, 10)
+    assert [p["id"] for p in rush_loop.plan_demand(store, due)] == ["RUSH-00001"]
+    assert rush_loop.plan_demand(store, due + pd.Timedelta(days=7, seconds=1)) == []
+    routings = pd.DataFrame(
+        {
+            "sku": ["SKU-1", "SKU-1", "SKU-2"],
+            "operation_seq": [20, 10, 10],
+            "operation_name": ["Sew", "Cut", "x"],
+            "work_center": ["SEW", "CUT", "X"],
+            "eligible_machines": [None, "CUT-01", None],
+            "setup_minutes": [30.0, 20.0, 1.0],
+            "run_minutes_per_unit": [1.5, 0.5, 1.0],
+        }
+    )
+    ops = rush_loop.rush_operations(rush_loop.plan_demand(store, due), routings, T0)
+    assert ops[
+        ["production_order_id", "operation_seq", "work_center", "remaining_quantity"]
+    ].values.tolist() == [
+        ["RUSH-00001", 10, "CUT", 200],
+        ["RUSH-00001", 20, "SEW", 200],
+    ]
+    done = datetime(2026, 12, 2, 15)
+    assert rush_loop.mark_planned(store, {"RUSH-00001": done, "RUSH-00002": done}, now=T0) == 1
+    states = {p["id"]: (p["state"], p["plan_completion"]) for p in rush_loop.list_proposals(store)}
+    assert states == {
+        "RUSH-00001": ("planned", done),
+        "RUSH-00002": ("approved", None),
+        "RUSH-00003": ("proposed", None),
+    }
+    assert rush_loop.mark_planned(store, {"RUSH-00001": done}, now=T0) == 0  # same completion: no write

@@ -39,6 +39,8 @@ def upgrade() -> None:
         sa.Column("production_by", sa.String(100)),
         sa.Column("production_at", sa.DateTime),
         sa.Column("production_comment", sa.Text),
+        sa.Column("planned_at", sa.DateTime),
+        sa.Column("plan_completion", sa.DateTime),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("updated_by", sa.String(100), nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
