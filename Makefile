@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export OMNIOPS_HOME ?= $(CURDIR)/data
 
-.PHONY: demo test install install-dev browser lint run serve generate clean
+.PHONY: demo test install install-dev browser postgresql lint run serve generate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +33,19 @@ browser:
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
 	fi
 
+# tests/decisions runs the operational store's suite on a real PostgreSQL server it starts itself
+# (as an unprivileged user, in a temporary folder); install Debian's server when it is missing.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing postgresql for the operational store's tests"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
 demo: install
 	$(BIN)/omniops demo
 
-test: install-dev browser
+test: install-dev browser postgresql
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -62,6 +62,11 @@ class OmniopsPaths:
         return self.home / "config" / "users.toml"
 
     @property
+    def decisions_db(self) -> Path:
+        """The embedded operational store (SQLite) when ``OMNIOPS_DB_URL`` names no other database."""
+        return self.home / "decisions" / "decisions.sqlite"
+
+    @property
     def alert_file(self) -> Path:
         """One JSON line per failed run (``orchestration/alerts.py``); ``OMNIOPS_ALERT_FILE`` moves it."""
         return Path(os.environ.get("OMNIOPS_ALERT_FILE") or self.home / "alerts" / "alerts.jsonl")
@@ -116,6 +121,30 @@ def users_file() -> Path:
     """``$OMNIOPS_USERS_FILE``, default ``$OMNIOPS_HOME/config/users.toml``."""
     configured = os.environ.get("OMNIOPS_USERS_FILE")
     return Path(configured).expanduser() if configured else get_paths().users_file
+
+
+def check_workers(default: int) -> int:
+    """``$OMNIOPS_CHECK_WORKERS``: processes that validate landed chunks side by side (at least 1)."""
+    return max(1, int(os.environ.get("OMNIOPS_CHECK_WORKERS") or default))
+
+
+def decisions_db_url() -> str:
+    """``$OMNIOPS_DB_URL``: the operational store's database ("" for the SQLite file under the home)."""
+    return os.environ.get("OMNIOPS_DB_URL", "").strip()
+
+
+def smtp_settings() -> dict[str, str]:
+    """``$OMNIOPS_SMTP_HOST``, ``_PORT``, ``_FROM``, ``_USER``, ``_PASSWORD``, ``_STARTTLS`` as set ("" each
+    when unset); no host means no e-mail."""
+    names = {
+        "host": "OMNIOPS_SMTP_HOST",
+        "port": "OMNIOPS_SMTP_PORT",
+        "from": "OMNIOPS_SMTP_FROM",
+        "user": "OMNIOPS_SMTP_USER",
+        "password": "OMNIOPS_SMTP_PASSWORD",
+        "starttls": "OMNIOPS_SMTP_STARTTLS",
+    }
+    return {key: os.environ.get(variable, "").strip() for key, variable in names.items()}
 
 
 def get_paths() -> OmniopsPaths:

@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import json
 import logging
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from core.settings import alert_webhook
+from core.webhook import post_json
 
 logger = logging.getLogger("omniops.alerts")
 
 ALERTED_TAG = "omniops/alert_sent_by"
-WEBHOOK_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass
@@ -74,15 +73,8 @@ def send_alert(alert: RunFailureAlert, alert_file: Path, webhook_url: str | None
     delivered.append(str(alert_file))
     url = webhook_url if webhook_url is not None else alert_webhook()
     if url:
-        request = urllib.request.Request(
-            url,
-            data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
         try:
-            with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
-                response.read()
+            post_json(url, payload)
             delivered.append(url)
         except OSError as exc:  # URLError, HTTPError and timeouts are all OSErrors
             logger.error(f"alert webhook {url} failed: {exc}; the alert is in {alert_file}")

@@ -12,6 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from core.settings import DASHBOARD_APP, export_environment, get_paths
+from orchestration.close_commands import add_parsers as add_close_parsers
+from orchestration.decision_commands import add_parsers as add_decision_parsers
+from orchestration.rush_commands import add_parsers as add_rush_parsers
 from orchestration.spark_target import add_arguments as add_spark_arguments
 from scheduling import DEFAULT_TIME_LIMIT_S
 
@@ -305,6 +308,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_spark_arguments(spark)
     spark.set_defaults(func=cmd_spark_build)
+
+    add_decision_parsers(sub)
+    add_close_parsers(sub)
+    add_rush_parsers(sub)
 
     demo = sub.add_parser("demo", help="generate (if absent), run, create demo users, then serve")
     add_generate_options(demo)

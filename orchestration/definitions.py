@@ -5,6 +5,7 @@ from __future__ import annotations
 from dagster import Definitions, in_process_executor
 
 from orchestration.assets.dbt import omniops_dbt_models
+from orchestration.assets.decisions import ops_decisions
 from orchestration.assets.forecast import forecast_assets
 from orchestration.assets.forecast_checks import forecast_checks
 from orchestration.assets.kpis import kpi_monthly
@@ -24,6 +25,7 @@ defs = Definitions(
         kpi_monthly,
         *forecast_assets,
         *production_assets,
+        ops_decisions,
         published_warehouse,
     ],
     asset_checks=[*quality_checks, *forecast_checks, *production_checks],

@@ -16,7 +16,6 @@ files to bound memory.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 import time
 import types
@@ -40,6 +39,7 @@ from great_expectations.data_context.types.base import (
 )
 from great_expectations.execution_engine import pandas_execution_engine
 
+from core import settings
 from landing.sources.time_formats import TimeFormat
 from quality.rules import NUMBER_REGEX, TableRules
 from quality.suites import rules_of
@@ -55,7 +55,7 @@ CHECK_WORKERS_DEFAULT = 2
 def check_workers() -> int:
     """Processes that validate chunks side by side (GX runs in one Python thread): ``$OMNIOPS_CHECK_WORKERS``,
     default 2 (this machine's cores); 1 validates in the calling process."""
-    return max(1, int(os.environ.get("OMNIOPS_CHECK_WORKERS") or CHECK_WORKERS_DEFAULT))
+    return settings.check_workers(CHECK_WORKERS_DEFAULT)
 
 
 _ARROW_TEXT = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}

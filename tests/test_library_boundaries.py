@@ -13,7 +13,17 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-LIBRARIES = ["core", "demo_company", "landing", "quality", "kpis", "planning", "forecasting", "scheduling"]
+LIBRARIES = [
+    "core",
+    "demo_company",
+    "landing",
+    "quality",
+    "kpis",
+    "planning",
+    "forecasting",
+    "scheduling",
+    "decisions",
+]
 FORBIDDEN = {"dagster", "streamlit", "orchestration", "dashboards"}
 
 

@@ -28,6 +28,7 @@ from dagster import (
 )
 
 from orchestration.assets.dbt import dbt_keys
+from orchestration.assets.decisions import add_rush_orders
 from orchestration.resources import WarehouseResource
 from planning import production_tables as T
 from planning.production_plan import plan_production, read_plant
@@ -117,6 +118,8 @@ def production_schedule_assets(
     )
     with warehouse.get_connection() as conn:
         plant = read_plant(conn)
+        if rush := add_rush_orders(conn, plant, warehouse):
+            context.log.info(f"{rush} acknowledged rush order(s) from the operational store in the plan")
         tables = plan_production(
             plant, weights, config.time_limit_seconds, config.workers, log=context.log.info
         )

@@ -36,6 +36,7 @@ PUBLISHED_ASSETS = [
     "work_center_load",
     "plan_problem",
     "t3_warnings",
+    "ops_decisions",
     "daily_close",
     "daily_close_materials",
 ]
