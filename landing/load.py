@@ -10,29 +10,41 @@ Landing is incremental by file, and every file event is a row of ``landing.file_
 - ``loaded``: a file not seen before; its rows are appended.
 - ``replaced``: a known path with a new checksum (a corrected re-export); its old rows (and old
   quarantined rows) are deleted first.
-- ``unchanged``: a checksum already loaded; nothing is read, the raw table is untouched (row counts 0).
-- ``rejected``: the file is unusable as a whole; it is moved to ``<source>/_rejected/`` with a
-  ``.reason.txt`` beside it, and the raw table keeps whatever it had.
+- ``held``: a known path whose new copy would lose rows or orders (a truncated re-delivery); it is
+  moved to ``<source>/_held/`` and the landed rows are kept. A delivery named with the ``.correction``
+  infix (``orders_export_2026-03.correction.csv``) stands for the plain name and replaces it anyway.
+- ``unchanged``: checksums already loaded; nothing is read, the raw table is untouched. One row per run
+  and table (``file_path`` is the table's pattern), not one per file.
+- ``rejected``: the file is unusable as a whole (or a symbolic link out of the landing folder); it is
+  moved to ``<source>/_rejected/`` with a ``.reason.txt`` beside it, and the raw table keeps whatever it
+  had. A file the OS will not let us read is rejected but left in place, to be tried again.
+- ``ignored``: a file in a source's folder that no table's pattern takes; moved to ``_rejected/``.
+
+``.gz`` exports and ``.zip`` archives of one export are decompressed in chunks to a temporary file and
+land like the plain file. Every refused, held or ignored file and every quarantined row is a line of
+the run's summary (``landing.report``).
 
 A crash (a kill, a power cut) at any point loses no file and lands none twice. A file's raw rows,
 quarantined rows and ledger row are one DuckDB transaction: a crash before its commit leaves nothing of
 the file, and the next run lands it whole. A rejected file is recorded first and moved second, so a
 crash in between leaves a file the ledger already knows as rejected (same path and checksum): the next
-run finishes the move and records nothing again.
+run finishes the move and records nothing again. The same file sent again after it was moved (a copy
+is already aside) is recorded again.
 
 A file that disappears from the landing folder keeps its rows: exports are archives, and a folder
 cleaned up by hand must not erase history. Running twice on the same files changes nothing.
 
 Which problems reject a whole file, which only a line: a file is rejected when none of its rows can be
-trusted as rows of this table: empty, binary (a NUL byte) or not text (neither UTF-8 nor GB18030), a
+trusted as rows of this table: empty, binary (a NUL byte) or not text (no encoding below), a
 required column missing (a wrong delimiter shows up this way) or a column named twice. Anything else is
 decided line by line: DuckDB's own structural rejects (wrong number of fields, an unterminated quote,
 such as the cut last line of a truncated file) and rows failing the table's validation rules
 (``landing/sources/``) go to ``landing.quarantine`` with their physical line number (header = line 1); every
-other row lands. So for every file rows_read = rows_loaded + rows_rejected.
+other row lands. So for every file rows_read = rows_loaded + rows_rejected (a check of the ledger).
 
-Encodings: UTF-8 (a BOM is stripped), else GB18030 (a superset of GBK, what Chinese marketplaces export
-without saying so). A GB18030 file is transcoded to a temporary UTF-8 copy, since DuckDB reads UTF-8
+Encodings: UTF-16 or UTF-32 with a BOM, UTF-8 (a BOM is stripped), else GB18030 (a superset of GBK,
+what Chinese marketplaces export without saying so). A file in any of them but plain UTF-8 is
+transcoded to a temporary UTF-8 copy, since DuckDB reads UTF-8
 natively and its encodings extension would need a download.
 """
 
@@ -763,19 +775,23 @@ def _recorded_refusals(conn: duckdb.DuckDBPyConnection, raw_table: str) -> dict[
 SENT_AGAIN = " (sent again)"
 
 
-def _refused_again(
-    path: Path, landing_dir: Path, relative: str, sha: str, refusal: _Refusal
-) -> FileEvent | None:
-    """A file the ledger already refused or held with this very checksum. Still in place with no copy
-    aside: a crash came between recording and moving it, so the move is finished and nothing recorded
-    twice (returns None). A copy already aside: the same file was sent again, and gets its own event."""
+def _refused_before(
+    path: Path, landing_dir: Path, relative: str, sha: str, refusals: dict[str, _Refusal]
+) -> tuple[bool, FileEvent | None]:
+    """Whether the ledger already refused or held this very file (path and checksum), and the event to
+    record now. Still in place with no copy aside: a crash came between recording and moving it, so
+    the move is finished and nothing recorded twice (True, None). A copy already aside: the same file
+    was sent again, and gets its own event."""
+    refusal = refusals.get(relative)
+    if refusal is None or refusal.sha256 != sha:
+        return False, None
     aside = path.parent / MOVED_TO[refusal.status] / path.name
     if not ((aside.exists() or aside.is_symlink()) and delivery_sha256(aside, landing_dir) == sha):
         _move_aside(path, landing_dir, sha, refusal.error_text, MOVED_TO[refusal.status])
-        return None
+        return True, None
     error = refusal.error_text.removesuffix(SENT_AGAIN) + SENT_AGAIN
     held = refusal.rows_read if refusal.status == "held" else 0
-    return FileEvent(relative, refusal.status, path.lstat().st_size, sha, held, 0, held, error)
+    return True, FileEvent(relative, refusal.status, path.lstat().st_size, sha, held, 0, held, error)
 
 
 def _current_files(conn: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, str]:
@@ -1046,12 +1062,10 @@ def load_table(
                     relative, "rejected", 0, None, error_text=_cannot_read(relative, exc), move=False
                 )
             else:
-                refusal = refusals.get(relative)
-                if refusal is not None and refusal.sha256 == sha:
-                    event = _refused_again(path, landing_dir, relative, sha, refusal)
-                    if event is None:
-                        continue  # a crash came between recording and moving it: now moved
-                else:
+                known, event = _refused_before(path, landing_dir, relative, sha, refusals)
+                if known and event is None:
+                    continue  # a crash came between recording and moving it: now moved
+                if event is None:
                     current = _current_files(conn, spec.raw_table)
                     event = _land_file(
                         conn, landing_dir, spec, path, sha, current, file_landed_at, run_id, Path(tmp)
@@ -1101,12 +1115,10 @@ def ignore_unknown_files(
     for path in unknown_files(landing_dir, source, specs):
         relative = path.relative_to(landing_dir).as_posix()
         sha = delivery_sha256(path, landing_dir)
-        refusal = refusals.get(relative)
-        if refusal is not None and refusal.sha256 == sha:
-            event = _refused_again(path, landing_dir, relative, sha, refusal)
-            if event is None:
-                continue  # a crash came between recording and moving it: now moved
-        else:
+        known, event = _refused_before(path, landing_dir, relative, sha, refusals)
+        if known and event is None:
+            continue  # a crash came between recording and moving it: now moved
+        if event is None:
             reason = f"no raw table of {source} takes this name (expected {expected}, or .gz/.zip of one)"
             event = FileEvent(
                 relative, "ignored", path.lstat().st_size, sha, error_text=f"{relative}: {reason}"
