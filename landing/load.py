@@ -794,6 +794,18 @@ def _refused_before(
     return True, FileEvent(relative, refusal.status, path.lstat().st_size, sha, held, 0, held, error)
 
 
+def _landed_before(conn: duckdb.DuckDBPyConnection, raw_table: str) -> set[tuple[str, str]]:
+    """(path, checksum) of every copy ever landed: a copy replaced since (the export a correction
+    replaced, still in the folder beside it) is not landed again, or the two would take turns."""
+    rows = _sql(
+        conn,
+        f"select distinct file_path, sha256 from {LEDGER_TABLE} "
+        f"where raw_table = ? and status in {CURRENT_STATUSES}",
+        [raw_table],
+    )
+    return set(rows)
+
+
 def _current_files(conn: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, str]:
     """path → checksum of every file whose rows are in the raw table now: its latest loaded/replaced
     event (the ledger is append-only, so rowid is the event order)."""
@@ -866,7 +878,7 @@ def _land_file(
             f"{relative}: a symbolic link pointing outside the landing folder (or nowhere): copy the file in"
         )
         return event
-    if sha in current.values():
+    if sha in current.values() or (relative, sha) in _landed_before(conn, spec.raw_table):
         event.status = "unchanged"
         return event
     target = f"{RAW_SCHEMA}.{spec.raw_table}"

@@ -107,6 +107,16 @@ def test_a_shrinking_re_delivery_marked_as_correction_replaces_the_file(landing)
     assert landing.raw("select count(*) from raw.shopify__orders") == [(1,)]
 
 
+def test_a_correction_beside_the_export_it_corrects_wins_once_and_for_all(landing):
+    landing.drop(MARCH, three_orders())
+    landing.land("shopify__orders")
+    landing.drop("shopify/orders_export_2026-03.correction.csv", lines(SHOPIFY_HEADER, shopify_row("#1001")))
+    for _ in range(3):  # the original stays in the folder: it must not take the table back
+        landing.land("shopify__orders")
+    assert statuses(landing, MARCH) == ["loaded", "replaced"]
+    assert landing.raw('select "Name" from raw.shopify__orders') == [("#1001",)]
+
+
 def test_an_amazon_report_with_utc_z_and_other_iso_forms_lands_every_row_and_passes_gx(landing):
     times = [
         "2026-11-26T10:00:00Z",
