@@ -10,29 +10,41 @@ Landing is incremental by file, and every file event is a row of ``landing.file_
 - ``loaded``: a file not seen before; its rows are appended.
 - ``replaced``: a known path with a new checksum (a corrected re-export); its old rows (and old
   quarantined rows) are deleted first.
-- ``unchanged``: a checksum already loaded; nothing is read, the raw table is untouched (row counts 0).
-- ``rejected``: the file is unusable as a whole; it is moved to ``<source>/_rejected/`` with a
-  ``.reason.txt`` beside it, and the raw table keeps whatever it had.
+- ``held``: a known path whose new copy would lose rows or orders (a truncated re-delivery); it is
+  moved to ``<source>/_held/`` and the landed rows are kept. A delivery named with the ``.correction``
+  infix (``orders_export_2026-03.correction.csv``) stands for the plain name and replaces it anyway.
+- ``unchanged``: checksums already loaded; nothing is read, the raw table is untouched. One row per run
+  and table (``file_path`` is the table's pattern), not one per file.
+- ``rejected``: the file is unusable as a whole (or a symbolic link out of the landing folder); it is
+  moved to ``<source>/_rejected/`` with a ``.reason.txt`` beside it, and the raw table keeps whatever it
+  had. A file the OS will not let us read is rejected but left in place, to be tried again.
+- ``ignored``: a file in a source's folder that no table's pattern takes; moved to ``_rejected/``.
+
+``.gz`` exports and ``.zip`` archives of one export are decompressed in chunks to a temporary file and
+land like the plain file. Every refused, held or ignored file and every quarantined row is a line of
+the run's summary (``landing.report``).
 
 A crash (a kill, a power cut) at any point loses no file and lands none twice. A file's raw rows,
 quarantined rows and ledger row are one DuckDB transaction: a crash before its commit leaves nothing of
 the file, and the next run lands it whole. A rejected file is recorded first and moved second, so a
 crash in between leaves a file the ledger already knows as rejected (same path and checksum): the next
-run finishes the move and records nothing again.
+run finishes the move and records nothing again. The same file sent again after it was moved (a copy
+is already aside) is recorded again.
 
 A file that disappears from the landing folder keeps its rows: exports are archives, and a folder
 cleaned up by hand must not erase history. Running twice on the same files changes nothing.
 
 Which problems reject a whole file, which only a line: a file is rejected when none of its rows can be
-trusted as rows of this table: empty, binary (a NUL byte) or not text (neither UTF-8 nor GB18030), a
+trusted as rows of this table: empty, binary (a NUL byte) or not text (no encoding below), a
 required column missing (a wrong delimiter shows up this way) or a column named twice. Anything else is
 decided line by line: DuckDB's own structural rejects (wrong number of fields, an unterminated quote,
 such as the cut last line of a truncated file) and rows failing the table's validation rules
 (``landing/sources/``) go to ``landing.quarantine`` with their physical line number (header = line 1); every
-other row lands. So for every file rows_read = rows_loaded + rows_rejected.
+other row lands. So for every file rows_read = rows_loaded + rows_rejected (a check of the ledger).
 
-Encodings: UTF-8 (a BOM is stripped), else GB18030 (a superset of GBK, what Chinese marketplaces export
-without saying so). A GB18030 file is transcoded to a temporary UTF-8 copy, since DuckDB reads UTF-8
+Encodings: UTF-16 or UTF-32 with a BOM, UTF-8 (a BOM is stripped), else GB18030 (a superset of GBK,
+what Chinese marketplaces export without saying so). A file in any of them but plain UTF-8 is
+transcoded to a temporary UTF-8 copy, since DuckDB reads UTF-8
 natively and its encodings extension would need a download.
 """
 
@@ -40,12 +52,18 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
 import hashlib
 import io
 import json
+import os
+import shutil
 import tempfile
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import duckdb
@@ -60,7 +78,14 @@ LANDING_SCHEMA = "landing"
 LEDGER_TABLE = f"{LANDING_SCHEMA}.file_ledger"
 QUARANTINE_TABLE = f"{LANDING_SCHEMA}.quarantine"
 REJECTED_FOLDER = "_rejected"
+HELD_FOLDER = "_held"
 CURRENT_STATUSES = ("loaded", "replaced")
+# Files that leave the landing folder, and where to: the reason is written beside each.
+MOVED_TO = {"rejected": REJECTED_FOLDER, "ignored": REJECTED_FOLDER, "held": HELD_FOLDER}
+# The run lands everything else but says so (one line per file) and `omniops run` exits 2.
+TROUBLE_STATUSES = ("rejected", "held", "ignored")
+CORRECTION_INFIX = ".correction"
+COMPRESSED = (".gz", ".zip")
 
 _LEDGER_DDL = f"""
 create table if not exists {LEDGER_TABLE} (
@@ -77,7 +102,8 @@ create table if not exists {LEDGER_TABLE} (
     notes varchar,
     overlapping_orders bigint,
     landed_at timestamp not null,
-    run_id varchar not null
+    run_id varchar not null,
+    check (rows_read = rows_loaded + rows_rejected)
 )
 """
 
@@ -111,13 +137,14 @@ class FileEvent:
     file_path: str
     status: str
     size_bytes: int
-    sha256: str
+    sha256: str | None
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
     error_text: str | None = None
     notes: str | None = None
     overlapping_orders: int | None = None
+    move: bool = True  # a refused file is moved aside (not one that could not be read: tried again)
 
 
 @dataclass
@@ -153,13 +180,109 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def canonical_name(name: str) -> str:
+    """The name a delivery stands for: ``orders_export_2026-03.correction.csv`` corrects
+    ``orders_export_2026-03.csv`` (the ``.correction`` infix marks a shrinking re-delivery as wanted)."""
+    return name.replace(CORRECTION_INFIX + ".", ".", 1)
+
+
+def _zip_members(path: Path) -> list[str] | None:
+    """The files inside a zip archive (folders and macOS resource forks left out); None if not a zip."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return [
+                m.filename
+                for m in archive.infolist()
+                if not m.is_dir() and not m.filename.startswith("__MACOSX/")
+            ]
+    except (zipfile.BadZipFile, OSError):
+        return None
+
+
+def matches(path: Path, spec: SourceTable) -> bool:
+    """Whether a delivery is a file of the table: its (canonical) name matches the pattern, or does
+    once ``.gz``/``.zip`` is taken off, or it is a zip holding one file whose name matches."""
+    name = canonical_name(path.name)
+    if fnmatchcase(name, spec.pattern):
+        return True
+    for suffix in COMPRESSED:
+        if name.endswith(suffix) and fnmatchcase(name.removesuffix(suffix), spec.pattern):
+            return True
+    if name.endswith(".zip") and not path.is_symlink():
+        members = _zip_members(path)
+        return members is not None and len(members) == 1 and fnmatchcase(Path(members[0]).name, spec.pattern)
+    return False
+
+
+def _deliveries(folder: Path) -> list[Path]:
+    """The files delivered to a source's folder: hidden and ``_``-prefixed names (``_rejected/``,
+    ``_held/``, the demo's ``_manifest.json``) are not deliveries; a symbolic link is, wherever it points."""
+    if not folder.is_dir():
+        return []
+    return [
+        p for p in folder.iterdir() if not p.name.startswith((".", "_")) and (p.is_symlink() or p.is_file())
+    ]
+
+
 def find_files(landing_dir: Path, spec: SourceTable) -> list[Path]:
     """The files of a source table in arrival order: modification time, then name. Landing them in this
     order (each with a later ``_loaded_at``) lets a corrected re-export win over the export it corrects,
     and a rebuild from the same folder land them in the same order as the days they arrived.
-    ``_rejected/`` is a subfolder, so the (non-recursive) pattern never picks up a rejected file."""
-    files = [p for p in (landing_dir / spec.source).glob(spec.pattern) if p.is_file()]
-    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
+    ``_rejected/`` and ``_held/`` are subfolders: a file moved there is never picked up again."""
+    files = [p for p in _deliveries(landing_dir / spec.source) if matches(p, spec)]
+    return sorted(files, key=lambda p: (p.lstat().st_mtime_ns, p.name))
+
+
+def unknown_files(landing_dir: Path, source: str, specs: list[SourceTable]) -> list[Path]:
+    """The files in a source's folder that no table of the source claims, in name order."""
+    return sorted(p for p in _deliveries(landing_dir / source) if not any(matches(p, spec) for spec in specs))
+
+
+def _outside(path: Path, landing_dir: Path) -> bool:
+    """A symbolic link whose target lies outside the landing folder (or nowhere)."""
+    if not path.is_symlink():
+        return False
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return True
+    return not (target.is_file() and target.is_relative_to(landing_dir.resolve()))
+
+
+def delivery_sha256(path: Path, landing_dir: Path) -> str:
+    """The file's checksum; for a link out of the landing folder, of the link itself (never followed)."""
+    if _outside(path, landing_dir):
+        return hashlib.sha256(b"symlink:" + os.readlink(path).encode()).hexdigest()
+    return file_sha256(path)
+
+
+def _unpacked(path: Path, workdir: Path) -> Path:
+    """The file to read: the delivery itself, or a ``.gz``/``.zip`` export decompressed into ``workdir``
+    in chunks (never whole in memory)."""
+    name = canonical_name(path.name)
+    try:
+        if name.endswith(".gz"):
+            target = workdir / Path(name.removesuffix(".gz")).name
+            with gzip.open(path, "rb") as source, target.open("wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+            return target
+        if name.endswith(".zip"):
+            members = _zip_members(path)
+            if members is None:
+                raise FileRejected("not a valid zip archive")
+            if len(members) != 1:
+                raise FileRejected(f"the zip archive holds {len(members)} files: expected one export")
+            target = workdir / Path(members[0]).name
+            with (
+                zipfile.ZipFile(path) as archive,
+                archive.open(members[0]) as source,
+                target.open("wb") as out,
+            ):
+                shutil.copyfileobj(source, out, 1 << 20)
+            return target
+    except (gzip.BadGzipFile, zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise FileRejected(f"cannot decompress it: {exc or type(exc).__name__}") from exc
+    return path
 
 
 def ensure_landing_tables(conn: duckdb.DuckDBPyConnection) -> None:
@@ -208,12 +331,37 @@ def _columns(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[s
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
+# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+UNICODE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
-    """The file's text and its encoding: strict UTF-8 (a BOM is stripped: ``utf-8-sig``), else strict
-    GB18030; anything else is rejected."""
+    """The file's text and its encoding: UTF-16 or UTF-32 with a byte-order mark (as Excel's "Unicode
+    text" writes), strict UTF-8 (a BOM is stripped: ``utf-8-sig``), else strict GB18030; anything else
+    is rejected."""
+    for bom, encoding in UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                name = encoding[:6].upper()
+                raise FileRejected(
+                    f"{name} with a broken byte at offset {exc.start}: convert to UTF-8"
+                ) from exc
+            if not text.strip():
+                raise FileRejected("empty file")
+            return text, encoding
     if not data.removeprefix(UTF8_BOM).strip():
         raise FileRejected("empty file")
     if b"\x00" in data:
+        head = data[:4096]
+        if head.count(b"\x00") * 3 >= len(head):  # every other (or 3 of 4) byte NUL: wide text
+            raise FileRejected("looks like UTF-16 or UTF-32 without a byte-order mark: convert to UTF-8")
         raise FileRejected("binary file (NUL byte), not text")
     try:
         text = data.decode("utf-8")
@@ -341,8 +489,14 @@ def _number_check(v: str, column: str) -> str:
 def _time_check(v: str, column: Column, limit: str) -> str:
     """Parses in one of the column's formats and, unless it may lie ahead, is not after ``limit``."""
     formats, label = column.kind.format.strptime, _label(column.name)
-    parsed = "coalesce(" + ", ".join(f"try_strptime(trim({v}), {_sql_str(f)})" for f in formats) + ")"
     with_zone = any("%z" in f for f in formats)
+
+    def parse(f: str) -> str:
+        parsed = f"try_strptime(trim({v}), {_sql_str(f)})"
+        # a literal trailing Z is UTC: one type (timestamptz) for coalesce, not the session's zone
+        return f"timezone('UTC', {parsed})" if with_zone and f.endswith("Z") and "%z" not in f else parsed
+
+    parsed = "coalesce(" + ", ".join(parse(f) for f in formats) + ")"
     bound = f"timestamptz '{limit}+00'" if with_zone else f"timestamp '{limit}'"
     not_parsed = _sql_str(f"' does not parse as {' or '.join(formats)}")
     cases = [f"when {parsed} is null then {label} || {v} || {not_parsed}"]
@@ -577,15 +731,16 @@ class _FileLoader:
         _sql(self.conn, "create or replace temp view _omniops_read as select * from _omniops_raw")
 
 
-def _reject_file(path: Path, sha: str, error_text: str) -> None:
-    """Move an unusable file out of the way, with the reason beside it, so the next run does not retry
-    it and whoever fixes it finds why. Called after the ledger row is committed; the reason is written
-    before the move, so a crash in between leaves the file where the next run finds and moves it. A
-    different file rejected earlier under the same name is kept: the new one gets its checksum in its name."""
-    target_dir = path.parent / REJECTED_FOLDER
+def _move_aside(path: Path, landing_dir: Path, sha: str, error_text: str, folder: str) -> None:
+    """Move a refused or held file out of the way, with the reason beside it, so the next run does not
+    retry it and whoever deals with it finds why. Called after the ledger row is committed; the reason
+    is written before the move, so a crash in between leaves the file where the next run finds and
+    moves it. A different file moved earlier under the same name is kept: the new one gets its checksum
+    in its name."""
+    target_dir = path.parent / folder
     target_dir.mkdir(exist_ok=True)
     target = target_dir / path.name
-    if target.exists() and file_sha256(target) != sha:
+    if (target.exists() or target.is_symlink()) and delivery_sha256(target, landing_dir) != sha:
         target = target_dir / f"{path.stem}.{sha[:12]}{path.suffix}"
     reason = target_dir / f"{target.name}.reason.txt"
     partial = reason.with_name(reason.name + ".tmp")
@@ -594,15 +749,61 @@ def _reject_file(path: Path, sha: str, error_text: str) -> None:
     path.replace(target)
 
 
-def _recorded_rejections(conn: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, tuple[str, str]]:
-    """path → (checksum, error text) of every file whose latest ledger event is a rejection."""
+@dataclass(frozen=True)
+class _Refusal:
+    status: str
+    sha256: str
+    error_text: str
+    rows_read: int
+
+
+def _recorded_refusals(conn: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, _Refusal]:
+    """path → the latest event of every file whose latest ledger event moved it aside."""
     rows = _sql(
         conn,
-        f"select file_path, arg_max(status, rowid), arg_max(sha256, rowid), arg_max(error_text, rowid) "
-        f"from {LEDGER_TABLE} where raw_table = ? group by file_path",
+        f"select file_path, arg_max(status, rowid), arg_max(sha256, rowid), arg_max(error_text, rowid), "
+        f"arg_max(rows_read, rowid) from {LEDGER_TABLE} where raw_table = ? group by file_path",
         [raw_table],
     )
-    return {path: (sha, error) for path, status, sha, error in rows if status == "rejected"}
+    return {
+        path: _Refusal(status, sha, error, read)
+        for path, status, sha, error, read in rows
+        if status in MOVED_TO and sha
+    }
+
+
+SENT_AGAIN = " (sent again)"
+
+
+def _refused_before(
+    path: Path, landing_dir: Path, relative: str, sha: str, refusals: dict[str, _Refusal]
+) -> tuple[bool, FileEvent | None]:
+    """Whether the ledger already refused or held this very file (path and checksum), and the event to
+    record now. Still in place with no copy aside: a crash came between recording and moving it, so
+    the move is finished and nothing recorded twice (True, None). A copy already aside: the same file
+    was sent again, and gets its own event."""
+    refusal = refusals.get(relative)
+    if refusal is None or refusal.sha256 != sha:
+        return False, None
+    aside = path.parent / MOVED_TO[refusal.status] / path.name
+    if not ((aside.exists() or aside.is_symlink()) and delivery_sha256(aside, landing_dir) == sha):
+        _move_aside(path, landing_dir, sha, refusal.error_text, MOVED_TO[refusal.status])
+        return True, None
+    error = refusal.error_text.removesuffix(SENT_AGAIN) + SENT_AGAIN
+    held = refusal.rows_read if refusal.status == "held" else 0
+    return True, FileEvent(relative, refusal.status, path.lstat().st_size, sha, held, 0, held, error)
+
+
+def _landed_before(conn: duckdb.DuckDBPyConnection, raw_table: str) -> set[tuple[str, str]]:
+    """(path, checksum) of every copy ever landed: a copy replaced since (the export a correction
+    replaced, still in the folder beside it) is not landed again, or the two would take turns."""
+    rows = _sql(
+        conn,
+        f"select distinct file_path, sha256 from {LEDGER_TABLE} "
+        f"where raw_table = ? and status in {CURRENT_STATUSES}",
+        [raw_table],
+    )
+    return set(rows)
 
 
 def _current_files(conn: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, str]:
@@ -617,33 +818,95 @@ def _current_files(conn: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str,
     return dict(rows)
 
 
+def _relative(path: Path, landing_dir: Path) -> str:
+    """The path below the landing folder the delivery stands for (a correction: the file it corrects)."""
+    return (path.parent / canonical_name(path.name)).relative_to(landing_dir).as_posix()
+
+
+def _cannot_read(relative: str, exc: OSError) -> str:
+    return f"{relative}: cannot read it: {exc.strerror or exc} (left in place, tried again next run)"
+
+
+def _shrinks(conn: duckdb.DuckDBPyConnection, spec: SourceTable, relative: str) -> str | None:
+    """Why a re-delivery of a landed path would lose rows: fewer rows than are landed from it, or
+    orders it had that it no longer has; None when it loses nothing."""
+    target = f"{RAW_SCHEMA}.{spec.raw_table}"
+    (old,) = _sql(conn, f"select count(*) from {target} where _source_file = ?", [relative])[0]
+    (new,) = _sql(conn, "select count(*) from _omniops_file where _reason is null")[0]
+    reasons = []
+    if new < old:
+        reasons.append(f"{new} rows where {old} are landed from it")
+    if spec.order_id:
+        order_id = _value_sql(spec, spec.order_id)
+        missing = [
+            order
+            for (order,) in _sql(
+                conn,
+                f"select distinct {order_id} as o from {target} where _source_file = ? and o is not null "
+                f"and o not in (select {order_id} from _omniops_file where _reason is null and "
+                f"{order_id} is not null) order by 1",
+                [relative],
+            )
+        ]
+        if missing:
+            shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+            reasons.append(f"{len(missing)} order(s) it had are missing ({shown})")
+    if not reasons:
+        return None
+    return "re-delivery held: " + "; ".join(reasons)
+
+
 def _land_file(
     conn: duckdb.DuckDBPyConnection,
     landing_dir: Path,
     spec: SourceTable,
     path: Path,
+    sha: str,
     current: dict[str, str],
     landed_at: datetime,
     run_id: str,
     workdir: Path,
 ) -> FileEvent:
-    relative = path.relative_to(landing_dir).as_posix()
-    sha = file_sha256(path)
-    event = FileEvent(relative, "loaded", path.stat().st_size, sha)
-    if sha in current.values():
+    relative = _relative(path, landing_dir)
+    correction = relative != path.relative_to(landing_dir).as_posix()
+    event = FileEvent(relative, "loaded", path.lstat().st_size, sha)
+    if correction:
+        event.notes = f"correction delivered as {path.name}"
+    if _outside(path, landing_dir):
+        event.status = "rejected"
+        event.error_text = (
+            f"{relative}: a symbolic link pointing outside the landing folder (or nowhere): copy the file in"
+        )
+        return event
+    if sha in current.values() or (relative, sha) in _landed_before(conn, spec.raw_table):
         event.status = "unchanged"
         return event
     target = f"{RAW_SCHEMA}.{spec.raw_table}"
     loader = _FileLoader(conn, spec, landed_at.replace(tzinfo=UTC), workdir)
     try:
-        loader.read(path)
+        loader.read(_unpacked(path, workdir))
     except FileRejected as exc:
         event.status, event.error_text = "rejected", f"{relative}: {exc}"
         return event
+    except OSError as exc:
+        event.status, event.error_text, event.move = "rejected", _cannot_read(relative, exc), False
+        return event
+
+    exists = _table_exists(conn, RAW_SCHEMA, spec.raw_table)
+    if relative in current and exists and not correction:
+        held = _shrinks(conn, spec, relative)
+        if held:
+            _sql(conn, "drop table if exists _omniops_file")
+            event.status, event.rows_read, event.rows_rejected = "held", loader.rows_read, loader.rows_read
+            fix = (Path(relative).parent / _correction_name(Path(relative).name)).as_posix()
+            event.error_text = (
+                f"{relative}: {held}; its landed rows are kept. Moved to {spec.source}/{HELD_FOLDER}/; "
+                f"if it is a correction, deliver it again as {fix}"
+            )
+            return event
 
     _sql(conn, "begin transaction")
     try:
-        exists = _table_exists(conn, RAW_SCHEMA, spec.raw_table)
         if relative in current and exists:
             event.status = "replaced"
             _sql(conn, f"delete from {target} where _source_file = ?", [relative])
@@ -652,7 +915,7 @@ def _land_file(
                 f"delete from {QUARANTINE_TABLE} where file_path = ? and raw_table = ?",
                 [relative, spec.raw_table],
             )
-        notes: list[str] = []
+        notes: list[str] = [event.notes] if event.notes else []
         if exists:
             existing = _columns(conn, RAW_SCHEMA, spec.raw_table)
             for column in loader.columns:
@@ -706,7 +969,7 @@ def _land_file(
                     for q in sorted(loader.quarantined, key=lambda q: q.line_number or 0)
                 ],
             )
-        _record(conn, spec, event, landed_at, run_id)
+        _record(conn, spec.source, spec.raw_table, event, landed_at, run_id)
         failpoint("landing.before_commit")
         _sql(conn, "commit")
     except BaseException:
@@ -717,16 +980,27 @@ def _land_file(
     return event
 
 
+def _correction_name(name: str) -> str:
+    """``orders_export_2026-03.csv`` → ``orders_export_2026-03.correction.csv``."""
+    stem, dot, suffixes = name.partition(".")
+    return f"{stem}{CORRECTION_INFIX}{dot}{suffixes}" if dot else name + CORRECTION_INFIX
+
+
 def _record(
-    conn: duckdb.DuckDBPyConnection, spec: SourceTable, event: FileEvent, landed_at: datetime, run_id: str
+    conn: duckdb.DuckDBPyConnection,
+    source: str,
+    raw_table: str,
+    event: FileEvent,
+    landed_at: datetime,
+    run_id: str,
 ) -> None:
     _sql(
         conn,
         f"insert into {LEDGER_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             event.file_path,
-            spec.source,
-            spec.raw_table,
+            source,
+            raw_table,
             event.size_bytes,
             event.sha256,
             event.rows_read,
@@ -742,6 +1016,26 @@ def _record(
     )
 
 
+def _finish(
+    conn: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    source: str,
+    raw_table: str,
+    path: Path,
+    event: FileEvent,
+    landed_at: datetime,
+    run_id: str,
+) -> None:
+    """Record a refused, held or ignored file (one statement, so committed on its own: the event is
+    recorded whole or not at all), then move it aside."""
+    _record(conn, source, raw_table, event, landed_at, run_id)
+    if event.move and event.status in MOVED_TO:
+        failpoint("landing.before_reject_move")
+        _move_aside(
+            path, landing_dir, event.sha256 or "", event.error_text or event.status, MOVED_TO[event.status]
+        )
+
+
 def load_table(
     conn: duckdb.DuckDBPyConnection,
     landing_dir: Path,
@@ -750,8 +1044,9 @@ def load_table(
     now: datetime | None = None,
 ) -> TableLoad:
     """Land every new or changed file of the spec into ``raw.<source>__<table>`` and record each file
-    in the ledger. Raises LandingError only when the table has no rows at all: no files and never
-    landed, or every file of a first delivery rejected (dbt could not read a table that is absent)."""
+    in the ledger (the unchanged ones as one row per run). Raises LandingError only when the table has
+    no rows at all: no files and never landed, or every file of a first delivery refused (dbt could not
+    read a table that is absent)."""
     ensure_landing_tables(conn)
     landed_at = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
     exists = _table_exists(conn, RAW_SCHEMA, spec.raw_table)
@@ -766,29 +1061,80 @@ def load_table(
             f"no files for {spec.raw_table}: expected {landing_dir / spec.source / spec.pattern}"
         )
     result = TableLoad(spec.raw_table)
-    rejected_before = _recorded_rejections(conn, spec.raw_table)
+    refusals = _recorded_refusals(conn, spec.raw_table)
     with tempfile.TemporaryDirectory(prefix="omniops-landing-") as tmp:
         for position, path in enumerate(files):
-            relative = path.relative_to(landing_dir).as_posix()
-            if relative in rejected_before and file_sha256(path) == rejected_before[relative][0]:
-                # Recorded as rejected, not moved (a crash came in between, or the same broken file was
-                # delivered again): finish the move, record nothing twice.
-                _reject_file(path, rejected_before[relative][0], rejected_before[relative][1])
-                continue
-            current = _current_files(conn, spec.raw_table)
+            relative = _relative(path, landing_dir)
             # one microsecond apart, so _loaded_at orders the files of one run by arrival
             file_landed_at = landed_at + timedelta(microseconds=position)
-            event = _land_file(conn, landing_dir, spec, path, current, file_landed_at, run_id, Path(tmp))
-            if event.status in ("unchanged", "rejected"):
-                # one statement, so committed on its own: the event is recorded whole or not at all
-                _record(conn, spec, event, file_landed_at, run_id)
-            if event.status == "rejected":
-                failpoint("landing.before_reject_move")
-                _reject_file(path, event.sha256, event.error_text or "rejected")
+            try:
+                sha = delivery_sha256(path, landing_dir)
+            except OSError as exc:
+                event = FileEvent(
+                    relative, "rejected", 0, None, error_text=_cannot_read(relative, exc), move=False
+                )
+            else:
+                known, event = _refused_before(path, landing_dir, relative, sha, refusals)
+                if known and event is None:
+                    continue  # a crash came between recording and moving it: now moved
+                if event is None:
+                    current = _current_files(conn, spec.raw_table)
+                    event = _land_file(
+                        conn, landing_dir, spec, path, sha, current, file_landed_at, run_id, Path(tmp)
+                    )
+            if event.status in TROUBLE_STATUSES:
+                _finish(conn, landing_dir, spec.source, spec.raw_table, path, event, file_landed_at, run_id)
             result.events.append(event)
+    unchanged = [e for e in result.events if e.status == "unchanged"]
+    if unchanged:
+        _record(
+            conn,
+            spec.source,
+            spec.raw_table,
+            FileEvent(
+                f"{spec.source}/{spec.pattern}",
+                "unchanged",
+                sum(e.size_bytes for e in unchanged),
+                None,
+                notes=f"{len(unchanged)} file(s) already landed, not read again",
+            ),
+            landed_at,
+            run_id,
+        )
     if not _table_exists(conn, RAW_SCHEMA, spec.raw_table):
         raise LandingError(
             f"raw.{spec.raw_table} has no rows: every file was rejected "
             f"(moved to {spec.source}/{REJECTED_FOLDER}/, reasons in landing.file_ledger)"
         )
     return result
+
+
+def ignore_unknown_files(
+    conn: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    source: str,
+    specs: list[SourceTable],
+    run_id: str = "cli",
+    now: datetime | None = None,
+) -> list[FileEvent]:
+    """Record every file of a source's folder that no table claims as ``ignored`` and move it to
+    ``_rejected/``: a misnamed export is never left behind without a trace."""
+    ensure_landing_tables(conn)
+    landed_at = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    refusals = _recorded_refusals(conn, "")
+    expected = " or ".join(spec.pattern for spec in specs)
+    events = []
+    for path in unknown_files(landing_dir, source, specs):
+        relative = path.relative_to(landing_dir).as_posix()
+        sha = delivery_sha256(path, landing_dir)
+        known, event = _refused_before(path, landing_dir, relative, sha, refusals)
+        if known and event is None:
+            continue  # a crash came between recording and moving it: now moved
+        if event is None:
+            reason = f"no raw table of {source} takes this name (expected {expected}, or .gz/.zip of one)"
+            event = FileEvent(
+                relative, "ignored", path.lstat().st_size, sha, error_text=f"{relative}: {reason}"
+            )
+        _finish(conn, landing_dir, source, "", path, event, landed_at, run_id)
+        events.append(event)
+    return events

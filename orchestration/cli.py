@@ -53,14 +53,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-# Exit codes of `omniops run`: 1 = the pipeline failed; 2 = it completed, but files were rejected.
+# Exit codes of `omniops run` (docs/operations.md): 1 = the pipeline failed (or crashed); 2 = it
+# completed and published, but landing refused, held or ignored a file or kept rows out of one.
 EXIT_FAILED = 1
-EXIT_FILES_REJECTED = 2
+EXIT_LANDING_TROUBLE = 2
 
 
-def _report_rejected(rejected: list[str]) -> None:
-    for text in rejected:
-        print(f"REJECTED {text}", flush=True)
+def _report_rejected(lines: list[str]) -> None:
+    for line in lines:
+        print(line, flush=True)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -84,9 +85,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     _echo(f"done in {result.seconds:.0f} s ({slowest}); published {paths.published_db}")
     if result.rejected_files:
-        _echo(f"{len(result.rejected_files)} file(s) rejected, moved to landing/<source>/_rejected/:")
+        _echo(
+            f"{len(result.rejected_files)} file(s) not landed whole (files in landing/<source>/_rejected/ "
+            "or _held/, rows in landing.quarantine):"
+        )
         _report_rejected(result.rejected_files)
-        return EXIT_FILES_REJECTED
+        return EXIT_LANDING_TROUBLE
     return 0
 
 

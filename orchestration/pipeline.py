@@ -19,6 +19,7 @@ import duckdb
 
 from core.settings import OmniopsPaths, dbt_target, export_environment
 from forecasting.parallel import silence_tracker_warnings
+from landing.report import trouble_lines
 from orchestration.alerts import ALERTED_TAG, RunFailureAlert, send_alert, step_error_text
 
 
@@ -35,27 +36,28 @@ class PipelineResult:
     run_id: str
     seconds: float
     step_seconds: dict[str, float] = field(default_factory=dict)
-    # "<file>: <reason>" for every file this run rejected (moved to landing/<source>/_rejected/).
+    # One line per file this run refused, held, ignored or quarantined rows of: "STATUS <file>: <reason>".
     rejected_files: list[str] = field(default_factory=list)
 
 
 def rejected_files(paths: OmniopsPaths, run_id: str) -> list[str]:
-    """The ledger's error text of every file the run rejected, in path order."""
+    """One line per file the run refused, held, ignored or quarantined rows of (``landing.report``)."""
     if not paths.build_db.exists():
         return []
     with duckdb.connect(str(paths.build_db), read_only=True) as conn:
-        known = conn.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'landing' and table_name = 'file_ledger'"
-        ).fetchall()[0][0]
-        if not known:
-            return []
-        rows = conn.execute(
-            "select coalesce(error_text, file_path) from landing.file_ledger "
-            "where run_id = ? and status = 'rejected' order by file_path",
-            [run_id],
-        ).fetchall()
-    return [text for (text,) in rows]
+        return trouble_lines(conn, run_id)
+
+
+def failure_text(error) -> str:
+    """The error of a failed step; for a step that used up its retries, the error of its last attempt
+    (an OS error such as permission denied or a full disk) rather than Dagster's "Exceeded max_retries"."""
+    text = step_error_text(error)
+    if not text.startswith("Exceeded max_retries"):
+        return text
+    cause = error
+    while cause.cause is not None:
+        cause = cause.cause
+    return f"{cause.message.strip()} (after {text.removeprefix('Exceeded max_retries of ')} retries)"
 
 
 # Folders of the dbt project that dbt writes, not reads: they do not change what a parse gives.
@@ -181,7 +183,7 @@ def run_pipeline(
             rejected = rejected_files(paths, result.run_id)
             message = f"run {result.run_id} failed"
             if failures:
-                error = step_error_text(failures[0].step_failure_data.error)
+                error = failure_text(failures[0].step_failure_data.error)
                 message = f"step {failures[0].step_key} failed: {error}"
             alert = RunFailureAlert(
                 job=job.name,

@@ -7,10 +7,11 @@ A failure of the step itself (a locked or full disk, a file still being written)
 times with exponential backoff and jitter: landing is idempotent by checksum, so a retry lands exactly
 what the failed attempt did not.
 
-A rejected file does not fail the asset: it is moved to ``_rejected/`` and recorded in
-``landing.file_ledger``, the other files and sources go on, and ``omniops run`` lists it at the end.
-Only a table that has no rows at all (never landed, and nothing landable now) fails, after the
-source's other tables have been landed.
+A refused, held or ignored file, or a quarantined row, does not fail the asset: the file is recorded
+in ``landing.file_ledger`` (and moved to ``_rejected/`` or ``_held/``), the other files and sources go
+on, a warning names it, and ``omniops run`` lists it at the end and exits 2. Only a table that has no
+rows at all (never landed, and nothing landable now) fails, after the source's other tables have been
+landed.
 """
 
 from collections import Counter
@@ -28,7 +29,8 @@ from dagster import (
     multi_asset,
 )
 
-from landing.load import LandingError, load_table
+from landing.load import LandingError, ignore_unknown_files, load_table
+from landing.report import trouble_line
 from landing.sources import SourceTable, source_systems, tables_of
 from orchestration.resources import WarehouseResource
 
@@ -74,8 +76,9 @@ def build_landing_asset(source: str) -> AssetsDefinition:
                     f"raw.{load.raw_table}: {load.rows:,} rows from {load.files} file(s); "
                     + ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
                 )
-                for event in load.rejected:
-                    context.log.warning(f"REJECTED {event.error_text}")
+                for event in load.events:
+                    if line := trouble_line(event):
+                        context.log.warning(line)
                 yield MaterializeResult(
                     asset_key=raw_asset_key(spec),
                     metadata={
@@ -87,6 +90,8 @@ def build_landing_asset(source: str) -> AssetsDefinition:
                         "rejected_files": [e.error_text or e.file_path for e in load.rejected],
                     },
                 )
+            for event in ignore_unknown_files(conn, landing_dir, source, specs, run_id=context.run_id):
+                context.log.warning(trouble_line(event))
         if errors:
             # missing or wholly rejected tables stay so on a retry: fail at once
             raise Failure(description="; ".join(errors), allow_retries=False)

@@ -128,3 +128,24 @@ def test_a_second_broken_file_under_the_same_name_does_not_overwrite_the_first(t
     assert kept == ["Name;Email\n#1;a@example.com\n", "Name;Email\n#2;b@example.com\n"]
     assert len(list(rejected.glob("*.reason.txt"))) == 2
     assert query(db, "select count(*) from landing.file_ledger where status = 'rejected'") == [(2,)]
+
+
+def test_a_kill_between_recording_a_held_re_delivery_and_moving_it_neither_loses_nor_repeats_it(tmp_path):
+    root, db = tmp_path / "landing", tmp_path / "build.duckdb"
+    three_exports(root)
+    land(db, root)
+    cut = drop(root, "orders_export_2026-02.csv", lines(SHOPIFY_HEADER, shopify_row("#2000")))
+    land_until_killed(db, root, "landing.before_reject_move")
+    assert cut.exists()
+
+    land(db, root)
+    land(db, root)
+    assert not cut.exists() and (root / "shopify" / "_held" / cut.name).exists()
+    assert query(
+        db, "select status from landing.file_ledger where file_path like '%02.csv' order by rowid"
+    ) == [
+        ("loaded",),
+        ("held",),
+    ]
+    landed = "select count(*) from raw.shopify__orders where _source_file like '%02.csv'"
+    assert query(db, landed) == [(3,)]

@@ -79,10 +79,23 @@ def test_a_rejected_file_exits_2_naming_it_and_a_second_run_changes_nothing(tmp_
         "Order,Email,Financial Status,Created at,Lineitem quantity,Lineitem sku\n"
         "#9,a@example.com,paid,2026-03-01 10:00:00 -0500,1,LL-AP-0001\n"
     )
+    # a re-export of a report with one row whose time is in no valid form, and a file of no known name
+    report = sorted((tmp_path / "landing" / "amazon").glob("All-Orders-Report_*.txt"))[0]
+    rows = report.read_text(encoding="utf-8").splitlines()
+    broken = rows[1].split("\t")
+    broken[rows[0].split("\t").index("purchase-date")] = "26/11/2026 10:00"
+    (report.parent / "All-Orders-Report_again.txt").write_text("\n".join([*rows, "\t".join(broken)]) + "\n")
+    (tmp_path / "landing" / "shopify" / "orders.xlsx").write_bytes(b"PK\x03\x04")
 
     assert main(["run"]) == 2
     out = capsys.readouterr().out
     assert "REJECTED shopify/orders_export_x.csv: missing required column 'Name'\n" in out
+    assert (
+        f"QUARANTINED amazon/All-Orders-Report_again.txt: 1 of {len(rows)} rows kept out, first line "
+        f"{len(rows) + 1}: column 'purchase-date': '26/11/2026 10:00' does not parse as" in out
+    )
+    assert "IGNORED shopify/orders.xlsx: no raw table of shopify takes this name" in out
+    assert "3 file(s) not landed whole" in out
     assert not bad.exists()
     assert (bad.parent / "_rejected" / "orders_export_x.csv.reason.txt").exists()
     published = tmp_path / "warehouse" / "omniops.duckdb"
