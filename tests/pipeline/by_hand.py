@@ -149,7 +149,7 @@ def raw_lines(landing: Path) -> pd.DataFrame:
         )
     )
     lines = pd.concat(parts, ignore_index=True)
-    lines["line_cancelled"] = lines["line_cancelled"].fillna(False).astype(bool)
+    lines["line_cancelled"] = lines["line_cancelled"].eq(True)  # social and stores give no such field
     return lines
 
 

@@ -1,6 +1,9 @@
 -- Every channel's order lines in one shape, before de-duplication. One row per source row (per
 -- thread line for social commerce). `channel_line_id` identifies a line within its channel order;
--- `record_updated_at_utc` orders copies of the same line so the newest export wins.
+-- `record_updated_at_utc` orders copies of the same order so the newest export wins.
+-- Per line: `is_line_cancelled` when the channel's own line-level field says the line was refunded or
+-- cancelled before it shipped, and gross_amount − discount_amount = line_amount (net), as
+-- docs/data_sources.md ("Statuses and amounts") describes for each channel.
 --
 -- Incremental: a run reads only the files landed since the last build (a constant list, so the filter
 -- reaches below the staging views' per-file windows) and replaces the rows of each such file, keyed by
