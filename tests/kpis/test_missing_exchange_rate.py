@@ -7,26 +7,11 @@ flagged in fct_orders, and every other month keeps its reporting amounts.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 
-from core.settings import DBT_PROJECT_DIR
-
-
-def _dbt(home: Path, *args: str) -> subprocess.CompletedProcess:
-    dbt = Path(sys.executable).with_name("dbt")
-    return subprocess.run(
-        [str(dbt), *args, "--profiles-dir", ".", "--target-path", str(home / "dbt_target")],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "OMNIOPS_HOME": str(home)},
-        capture_output=True,
-        text=True,
-    )
+from tests.dbt_cli import dbt
 
 
 def test_a_missing_exchange_rate_month_flags_and_lists_its_orders_and_publishes_the_rest(
@@ -54,7 +39,7 @@ def test_a_missing_exchange_rate_month_flags_and_lists_its_orders_and_publishes_
             [month],
         )
 
-    result = _dbt(home, "build", "--full-refresh", "--select", "stg_erp__exchange_rates+")
+    result = dbt(home, "build", "--full-refresh", "--select", "stg_erp__exchange_rates+")
 
     assert result.returncode == 0, result.stdout[-3000:]
     assert "WARN" in result.stdout and "assert_every_order_month_has_an_exchange_rate" in result.stdout
