@@ -73,7 +73,9 @@ def test_otif_is_on_time_and_every_line_delivered_complete(built_instance):
     (expected,) = one(
         built_instance,
         "with ordered as (select order_key, sku, sum(quantity) as units from marts.fct_order_lines "
-        "where line_status not in ('cancelled', 'pending') and quantity > 0 group by all), "
+        # lines refunded because they could not be shipped still count as ordered (not in full)
+        "where (line_status not in ('cancelled', 'pending') or is_line_cancelled) and quantity > 0 "
+        "group by all), "
         "delivered as (select order_key, sku, sum(quantity) filter (where delivered_at_utc is not "
         "null) as units "
         "from marts.fct_shipments group by all), "
@@ -92,7 +94,7 @@ def test_the_fill_mart_holds_the_ordered_units_of_the_orders_served_from_stock(b
         "select sum(l.quantity) from marts.fct_order_lines l join marts.fct_orders o using (order_key) "
         "where o.fulfilment_type = 'ship' and o.order_status in ('confirmed', 'shipped', "
         "'delivered', 'returned') "
-        "and l.line_status not in ('cancelled', 'pending') and l.quantity > 0 "
+        "and (l.line_status not in ('cancelled', 'pending') or l.is_line_cancelled) and l.quantity > 0 "
         "and o.channel || ':' || coalesce(o.fulfilment_ref, '') not in (select sales_order_ref "
         "from marts.fct_production_operations where sales_order_ref is not null "
         "and production_order_state <> 'cancel')",

@@ -39,7 +39,8 @@ def _social_events(landing: Path) -> pd.DataFrame:
 def raw_lines(landing: Path) -> pd.DataFrame:
     """Every channel order line once (the newest copy of a re-exported line), with its channel status.
 
-    Columns: channel, order_id, channel_sku, qty, channel_status.
+    Columns: channel, order_id, channel_sku, qty, channel_status, line_cancelled (the channel's line-level
+    field says the line was refunded or cancelled before it shipped: docs/data_sources.md).
     """
     parts = []
     shopify = _read_csvs(landing / "shopify", "orders_export_*.csv")
@@ -59,6 +60,8 @@ def raw_lines(landing: Path) -> pd.DataFrame:
                 "channel_sku": shopify["Lineitem sku"],
                 "qty": shopify["Lineitem quantity"].astype(int),
                 "channel_status": shopify["status"],
+                "line_cancelled": shopify["status"].str.startswith(("partially_refunded/", "refunded/"))
+                & (shopify["Lineitem fulfillment status"] == "pending"),
             }
         )
     )
@@ -75,6 +78,7 @@ def raw_lines(landing: Path) -> pd.DataFrame:
                 "channel_sku": amazon["sku"],
                 "qty": amazon["quantity"].astype(int),
                 "channel_status": amazon["order-status"],
+                "line_cancelled": amazon["item-status"] == "Cancelled",
             }
         )
     )
@@ -91,6 +95,7 @@ def raw_lines(landing: Path) -> pd.DataFrame:
                 "channel_sku": tmall["商家编码"],
                 "qty": tmall["购买数量"].astype(int),
                 "channel_status": tmall["订单状态"] + refunded,
+                "line_cancelled": (tmall["订单状态"] == "交易关闭") & tmall["物流单号"].isna(),
             }
         )
     )
@@ -143,7 +148,9 @@ def raw_lines(landing: Path) -> pd.DataFrame:
             }
         )
     )
-    return pd.concat(parts, ignore_index=True)
+    lines = pd.concat(parts, ignore_index=True)
+    lines["line_cancelled"] = lines["line_cancelled"].eq(True)  # social and stores give no such field
+    return lines
 
 
 def raw_row_counts(landing: Path) -> dict[str, int]:
@@ -303,7 +310,7 @@ def inventory_days(landing: Path) -> tuple[float, float, int]:
     lines = raw_lines(landing)
     status = _status_map()
     unified = [status[key] for key in zip(lines["channel"], lines["channel_status"], strict=True)]
-    sold = pd.Series(unified, index=lines.index).isin(SOLD) | (lines["qty"] < 0)
+    sold = pd.Series(unified, index=lines.index).isin(SOLD) & ~lines["line_cancelled"] | (lines["qty"] < 0)
     skus = [alias.get(key, key[1]) for key in zip(lines["channel"], lines["channel_sku"], strict=True)]
     line_cost = lines["qty"] * pd.Series(skus, index=lines.index).map(cost)
     return float(per_day.mean()), float(line_cost[sold].sum()), len(per_day)

@@ -3,7 +3,9 @@
 Two instances of the small demo company. The incremental one is built without the newest day, then gets
 the day's export files (orders of the day, and shipments of the day, many for older orders) and a
 corrected re-export of a past Shopify file (a 'replaced' file) and of the ERP customers (one changed
-tier) and runs incrementally. Customer identity
+tier) and runs incrementally. The corrected file also drops one order altogether (it must leave every
+mart), and a second correction of another past file, under a new name, repeats one order without its last
+line (the order is taken whole from the newest copy, never line by line). Customer identity
 is exercised both ways: the day's first Shopify order carries one old customer's e-mail and another's
 phone (two customers merge), and the corrected file gives back an order the phone a typo had given it,
 which had joined two customers (they split). The full one
@@ -45,6 +47,8 @@ COMPARED = (
 # Columns that differ legitimately: when dbt wrote the row, and when its file landed.
 LEGITIMATELY_DIFFERENT = {"refreshed_at_utc", "loaded_at"}
 CORRECTED_FILE = "shopify/orders_export_2026-06.csv"
+# A correction of the May file delivered under a new name: one order again, without its last line.
+RENAMED_CORRECTION = "shopify/orders_export_2026-05_corrected.csv"
 ERP_CUSTOMERS = "erp/customers.csv"
 
 
@@ -121,6 +125,36 @@ def _correct_a_past_order(path: Path, cancel: str) -> str:
     return name
 
 
+def _orders_only_in(landing: Path, relative: str) -> list[str]:
+    """Names of the orders of a Shopify file that no other Shopify file carries, with more than one line
+    first, in file order."""
+    elsewhere = set()
+    for path in sorted((landing / "shopify").glob("orders_export_*.csv")):
+        if path != landing / relative:
+            elsewhere |= {name for (name,) in _column(path, "Name")}
+    rows = _rows(landing / relative)
+    names = [row[rows[0].index("Name")] for row in rows[1:]]
+    own = [name for name in dict.fromkeys(names) if name not in elsewhere]
+    return sorted(own, key=lambda name: names.count(name) < 2)
+
+
+def _drop_an_order(path: Path, name: str) -> None:
+    """The corrected export no longer carries order `name` at all."""
+    rows = _rows(path)
+    _write_rows(path, [rows[0], *(row for row in rows[1:] if row[rows[0].index("Name")] != name)])
+
+
+def _correct_without_last_line(source: Path, target: Path, name: str) -> int:
+    """Writes a correction of `source` under a new name: order `name` alone, without its last line.
+    Returns the units left."""
+    rows = _rows(source)
+    header = rows[0]
+    lines = [row for row in rows[1:] if row[header.index("Name")] == name]
+    assert len(lines) > 1
+    _write_rows(target, [header, *lines[:-1]])
+    return sum(int(row[header.index("Lineitem quantity")]) for row in lines[:-1])
+
+
 def _change_a_tier(path: Path) -> None:
     """The ERP extract again, with the first customer in another tier (only dim_customers shows it)."""
     rows = _rows(path)
@@ -191,13 +225,24 @@ def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
     identity_orders = {name for name, _, _ in cases.values()}
     cancelled_order = _late_order_to_cancel(incremental, base / "landing" / CORRECTED_FILE, identity_orders)
     corrected_order = _correct_a_past_order(base / "landing" / CORRECTED_FILE, cancelled_order)
+    untouchable = identity_orders | {cancelled_order, corrected_order}
+    dropped_order = next(
+        name for name in _orders_only_in(base / "landing", CORRECTED_FILE) if name not in untouchable
+    )
+    _drop_an_order(base / "landing" / CORRECTED_FILE, dropped_order)
+    shortened_order = _orders_only_in(base / "landing", "shopify/orders_export_2026-05.csv")[0]
+    shortened_units = _correct_without_last_line(
+        base / "landing" / "shopify/orders_export_2026-05.csv",
+        base / "landing" / RENAMED_CORRECTION,
+        shortened_order,
+    )
     _set_contact(base / "landing" / CORRECTED_FILE, bridge[0], phone=bridge[2])
     _set_contact(base / "landing" / CORRECTED_FILE, cases["without_contacts"][0], email="", phone="")
     day_shopify = next(path for path in day_files if path.parent.name == "shopify")
     (day_order,) = sorted(_column(day_shopify, "Name"))[0]
     _set_contact(day_shopify, day_order, email=cases["email_owner"][1], phone=cases["phone_owner"][2])
     _change_a_tier(base / "landing" / ERP_CUSTOMERS)
-    for relative in [*sorted(held_back), Path(CORRECTED_FILE), Path(ERP_CUSTOMERS)]:
+    for relative in [*sorted(held_back), Path(CORRECTED_FILE), Path(RENAMED_CORRECTION), Path(ERP_CUSTOMERS)]:
         shutil.copy2(base / "landing" / relative, incremental / "landing" / relative)
     _run(incremental, monkeypatch_module)
     day_run = _query(
@@ -220,6 +265,8 @@ def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
         "after_day": after_day,
         "corrected_order": corrected_order,
         "cancelled_order": cancelled_order,
+        "dropped_order": dropped_order,
+        "shortened_order": (shortened_order, shortened_units),
         "identity_cases": {role: name for role, (name, _, _) in cases.items()} | {"day_order": day_order},
         "shopify_before": shopify_before,
         "shopify_after": shopify_after,
@@ -296,10 +343,11 @@ def test_the_day_run_recomputed_only_the_orders_the_new_files_touch(homes):
     changed_customer = {
         key for key, customer in homes["after_day"].items() if homes["before"].get(key, customer) != customer
     }
+    corrected_names = _column(inc / "landing" / CORRECTED_FILE, "Name") | {(homes["shortened_order"][0],)}
     corrected = _query(
         inc,
         "select order_key from marts.fct_orders where channel = 'shopify' and channel_order_id in "
-        f"({_sql_values(_column(inc / 'landing' / CORRECTED_FILE, 'Name'))})",
+        f"({_sql_values(corrected_names)})",
     )
     expected = {k for (k,) in with_new_lines} | {k for (k,) in social} | {k for k, _ in shipped}
     assert set(homes["day_run"]) == expected | {k for (k,) in corrected} | changed_customer
@@ -343,3 +391,34 @@ def test_the_day_merged_two_customers_split_two_others_and_dropped_one(homes):
     # an order left without any contact belongs to no customer
     assert before[case["without_contacts"]] is not None
     assert after[case["without_contacts"]] is None
+
+
+def test_an_order_a_corrected_file_no_longer_carries_leaves_every_mart(homes):
+    inc, name = homes["incremental"], homes["dropped_order"]
+    for table in (
+        "marts.fct_orders",
+        "marts.fct_order_lines",
+        "marts.kpi_order_facts",
+        "marts.fct_order_lookup_keys",
+    ):
+        found = _query(
+            inc, f"select count(*) from {table} where channel = 'shopify' and channel_order_id = '{name}'"
+        )
+        assert found == [(0,)], table
+    withdrawn = _query(
+        inc,
+        "select withdrawn_at_utc is not null from intermediate.int_orders__register "
+        f"where channel = 'shopify' and channel_order_id = '{name}'",
+    )
+    assert withdrawn == [(True,)]
+
+
+def test_a_correction_under_a_new_name_replaces_the_order_whole_not_line_by_line(homes):
+    inc, (name, units) = homes["incremental"], homes["shortened_order"]
+    for home in (inc, homes["full"]):
+        ((total, files),) = _query(
+            home,
+            "select sum(quantity), string_agg(distinct source_file, ',') from marts.fct_order_lines "
+            f"where channel = 'shopify' and channel_order_id = '{name}'",
+        )
+        assert (total, files) == (units, RENAMED_CORRECTION), home

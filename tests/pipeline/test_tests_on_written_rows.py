@@ -8,15 +8,12 @@ incremental build, which does not rewrite that row, passes; `dbt test` on its ow
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from core.settings import DBT_PROJECT_DIR
+from tests.dbt_cli import dbt
 
 STATUS_TEST = "accepted_values_fct_orders_"  # dbt names it with a hash of its arguments
 
@@ -25,17 +22,6 @@ def _compiled_status_test(home: Path) -> str:
     """The compiled SQL of fct_orders' accepted-values test on order_status."""
     compiled = (home / "dbt_target" / "compiled").rglob(f"{STATUS_TEST}*.sql")
     return next(sql for sql in (p.read_text() for p in compiled) if "order_status" in sql)
-
-
-def _dbt(home: Path, *args: str) -> subprocess.CompletedProcess:
-    dbt = Path(sys.executable).with_name("dbt")
-    return subprocess.run(
-        [str(dbt), *args, "--profiles-dir", ".", "--target-path", str(home / "dbt_target")],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "OMNIOPS_HOME": str(home)},
-        capture_output=True,
-        text=True,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -62,14 +48,14 @@ def _break_an_old_order(home: Path) -> str:
 
 def test_an_incremental_build_tests_only_what_it_wrote(home):
     _break_an_old_order(home)
-    build = _dbt(home, "build", "--select", "fct_orders", "dim_products")
+    build = dbt(home, "build", "--select", "fct_orders", "dim_products")
     assert build.returncode == 0, build.stdout[-3000:]
     assert "refreshed_at_utc = cast(" in _compiled_status_test(home)
     # dim_products is a table: its tests read every row
     (table_test,) = (home / "dbt_target" / "compiled").rglob("unique_dim_products_sku*.sql")
     assert "dim_products" in table_test.read_text() and "refreshed_at_utc" not in table_test.read_text()
 
-    alone = _dbt(home, "test", "--select", "fct_orders")
+    alone = dbt(home, "test", "--select", "fct_orders")
     assert alone.returncode != 0
     assert "Failure in test accepted_values_fct_orders_order_status" in alone.stdout, alone.stdout[-3000:]
 
@@ -78,7 +64,7 @@ def test_a_full_refresh_tests_every_row_and_rebuilds_it(home):
     _break_an_old_order(home)
     # The full refresh rebuilds fct_orders from its inputs first, so the broken row is gone before its
     # test runs; the test itself must read every row (no stamp filter).
-    build = _dbt(home, "build", "--full-refresh", "--select", "fct_orders")
+    build = dbt(home, "build", "--full-refresh", "--select", "fct_orders")
     assert build.returncode == 0, build.stdout[-3000:]
     assert "refreshed_at_utc" not in _compiled_status_test(home)
     with duckdb.connect(str(home / "warehouse" / "build.duckdb"), read_only=True) as conn:
@@ -122,11 +108,11 @@ def test_an_incremental_build_tests_staging_rows_landed_since_the_last_complete_
     event_test = "accepted_values_stg_social__events_event_type"
 
     _break_a_landed_event(home, landed_now=False)
-    assert _dbt(home, "build", "--select", "stg_social__events").returncode == 0
-    alone = _dbt(home, "test", "--select", "stg_social__events")
+    assert dbt(home, "build", "--select", "stg_social__events").returncode == 0
+    alone = dbt(home, "test", "--select", "stg_social__events")
     assert f"Failure in test {event_test}" in alone.stdout, alone.stdout[-3000:]
 
     _break_a_landed_event(home, landed_now=True)
-    build = _dbt(home, "build", "--select", "stg_social__events")
+    build = dbt(home, "build", "--select", "stg_social__events")
     assert build.returncode != 0
     assert f"Failure in test {event_test}" in build.stdout, build.stdout[-3000:]

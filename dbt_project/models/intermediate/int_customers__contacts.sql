@@ -7,6 +7,7 @@
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='delete+insert',
     unique_key='contact_record_id',
+    post_hook="{{ delete_orders_gone_from(ref('int_order_lines__enriched'), only='order_key is not null') }}",
 ) }}
 with orders as (
     select

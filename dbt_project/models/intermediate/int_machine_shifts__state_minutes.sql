@@ -17,6 +17,7 @@ clipped as (
         shifts.shift_date,
         shifts.shift,
         events.state,
+        events.reason_code,
         {{ dbt.datediff(
             'greatest(events.started_at_utc, shifts.shift_start_utc)',
             'least(events.ended_at_utc, shifts.shift_end_utc)',
@@ -40,6 +41,9 @@ select
     coalesce(sum(case when clipped.state = 'running' then clipped.minutes end), 0) as running_minutes,
     coalesce(sum(case when clipped.state = 'idle' then clipped.minutes end), 0) as idle_minutes,
     coalesce(sum(case when clipped.state = 'planned_stop' then clipped.minutes end), 0) as planned_stop_minutes,
+    -- the part of the planned stops with no released work for the machine (idle capacity, not a loss in OEE)
+    coalesce(sum(case when clipped.state = 'planned_stop' and clipped.reason_code = 'NO-ORDERS' then clipped.minutes end), 0)
+        as no_orders_minutes,
     coalesce(sum(case when clipped.state = 'breakdown' then clipped.minutes end), 0) as breakdown_minutes,
     coalesce(sum(case when clipped.state = 'setup' then clipped.minutes end), 0) as setup_minutes,
     coalesce(sum(clipped.minutes), 0) as recorded_minutes

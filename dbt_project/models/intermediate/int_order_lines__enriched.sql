@@ -9,6 +9,7 @@
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='delete+insert',
     unique_key='order_key',
+    post_hook="{{ delete_orders_gone_from(ref('int_order_lines__deduplicated'), ['channel', 'channel_order_id']) }}",
 ) }}
 {%- set recompute_all = not is_incremental() or loaded_since(
     [ref('stg_erp__sku_aliases'), ref('stg_erp__products'), ref('stg_erp__exchange_rates')],
@@ -46,7 +47,8 @@ resolved as (
             when direct.sku is not null then 'direct'
             else 'unresolved'
         end as sku_resolution,
-        status_map.unified_status as line_status,
+        -- a line the channel cancelled or refunded before it shipped is cancelled whatever its order's status
+        case when lines.is_line_cancelled then 'cancelled' else status_map.unified_status end as line_status,
         {{ utc_to_local_date('lines.ordered_at_utc', var('company_time_zone')) }} as order_date
     from lines
     left join aliases
@@ -57,6 +59,9 @@ resolved as (
         on status_map.channel = lines.channel and status_map.channel_status = lines.channel_status
 )
 
+{%- set fx -%}
+    case when resolved.currency = '{{ var("reporting_currency") }}' then 1.0 else rates.cny_per_unit end
+{%- endset %}
 select
     {{ dbt.hash(dbt.concat(["resolved.channel", "'|'", "resolved.channel_order_id"])) }} as order_key,
     {{ dbt.hash(dbt.concat([
@@ -66,9 +71,9 @@ select
     products.unit_cost,
     case when resolved.currency = '{{ var("reporting_currency") }}' then 1.0 else rates.cny_per_unit end
         as fx_rate_to_reporting,
-    resolved.line_amount
-        * case when resolved.currency = '{{ var("reporting_currency") }}' then 1.0 else rates.cny_per_unit end
-        as line_amount_reporting,
+    resolved.gross_amount * {{ fx }} as gross_amount_reporting,
+    resolved.discount_amount * {{ fx }} as discount_amount_reporting,
+    resolved.line_amount * {{ fx }} as line_amount_reporting,
     resolved.quantity * products.unit_cost as line_cost_reporting,
     {{ refreshed_at() }} as refreshed_at_utc
 from resolved

@@ -1,6 +1,9 @@
 -- Every channel's order lines in one shape, before de-duplication. One row per source row (per
 -- thread line for social commerce). `channel_line_id` identifies a line within its channel order;
--- `record_updated_at_utc` orders copies of the same line so the newest export wins.
+-- `record_updated_at_utc` orders copies of the same order so the newest export wins.
+-- Per line: `is_line_cancelled` when the channel's own line-level field says the line was refunded or
+-- cancelled before it shipped, and gross_amount − discount_amount = line_amount (net), as
+-- docs/data_sources.md ("Statuses and amounts") describes for each channel.
 --
 -- Incremental: a run reads only the files landed since the last build (a constant list, so the filter
 -- reaches below the staging views' per-file windows) and replaces the rows of each such file, keyed by
@@ -26,6 +29,10 @@ with shopify as (
         line_number,
         cast(null as {{ dbt.type_string() }}) as sub_channel,
         channel_status,
+        line_fulfillment_status as channel_line_status,
+        -- a line still pending in a refunded order was refunded before it shipped
+        coalesce(line_fulfillment_status = 'pending'
+            and financial_status in ('partially_refunded', 'refunded'), false) as is_line_cancelled,
         created_at_utc as ordered_at_utc,
         paid_at_utc,
         billing_name as customer_name,
@@ -36,7 +43,9 @@ with shopify as (
         item_name,
         quantity,
         unit_price,
-        quantity * unit_price as line_amount,
+        gross_amount,
+        discount_amount,
+        gross_amount - discount_amount as line_amount,
         currency,
         cast(null as date) as channel_promised_date,
         order_name as fulfilment_ref,
@@ -47,7 +56,7 @@ with shopify as (
             coalesce(fulfilled_at_utc, created_at_utc),
             coalesce(cancelled_at_utc, created_at_utc)
         ) as record_updated_at_utc,
-        unit_price is null as has_data_issue,
+        gross_amount - discount_amount is null as has_data_issue,
         source_time_zone,
         source_file,
         source_record_number,
@@ -66,6 +75,8 @@ amazon as (
         ) as integer) as line_number,
         sales_channel as sub_channel,
         channel_status,
+        item_status as channel_line_status,
+        coalesce(item_status = 'Cancelled', false) as is_line_cancelled,
         purchase_date_utc as ordered_at_utc,
         cast(null as timestamp) as paid_at_utc,
         cast(null as {{ dbt.type_string() }}) as customer_name,
@@ -76,7 +87,10 @@ amazon as (
         item_name,
         quantity,
         cast(item_price / nullif(quantity, 0) as decimal(18, 2)) as unit_price,
-        item_price as line_amount,
+        item_price as gross_amount,
+        -- Amazon reports write promotions as positive or negative amounts, depending on the report
+        abs(coalesce(item_promotion_discount, 0)) as discount_amount,
+        item_price - abs(coalesce(item_promotion_discount, 0)) as line_amount,
         currency,
         cast(null as date) as channel_promised_date,
         amazon_order_id as fulfilment_ref,
@@ -101,6 +115,9 @@ tmall as (
         ) as integer) as line_number,
         shop_name as sub_channel,
         channel_status,
+        order_status || '/' || coalesce(refund_status, '') as channel_line_status,
+        -- a sub-order closed without a parcel never shipped: refunded before shipping, not returned
+        coalesce(order_status = '交易关闭' and coalesce(tracking_no, '') = '', false) as is_line_cancelled,
         created_at_utc as ordered_at_utc,
         paid_at_utc,
         consignee_name as customer_name,
@@ -111,6 +128,8 @@ tmall as (
         item_name,
         quantity,
         unit_price,
+        quantity * unit_price as gross_amount,
+        quantity * unit_price - amount_paid as discount_amount,
         amount_paid as line_amount,
         currency,
         cast(null as date) as channel_promised_date,
@@ -139,6 +158,8 @@ social as (
         cast(line_number as integer) as line_number,
         platform as sub_channel,
         channel_status,
+        cast(null as {{ dbt.type_string() }}) as channel_line_status,
+        false as is_line_cancelled,
         ordered_at_utc,
         paid_at_utc,
         customer_nickname as customer_name,
@@ -149,6 +170,8 @@ social as (
         cast(null as {{ dbt.type_string() }}) as item_name,
         quantity,
         unit_price,
+        quantity * unit_price as gross_amount,
+        cast(0 as decimal(18, 2)) as discount_amount,
         quantity * unit_price as line_amount,
         currency,
         promised_date as channel_promised_date,
@@ -178,6 +201,8 @@ pos as (
         case when max(case when quantity < 0 then 1 else 0 end) over (partition by receipt_no) = 1
             then 'return' else 'sale'
         end as channel_status,
+        cast(null as {{ dbt.type_string() }}) as channel_line_status,
+        false as is_line_cancelled,
         sold_at_utc as ordered_at_utc,
         sold_at_utc as paid_at_utc,
         cast(null as {{ dbt.type_string() }}) as customer_name,
@@ -188,6 +213,8 @@ pos as (
         item_name,
         quantity,
         unit_price,
+        line_total as gross_amount,
+        cast(0 as decimal(18, 2)) as discount_amount,
         line_total as line_amount,
         currency,
         cast(null as date) as channel_promised_date,
@@ -211,6 +238,8 @@ store_orders as (
         line_number,
         store_code as sub_channel,
         channel_status,
+        cast(null as {{ dbt.type_string() }}) as channel_line_status,
+        false as is_line_cancelled,
         created_at_utc as ordered_at_utc,
         invoiced_at_utc as paid_at_utc,
         customer_name,
@@ -221,6 +250,8 @@ store_orders as (
         cast(null as {{ dbt.type_string() }}) as item_name,
         quantity,
         unit_price,
+        quantity * unit_price as gross_amount,
+        cast(0 as decimal(18, 2)) as discount_amount,
         quantity * unit_price as line_amount,
         currency,
         promised_date as channel_promised_date,

@@ -7,7 +7,7 @@
 -- Incremental by demand date: the dates of the lines re-stamped since the last build (new, changed,
 -- cancelled or returned) are rebuilt whole; every date when products landed (categories move).
 {%- set since_last_build = {
-    'restamped': [['fct_order_lines', 'order_date']],
+    'restamped': [['fct_order_lines', 'order_date'], ['int_orders__register', 'order_date']],
     'reference': ['stg_erp__products'],
 } %}
 {{ config(incremental_by_date_config('demand_date', since_last_build)) }}

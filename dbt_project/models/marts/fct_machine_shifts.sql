@@ -32,6 +32,7 @@ measured as (
         shifts.shift_end_utc,
         shifts.shift_minutes,
         shifts.planned_stop_minutes,
+        shifts.no_orders_minutes,
         shifts.breakdown_minutes,
         shifts.setup_minutes,
         shifts.idle_minutes,

@@ -6,6 +6,7 @@
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='delete+insert',
     unique_key='order_key',
+    post_hook="{{ delete_orders_gone_from(ref('fct_orders')) }}",
 ) }}
 with orders as (
     select order_key, customer_key, order_status, promised_date, delivered_at_utc
@@ -33,7 +34,13 @@ select
     lines.sub_channel,
     lines.fulfilment_type,
     lines.channel_status,
+    lines.channel_line_status,
     lines.line_status,
+    lines.is_line_cancelled,
+    -- ordered in an order that went ahead: what fill rate and in-full measure against, including the
+    -- lines the channel refunded or cancelled because they could not be shipped
+    lines.quantity > 0 and (lines.line_status not in ('cancelled', 'pending') or lines.is_line_cancelled)
+        as counts_as_ordered,
     orders.order_status,
     lines.ordered_at_utc,
     lines.order_date,
@@ -46,9 +53,13 @@ select
     lines.quantity,
     lines.quantity < 0 as is_return_line,
     lines.unit_price,
+    lines.gross_amount,
+    lines.discount_amount,
     lines.line_amount,
     lines.currency,
     lines.fx_rate_to_reporting,
+    lines.gross_amount_reporting,
+    lines.discount_amount_reporting,
     lines.line_amount_reporting,
     lines.unit_cost,
     lines.line_cost_reporting,

@@ -9,6 +9,7 @@
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='delete+insert',
     unique_key='order_key',
+    post_hook="{{ delete_orders_gone_from(ref('int_order_lines__enriched')) }}",
 ) }}
 with
 {% if is_incremental() %}
@@ -89,11 +90,17 @@ orders as (
         max(currency) as currency,
         count(*) as order_lines,
         sum(quantity) as units,
+        sum(gross_amount) as order_gross_amount,
+        sum(discount_amount) as order_discount_amount,
         sum(line_amount) as order_amount,
         sum(line_amount_reporting) as order_amount_reporting,
         sum(line_cost_reporting) as order_cost_reporting,
+        -- what was sold: the lines not cancelled or refunded before they shipped
+        sum(case when line_status <> 'cancelled' then line_amount_reporting end) as sold_amount_reporting,
+        sum(case when line_status <> 'cancelled' then line_cost_reporting end) as sold_cost_reporting,
         max(source_copies) as source_copies,
-        max(case when has_data_issue then 1 else 0 end) = 1 as has_data_issue,
+        -- a line without a price, or without an exchange rate for its month
+        max(case when has_data_issue or fx_rate_to_reporting is null then 1 else 0 end) = 1 as has_data_issue,
         max(source_time_zone) as source_time_zone
     from lines
     left join statuses as line_statuses on line_statuses.unified_status = lines.line_status
@@ -194,9 +201,13 @@ select
     with_status.order_lines,
     with_status.units,
     with_status.currency,
+    with_status.order_gross_amount,
+    with_status.order_discount_amount,
     with_status.order_amount,
     with_status.order_amount_reporting,
     with_status.order_cost_reporting,
+    with_status.sold_amount_reporting,
+    with_status.sold_cost_reporting,
     with_status.source_copies,
     with_status.has_data_issue,
     with_status.source_time_zone,

@@ -3,7 +3,7 @@
 --
 -- Incremental: the tickets landed since the last build, and those whose order may have changed: the
 -- ones naming a reference of an order re-stamped since (a new order, a new fulfilment reference, a new
--- customer), or linked to such an order before.
+-- customer), or linked to such an order (or to an order since withdrawn) before.
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='delete+insert',
@@ -33,6 +33,10 @@ touched_tickets as (
     union
     select ticket_id from {{ this }}
     where order_key in (select order_key from changed_orders)
+    union
+    -- linked to an order a correction withdrew
+    select ticket_id from {{ this }}
+    where order_key not in (select order_key from {{ ref('fct_orders') }})
 ),
 {% endif %}
 

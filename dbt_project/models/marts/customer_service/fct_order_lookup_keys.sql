@@ -19,6 +19,7 @@
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='delete+insert',
     unique_key='order_key',
+    post_hook="{{ delete_orders_gone_from(ref('fct_orders')) }}",
 ) }}
 -- depends_on: {{ ref('fct_order_events') }} (read only on incremental runs)
 with

@@ -16,7 +16,8 @@
 -- rebuilt whole (an order that left kpi_order_facts, e.g. cancelled, is still re-stamped in fct_orders);
 -- every date when products landed (categories move).
 {%- set since_last_build = {
-    'restamped': [['kpi_order_facts', 'order_date'], ['fct_orders', 'order_date'], ['fct_order_lines', 'order_date']],
+    'restamped': [['kpi_order_facts', 'order_date'], ['fct_orders', 'order_date'], ['fct_order_lines', 'order_date'],
+        ['int_orders__register', 'order_date']],
     'reference': ['stg_erp__products'],
 } %}
 {{ config(incremental_by_date_config('order_date', since_last_build)) }}
@@ -30,7 +31,7 @@ with orders as (
 order_lines as (
     select order_key, sku, quantity
     from {{ ref('fct_order_lines') }}
-    where line_status not in ('cancelled', 'pending') and quantity > 0
+    where counts_as_ordered
     {%- if dates is not none %}
         and order_key in (select order_key from orders)
     {%- endif %}

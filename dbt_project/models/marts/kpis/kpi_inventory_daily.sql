@@ -14,7 +14,8 @@
 -- the lines re-stamped, of the lines of orders with shipments re-stamped (their warehouse moves) and of
 -- the lines of store movements landed since; every date when products landed (categories move).
 {%- set since_last_build = {
-    'restamped': [['fct_inventory_daily', 'snapshot_date'], ['fct_order_lines', 'order_date']],
+    'restamped': [['fct_inventory_daily', 'snapshot_date'], ['fct_order_lines', 'order_date'],
+        ['int_orders__register', 'order_date']],
     'joined': [
         {'from': 'fct_shipments', 'stamp': 'refreshed_at_utc', 'join': 'fct_order_lines',
          'on': 'fct_order_lines.order_key = fct_shipments.order_key', 'date': 'fct_order_lines.order_date'},

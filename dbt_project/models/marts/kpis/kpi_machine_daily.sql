@@ -15,6 +15,11 @@
 -- The MES counts only total and good units per machine × shift × operation: it cannot tell start-up
 -- rejects from defects or rework, so the quality loss is one figure ("defects & start-up rejects"), not two.
 -- By construction the six sum to the lost time: PPT − run × P × Q = PPT × (1 − OEE).
+--
+-- Idle capacity (docs/kpi_definitions.md): time without released work is a planned stop, outside PPT, so
+-- OEE does not show it. shift_minutes and no_orders_minutes (of the shifts that had work) sit beside it:
+-- utilisation = Σ PPT ÷ Σ shift_minutes, TEEP on scheduled time = Σ oee_weighted ÷ Σ shift_minutes
+-- = OEE × utilisation.
 with shifts as (
     select * from {{ ref('fct_machine_shifts') }}
 ),
@@ -29,6 +34,8 @@ per_shift as (
         machine_id,
         machine_name,
         work_center,
+        shift_minutes,
+        coalesce(no_orders_minutes, 0) as no_orders_minutes,
         planned_production_minutes,
         run_minutes,
         total_count,
@@ -53,6 +60,8 @@ select
     per_shift.work_center,
     max(work_centers.work_center_name) as work_center_name,
     count(*) as shifts,
+    sum(per_shift.shift_minutes) as shift_minutes,
+    sum(per_shift.no_orders_minutes) as no_orders_minutes,
     sum(per_shift.planned_production_minutes) as planned_production_minutes,
     sum(per_shift.run_minutes) as run_minutes,
     sum(per_shift.availability_weighted) as availability_weighted,

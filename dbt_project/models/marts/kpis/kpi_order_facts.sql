@@ -19,7 +19,7 @@
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='delete+insert',
     unique_key='order_key',
-    post_hook="{% if is_incremental() %}
+    post_hook=["{{ delete_orders_gone_from(ref('fct_orders')) }}", "{% if is_incremental() %}
         delete from {{ this }} where order_key in (
             select orders.order_key
             from {{ ref('fct_orders') }} as orders
@@ -27,7 +27,7 @@
             where orders.refreshed_at_utc > built.refreshed_at_utc
                 and (orders.fulfilment_type <> 'ship' or orders.order_status = 'cancelled')
         )
-    {% endif %}",
+    {% endif %}"],
 ) }}
 -- depends_on: {{ ref('stg_erp__products') }} (read only on incremental runs)
 {%- set recompute_all = not is_incremental() or loaded_since([ref('stg_erp__products')], last_refreshed_at()) %}
@@ -60,7 +60,7 @@ orders as (
 ),
 
 order_lines as (
-    select order_key, sku, line_status, quantity, line_amount_reporting
+    select order_key, sku, line_status, quantity, line_amount_reporting, counts_as_ordered
     from {{ ref('fct_order_lines') }}
     where fulfilment_type = 'ship' and order_status <> 'cancelled'
     {%- if not recompute_all %}
@@ -131,7 +131,7 @@ last_shipment as (
 ordered_by_sku as (
     select order_key, sku, sum(quantity) as ordered_units
     from order_lines
-    where line_status not in ('cancelled', 'pending') and quantity > 0
+    where counts_as_ordered
     group by 1, 2
 ),
 
@@ -176,6 +176,7 @@ select
     orders.order_lines,
     orders.units,
     orders.order_amount_reporting,
+    orders.sold_amount_reporting,
     orders.delivered_date is not null as is_delivered,
     case when orders.delivered_date is not null then coalesce(orders.delivered_date <= orders.promised_date, false) end
         as is_on_time,

@@ -1,5 +1,12 @@
 -- One row per Shopify export row (line item). Shopify writes order-level fields on the first row of
 -- an order only; they are spread to every line of that order within the same file.
+--
+-- Amounts (docs/data_sources.md, "Statuses and amounts"): `Subtotal` is the order's gross less its
+-- `Discount Amount`, so Subtotal + Discount Amount = Σ quantity × price. A line whose price reads `N/A`
+-- gets the price that closes that sum when it is the order's only unpriced line and the result is a
+-- whole number of cents per unit; otherwise the price stays null (flagged downstream). The order's
+-- discount is spread over its lines in proportion to their gross, cumulatively rounded, so the lines'
+-- discounts add up to the order's to the cent.
 with source as (
     select * from {{ source('shopify', 'orders') }}
 ),
@@ -17,6 +24,8 @@ renamed as (
         {{ offset_text_to_utc(adapter.quote('Created at')) }} as created_at_utc,
         {{ adapter.quote('Currency') }} as currency,
         {{ safe_cast(adapter.quote('Total'), 'decimal(18, 2)') }} as order_total,
+        {{ safe_cast(adapter.quote('Subtotal'), 'decimal(18, 2)') }} as order_subtotal,
+        {{ safe_cast(adapter.quote('Discount Amount'), 'decimal(18, 2)') }} as order_discount,
         {{ adapter.quote('Shipping Method') }} as shipping_method,
         {{ adapter.quote('Billing Name') }} as billing_name,
         {{ adapter.quote('Shipping Phone') }} as shipping_phone,
@@ -44,6 +53,8 @@ order_level_spread as (
         max(created_at_utc) over order_in_file as created_at_utc,
         max(currency) over order_in_file as currency,
         max(order_total) over order_in_file as order_total,
+        max(order_subtotal) over order_in_file as order_subtotal,
+        max(order_discount) over order_in_file as order_discount,
         max(shipping_method) over order_in_file as shipping_method,
         max(billing_name) over order_in_file as billing_name,
         max(shipping_phone) over order_in_file as shipping_phone,
@@ -61,10 +72,58 @@ order_level_spread as (
         loaded_at
     from renamed
     window order_in_file as (partition by source_file, order_name)
+),
+
+unpriced as (
+    select
+        *,
+        sum(case when unit_price is null then 1 else 0 end) over order_in_file as unpriced_lines,
+        coalesce(order_subtotal + coalesce(order_discount, 0), 0)
+            - coalesce(sum(quantity * unit_price) over order_in_file, 0) as unpriced_gross
+    from order_level_spread
+    window order_in_file as (partition by source_file, order_name)
+),
+
+priced as (
+    select
+        {{ star_except(['unit_price', 'unpriced_lines', 'unpriced_gross']) }},
+        case
+            when unit_price is not null then unit_price
+            when unpriced_lines = 1 and order_subtotal is not null and quantity > 0 and unpriced_gross > 0
+                and cast(round(unpriced_gross / quantity, 2) as decimal(18, 2)) * quantity = unpriced_gross
+                then cast(round(unpriced_gross / quantity, 2) as decimal(18, 2))
+        end as unit_price,
+        case
+            when unit_price is not null then 'export'
+            when unpriced_lines = 1 and order_subtotal is not null and quantity > 0 and unpriced_gross > 0
+                and cast(round(unpriced_gross / quantity, 2) as decimal(18, 2)) * quantity = unpriced_gross
+                then 'order_subtotal'
+        end as unit_price_source
+    from unpriced
+),
+
+gross as (
+    select
+        *,
+        quantity * unit_price as gross_amount,
+        -- null when a line of the order has no price: the order's discount cannot be spread
+        case when sum(case when unit_price is null then 1 else 0 end) over order_in_file = 0
+            then sum(quantity * unit_price) over order_in_file
+        end as order_gross,
+        sum(quantity * unit_price) over (
+            partition by source_file, order_name order by line_number rows unbounded preceding
+        ) as gross_through_line
+    from priced
+    window order_in_file as (partition by source_file, order_name)
 )
 
 select
-    *,
+    {{ star_except(['order_gross', 'gross_through_line']) }},
+    cast(
+        round(coalesce(order_discount, 0) * gross_through_line / nullif(order_gross, 0), 2)
+        - round(coalesce(order_discount, 0) * (gross_through_line - gross_amount) / nullif(order_gross, 0), 2)
+        as decimal(18, 2)
+    ) as discount_amount,
     coalesce(financial_status, '') || '/' || coalesce(fulfillment_status, '') as channel_status,
     'America/New_York' as source_time_zone
-from order_level_spread
+from gross
