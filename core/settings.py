@@ -118,6 +118,20 @@ def users_file() -> Path:
     return Path(configured).expanduser() if configured else get_paths().users_file
 
 
+SESSION_HOURS_DEFAULT = 12.0
+
+
+def session_hours() -> float:
+    """``$OMNIOPS_SESSION_HOURS``: how long a dashboard sign-in lasts (default 12)."""
+    return float(os.environ.get("OMNIOPS_SESSION_HOURS") or SESSION_HOURS_DEFAULT)
+
+
+def session_secret_file() -> Path:
+    """The key that signs the dashboards' session cookies: ``config/session_secret`` beside the users
+    file, so ``OMNIOPS_USERS_FILE`` moves both."""
+    return users_file().parent / "session_secret"
+
+
 def get_paths() -> OmniopsPaths:
     return OmniopsPaths(home=omniops_home())
 
