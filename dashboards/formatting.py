@@ -63,6 +63,8 @@ def kpi_delta(change: str | None, comparison: str, *, lower_is_better: bool | No
     """
     if change is None:
         return {}
+    if not any(c in "123456789" for c in change):  # no change: no arrow, no colour
+        return {"delta": change, "delta_description": comparison, "delta_color": "off", "delta_arrow": "off"}
     colour = "off" if lower_is_better is None else "inverse" if lower_is_better else "normal"
     return {"delta": change, "delta_description": comparison, "delta_color": colour}
 

@@ -28,7 +28,7 @@ def gantt(
     keys = sorted(f[colour].unique())
     palette = {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(keys)}
     clock = {
-        column: f[column].dt.strftime("%m-%d %H:%M").fillna("")
+        column: f[column].dt.strftime("%Y-%m-%d %H:%M").fillna("")
         for column in ("planned_start_utc", "planned_end_utc", "due_at_utc")
     }
     hover = "<br>".join(

@@ -136,7 +136,11 @@ def test_gantt_draws_every_operation_in_the_window_and_outlines_the_late_orders(
 
 def signals(app: AppTest) -> list[tuple[str, int, int]]:
     """Each metric's delta as the reader sees it: its sign, Streamlit's arrow direction and its colour."""
-    return [(m.proto.delta[:1], m.proto.direction, m.proto.color) for m in app.metric if m.proto.delta]
+    return [
+        (m.proto.delta[:1] if m.proto.delta[:1] in "+-" else "", m.proto.direction, m.proto.color)
+        for m in app.metric
+        if m.proto.delta
+    ]
 
 
 def test_a_change_points_and_colours_the_same_way_in_english_and_chinese(built_instance, monkeypatch):
