@@ -123,6 +123,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # Streamlit's agent API would run the app for any caller; it is off by default, and stays off.
+        "--server.enableAgentApi",
+        "false",
         # No "Deploy" button and developer menu for the people who use the dashboard.
         "--client.toolbarMode",
         "viewer",
