@@ -147,6 +147,20 @@ def smtp_settings() -> dict[str, str]:
     return {key: os.environ.get(variable, "").strip() for key, variable in names.items()}
 
 
+SESSION_HOURS_DEFAULT = 12.0
+
+
+def session_hours() -> float:
+    """``$OMNIOPS_SESSION_HOURS``: how long a dashboard sign-in lasts (default 12)."""
+    return float(os.environ.get("OMNIOPS_SESSION_HOURS") or SESSION_HOURS_DEFAULT)
+
+
+def session_secret_file() -> Path:
+    """The key that signs the dashboards' session cookies: ``config/session_secret`` beside the users
+    file, so ``OMNIOPS_USERS_FILE`` moves both."""
+    return users_file().parent / "session_secret"
+
+
 def get_paths() -> OmniopsPaths:
     return OmniopsPaths(home=omniops_home())
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards.access import pages_for
-from dashboards.auth import current_user, login_form, user_box
+from dashboards.access import PAGES, pages_for
+from dashboards.auth import current_user, login_form, user_box, write_cookie
 from dashboards.i18n import language_switch, t
 from dashboards.warehouse import published_db_path, warehouse_version
 
@@ -17,8 +17,18 @@ language_switch()
 
 user = current_user()
 if user is None:
+    # Every page registered (hidden, not run), so a deep link keeps its address through the sign-in and
+    # opens once the user is in, if the role may see it.
+    st.navigation(
+        [
+            st.Page(page.path, title=t(page.title), url_path=page.key, default=i == 0)
+            for i, page in enumerate(PAGES)
+        ],
+        position="hidden",
+    )
     login_form()
     st.stop()
+write_cookie()
 user_box(user)
 
 if warehouse_version() is None:

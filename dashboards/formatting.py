@@ -51,3 +51,94 @@ def escape_markdown(text: str) -> str:
     """Data shown inside ``st.markdown``/``st.caption`` as it is: a masked ``+121***73`` beside
     ``a***@example.com`` would otherwise turn into italics and lose its asterisks."""
     return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in text)
+
+
+def kpi_delta(change: str | None, comparison: str, *, lower_is_better: bool | None) -> dict[str, str]:
+    """``st.metric`` arguments for a change against something: the signed number alone as the delta and
+    the words beside it (``delta_description``).
+
+    Streamlit reads the arrow from the delta's first character, so words in front of the number (as a
+    translation may put them: "较 ATC -3%") would turn a fall into a rise. Green means good for this KPI
+    (``lower_is_better``), grey when a change is neither (None).
+    """
+    if change is None:
+        return {}
+    if not any(c in "123456789" for c in change):  # no change: no arrow, no colour
+        return {"delta": change, "delta_description": comparison, "delta_color": "off", "delta_arrow": "off"}
+    colour = "off" if lower_is_better is None else "inverse" if lower_is_better else "normal"
+    return {"delta": change, "delta_description": comparison, "delta_color": colour}
+
+
+def status_note(text: str) -> dict[str, str]:
+    """``st.metric`` arguments for words under a value (a solver state, "late"), without an arrow."""
+    return {"delta": text, "delta_color": "off", "delta_arrow": "off"}
+
+
+# ---- plain words for technical names (the technical name goes in a tooltip) ----------------------------
+def solver_states() -> dict[str, str]:
+    """CP-SAT's status codes (and ``HINT``, the starting plan kept when the solver found none better)."""
+    return {
+        "OPTIMAL": t("best possible plan"),
+        "FEASIBLE": t("good plan, not proven best"),
+        "HINT": t("starting plan kept (no better plan in time)"),
+        "HEURISTIC": t("rule-based plan"),
+        "INFEASIBLE": t("no plan possible"),
+        "UNKNOWN": t("no plan found in time"),
+    }
+
+
+def solver_state(code: object) -> str:
+    return solver_states().get(str(code), str(code))
+
+
+def technical_name(code: object) -> str:
+    """The tooltip beside a plain word: what the solver or the pipeline calls it."""
+    return t("Technical name: {code}", code=code)
+
+
+def model_names() -> dict[str, str]:
+    """The forecasting models (``forecasting/models.py``) in words a planner reads."""
+    return {
+        "SeasonalNaive": t("same as last season"),
+        "Naive": t("same as last period"),
+        "AutoETS": t("trend and season (exponential smoothing)"),
+        "Theta": t("trend line (Theta)"),
+        "CrostonSBA": t("occasional demand (Croston)"),
+        "TSB": t("fading occasional demand (TSB)"),
+        "Prophet": t("holidays and seasons (Prophet)"),
+    }
+
+
+def model_name(code: object) -> str:
+    return model_names().get(str(code), str(code))
+
+
+# ---- tables and dates -------------------------------------------------------------------------------------
+def percent_column(label: str, digits: int = 1) -> object:
+    """A table column of shares shown as percentages with one precision; ``as_percent_points`` scales the
+    data (Streamlit's own "percent" format drops trailing zeros, so 69.78 %, 66 % and 56.1 % shared a
+    column)."""
+    import streamlit as st
+
+    return st.column_config.NumberColumn(label, format=f"%.{digits}f %%")
+
+
+def as_percent_points(values: object) -> object:
+    """Shares (0.15) as percent points (15.0) for a ``percent_column``."""
+    return values * 100
+
+
+def fmt_days_left(value: float | None) -> str:
+    """Time to a due date in days, in words: "in 2.4 days", "1.2 days overdue"."""
+    if is_missing(value):
+        return "–"
+    if value < 0:
+        return t("{n} days overdue", n=f"{-value:.1f}")
+    return t("in {n} days", n=f"{value:.1f}")
+
+
+def fmt_datetime(value: object) -> str:
+    """A date and time with its year (a plan or a due date can fall in the next year)."""
+    import pandas as pd
+
+    return "–" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"

@@ -55,6 +55,40 @@ def t(text: str, **values: object) -> str:
     return translate(text, current_language(), **values)
 
 
+# The radios and select boxes whose option labels are translated. Streamlit keeps such a widget's value
+# as the label shown, so after a language switch the old label matches no option and the widget falls
+# back to its default (and a select box shows the old label); the switch re-sets them to the option chosen.
+TRANSLATED_CHOICES = (
+    "acc_scope",
+    "dq_source",
+    "fc_category",
+    "fc_channel",
+    "fc_freq",
+    "fc_sku",
+    "inv_category",
+    "inv_warehouse",
+    "lookup_order",
+    "lookup_other_order",
+    "overview_channels",
+    "overview_drill",
+    "overview_inventory_level",
+    "overview_machine",
+    "overview_otd_channel",
+    "overview_period",
+    "overview_work_centers",
+    "pr_by",
+    "pr_day",
+    "pr_method",
+)
+
+
+def keep_choices() -> None:
+    """Re-set each translated choice to its option, read with the previous run's (old language's) labels."""
+    for key in TRANSLATED_CHOICES:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def language_switch() -> None:
     """A sidebar switch; the choice lives in the session, so every page follows it."""
     if SESSION_KEY not in st.session_state:
@@ -65,4 +99,5 @@ def language_switch() -> None:
         format_func=LANGUAGES.get,
         key=SESSION_KEY,
         horizontal=True,
+        on_change=keep_choices,
     )

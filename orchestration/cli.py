@@ -94,23 +94,44 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+LOCAL_ADDRESS = "127.0.0.1"
+
+
+def add_address_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--address",
+        default=LOCAL_ADDRESS,
+        help="interface to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for every interface, "
+        "behind a TLS reverse proxy: docs/dashboards.md)",
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     paths = export_environment()
     if not paths.published_db.exists():
         _echo(f"no published warehouse at {paths.published_db}: run `omniops run` first")
         return 1
-    _echo(f"serving the dashboard on http://localhost:{args.port} (Ctrl+C to stop)")
+    address = getattr(args, "address", LOCAL_ADDRESS)
+    shown = "localhost" if address == LOCAL_ADDRESS else address
+    _echo(f"serving the dashboard on http://{shown}:{args.port} (Ctrl+C to stop)")
+    # dashboards.serve is Streamlit's own command without its /_stcore/metrics endpoint, which would
+    # answer anyone who can reach the port (run as a module: orchestration does not import dashboards).
     command = [
         sys.executable,
         "-m",
-        "streamlit",
+        "dashboards.serve",
         "run",
         str(DASHBOARD_APP),
+        "--server.address",
+        address,
         "--server.port",
         str(args.port),
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",
+        "false",
+        # Streamlit's agent API would run the app for any caller; it is off by default, and stays off.
+        "--server.enableAgentApi",
         "false",
         # No "Deploy" button and developer menu for the people who use the dashboard.
         "--client.toolbarMode",
@@ -263,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="serve the dashboard on the published warehouse")
     serve.add_argument("--port", type=int, default=8501)
+    add_address_option(serve)
     serve.set_defaults(func=cmd_serve)
 
     fc = sub.add_parser("forecast", help="forecast a long CSV (unique_id, ds, y) with per-series champions")
@@ -320,11 +342,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="generate (if absent), run, create demo users, then serve")
     add_generate_options(demo)
     demo.add_argument("--port", type=int, default=8501)
+    add_address_option(demo)
     demo.set_defaults(func=cmd_demo)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything the CLI writes under $OMNIOPS_HOME (landing CSVs with contacts, the warehouse, users,
+    # session keys) is readable by its owner only, whatever the login shell's umask.
+    os.umask(0o077)
     args = build_parser().parse_args(argv)
     return args.func(args)
 

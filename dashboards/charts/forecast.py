@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboards.formatting import model_name
 from dashboards.i18n import t
 
 TURNOVER_COLOURS = {"below": "#0969da", "within": "#1a7f37", "above": "#cf222e"}
@@ -75,8 +76,12 @@ def champion_mix(mix: pd.DataFrame, period: str) -> go.Figure:
     figure = go.Figure(
         go.Bar(
             x=mix["series"].tolist(),
-            y=mix["model"].tolist(),
+            y=[model_name(model) for model in mix["model"]],
             orientation="h",
+            customdata=mix["model"].tolist(),
+            hovertemplate="%{y}<br>"
+            + t("Technical name: {code}", code="%{customdata}")
+            + "<br>%{x}<extra></extra>",
             marker_color=["#8c959f" if model in BASELINES else "#0969da" for model in mix["model"]],
             text=mix["series"],
             textposition="auto",

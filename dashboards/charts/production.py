@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from dashboards.formatting import fmt_percent
 from dashboards.i18n import t
 from dashboards.sections.production_tables import headers, plant_time
 
@@ -27,7 +28,7 @@ def gantt(
     keys = sorted(f[colour].unique())
     palette = {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(keys)}
     clock = {
-        column: f[column].dt.strftime("%m-%d %H:%M").fillna("")
+        column: f[column].dt.strftime("%Y-%m-%d %H:%M").fillna("")
         for column in ("planned_start_utc", "planned_end_utc", "due_at_utc")
     }
     hover = "<br>".join(
@@ -106,7 +107,7 @@ def work_center_load(load: pd.DataFrame) -> go.Figure:
             y=load["work_center"] + " · " + load["work_center_name"].fillna(""),
             orientation="h",
             marker_color=["#cf222e" if b else "#0969da" for b in load["is_bottleneck"]],
-            text=[f"{r:.0%}" for r in load["load_ratio"]],
+            text=[fmt_percent(r) for r in load["load_ratio"]],
             textposition="outside",
         )
     )

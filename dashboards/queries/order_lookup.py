@@ -26,8 +26,7 @@ hits as (
     select k.*
     from marts.fct_order_lookup_keys as k, params as p
     where ({scan})
-        and ((k.key_type <> 'phone' and contains(k.search_value, p.term))
-            or (k.key_type = 'phone' and contains(k.search_value, p.digits)))
+        and ({hit})
 ),
 matched as (
     select
@@ -72,17 +71,30 @@ def search_terms(text: str) -> tuple[str, str | None]:
     return term, digits
 
 
-def search_query(term: str, digits: str | None, limit: int) -> tuple[str, tuple]:
-    """The search's SQL and its parameters for a typed text's ``search_terms``."""
+CONTACT_HIT = """(k.key_type <> 'phone' and contains(k.search_value, p.term))
+            or (k.key_type = 'phone' and contains(k.search_value, p.digits))"""
+# Roles that see contacts masked search order numbers and customer names only: a search by part of a
+# phone or e-mail would let them read it back one character at a time.
+NUMBER_OR_NAME_HIT = """k.key_type = 'order_number' and (contains(k.search_value, p.term)
+            or contains(replace(lower(k.customer_name), ' ', ''), p.term))"""
+
+
+def search_query(term: str, digits: str | None, limit: int, *, contacts: bool = True) -> tuple[str, tuple]:
+    """The search's SQL and its parameters for a typed text's ``search_terms``; ``contacts`` False
+    searches order numbers and names only."""
+    if not contacts:
+        scan = "k.key_type = 'order_number'"
+        return SEARCH_SQL.format(scan=scan, hit=NUMBER_OR_NAME_HIT), (term, None, limit)
     if digits is None or digits == term:
-        return SEARCH_SQL.format(scan="contains(k.search_value, ?)"), (term, digits, term, limit)
+        sql = SEARCH_SQL.format(scan="contains(k.search_value, ?)", hit=CONTACT_HIT)
+        return sql, (term, digits, term, limit)
     scan = "contains(k.search_value, ?) or contains(k.search_value, ?)"
-    return SEARCH_SQL.format(scan=scan), (term, digits, term, digits, limit)
+    return SEARCH_SQL.format(scan=scan, hit=CONTACT_HIT), (term, digits, term, digits, limit)
 
 
-def search(term: str, digits: str | None, limit: int) -> pd.DataFrame:
+def search(term: str, digits: str | None, limit: int, *, contacts: bool = True) -> pd.DataFrame:
     """The best ``limit`` matching orders (exact first, then newest), each with the total ``matches``."""
-    return query(*search_query(term, digits, limit))
+    return query(*search_query(term, digits, limit, contacts=contacts))
 
 
 # ---- one order ------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.charts import forecast as charts
-from dashboards.formatting import fmt_percent, is_missing
+from dashboards.formatting import fmt_percent, is_missing, kpi_delta, model_name
 from dashboards.i18n import t
 from dashboards.queries import forecast as q
 
@@ -83,10 +83,11 @@ def demand_section(present: dict[str, bool]) -> str:
         )
     )
     controls = st.columns([1.5, 1.4, 1.7, 1.2])
+    # Weeks by default, set as state rather than index= so the language switch may re-set it.
+    st.session_state.setdefault("fc_freq", list(GRANULARITIES)[1])
     freq = controls[0].radio(
         t("Granularity"),
         list(GRANULARITIES),
-        index=1,
         format_func=period_names().get,
         horizontal=True,
         key="fc_freq",
@@ -144,12 +145,11 @@ def actuals_against_forecast(
     previous = complete["units"].tail(horizon).sum() if len(complete) >= horizon else None
 
     cards = st.columns(4)
-    delta = None
-    if previous:
-        change = f"{100 * (total / previous - 1):+.0f} %"
-        delta = t("{change} vs the last {n} {unit}", change=change, n=horizon, unit=unit)
+    change = f"{100 * (total / previous - 1):+.0f} %" if previous else None
     cards[0].metric(
-        t("Forecast, next {n} {unit}", n=horizon, unit=unit), fmt_units(total), delta=delta, delta_color="off"
+        t("Forecast, next {n} {unit}", n=horizon, unit=unit),
+        fmt_units(total),
+        **kpi_delta(change, t("vs the last {n} {unit}", n=horizon, unit=unit), lower_is_better=None),
     )
     cards[1].metric(
         t("Prediction interval"), f"{forecast['yhat_lower'].sum():,.0f} – {forecast['yhat_upper'].sum():,.0f}"
@@ -191,11 +191,11 @@ def demand_notes(
     horizon, n_series = len(forecast), int(series["series"].sum())
     notes = [
         t("Shaded: the prediction interval (80 % by default). Dotted line: the as-of date."),
-        t("Model: {model}.", model=series["model"].iloc[0])
+        t("Model: {model}.", model=f"{model_name(series['model'].iloc[0])} ({series['model'].iloc[0]})")
         if n_series == 1
         else t(
             "Models (series): {models}.",
-            models=", ".join(f"{row.model} ({row.series:,})" for row in series.itertuples()),
+            models=", ".join(f"{model_name(row.model)} ({row.series:,})" for row in series.itertuples()),
         ),
     ]
     if partial:

@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.charts import production as charts
+from dashboards.formatting import fmt_datetime, solver_state, status_note, technical_name
 from dashboards.i18n import t
 from dashboards.queries import production as q
-from dashboards.sections.production_tables import Plant, show_table, solver_status
+from dashboards.sections.production_tables import Plant, show_table
 from scheduling.frames import calendar_from_frame
 from scheduling.whatif import rush_what_if
 
@@ -80,17 +81,16 @@ def show_result(plant: Plant, tables: dict[str, pd.DataFrame], result) -> None:
     c = st.columns(4)
     c[0].metric(
         t("Rush order done"),
-        f"{plant.clock(done_at):%m-%d %H:%M}",
-        t("late") if rush_row.late_after else t("on time"),
-        delta_color="off",
+        fmt_datetime(plant.clock(done_at)),
+        **status_note(t("late") if rush_row.late_after else t("on time")),
     )
     c[1].metric(t("Orders delayed"), len(delayed))
     c[2].metric(t("Made late by it"), len(newly_late))
     c[3].metric(
         t("Solved in"),
         f"{result.plan.seconds:.1f} s",
-        solver_status().get(result.plan.status, result.plan.status),
-        delta_color="off",
+        help=technical_name(result.plan.status),
+        **status_note(solver_state(result.plan.status)),
     )
     table = delayed.assign(
         delay_hours=delayed["delay_minutes"] / 60.0,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from dashboards.formatting import as_percent_points, fmt_days_left, percent_column, solver_states
 from dashboards.i18n import t
 
 LEVELS = ("T-3", "T-2", "T-1", "overdue")
@@ -27,13 +28,7 @@ def level_names() -> dict[str, str]:
 
 
 def solver_status() -> dict[str, str]:
-    return {
-        "OPTIMAL": t("OPTIMAL"),
-        "FEASIBLE": t("FEASIBLE"),
-        "HEURISTIC": t("HEURISTIC"),
-        "INFEASIBLE": t("INFEASIBLE"),
-        "UNKNOWN": t("UNKNOWN"),
-    }
+    return solver_states()
 
 
 def weekdays() -> tuple[str, ...]:
@@ -67,10 +62,12 @@ def headers() -> dict:
     """Column headers of every table on the page; the data keeps its column names (tests read them)."""
     return {
         "method": t("plan"),
-        "status": t("status"),
-        "weighted_tardiness": t("weighted tardiness"),
+        "status": st.column_config.TextColumn(
+            t("status"), help=", ".join(f"{code}: {word}" for code, word in solver_states().items())
+        ),
+        "weighted_tardiness": t("weighted tardiness (weight × min)"),
         "bound": t("lower bound"),
-        "gap": t("gap"),
+        "gap": percent_column(t("gap")),
         "late_orders": t("late orders"),
         "makespan_minutes": t("makespan (min)"),
         "makespan_at_utc": t("plan ends"),
@@ -92,7 +89,7 @@ def headers() -> dict:
         "machines": t("machines"),
         "load_minutes": t("load (min)"),
         "capacity_minutes": t("capacity (min)"),
-        "load_ratio": st.column_config.NumberColumn(t("load"), format="percent"),
+        "load_ratio": percent_column(t("load")),
         "warning_id": t("warning no."),
         "level": t("level"),
         "due_at": t("due"),
@@ -114,7 +111,7 @@ def headers() -> dict:
         "good_count": t("good"),
         "scrap": t("scrap"),
         "variance": t("variance"),
-        "variance_pct": t("variance %"),
+        "variance_pct": percent_column(t("variance %")),
         "reason": t("reason"),
         "reason_detail": t("detail"),
         "component": t("component"),
@@ -133,11 +130,18 @@ def shown(column: pd.Series, words: dict[str, str]) -> pd.Series:
     return column.map(lambda value: words.get(value, value))
 
 
+PERCENT_COLUMNS = ("gap", "load_ratio", "variance_pct")
+
+
 def show_table(frame: pd.DataFrame) -> None:
-    """A table with the page's headers, and the pipeline's words, in the user's language."""
+    """A table with the page's headers, and the pipeline's words, in the user's language; shares as
+    percentages, days left in words."""
     names, words = headers(), values()
     config = {column: names[column] for column in frame.columns if column in names}
     data = {column: shown(frame[column], words[column]) for column in frame.columns if column in words}
+    data |= {column: as_percent_points(frame[column]) for column in PERCENT_COLUMNS if column in frame}
+    if "days_left" in frame:
+        data["days_left"] = frame["days_left"].map(fmt_days_left)
     st.dataframe(frame.assign(**data), hide_index=True, width="stretch", column_config=config)
 
 

@@ -53,12 +53,22 @@ if missing:
 
 # --- search -----------------------------------------------------------------------------------------
 typed = st.text_input(
-    t("Order number, phone or e-mail"),
+    t("Order number, phone or e-mail") if viewer.sees_contacts else t("Order number or customer name"),
     key="lookup_query",
-    placeholder=t("e.g. #1042, 113-1234567-1234567, 138-1234-5678, ann.lee@example.com"),
+    placeholder=t("e.g. #1042, 113-1234567-1234567, 138-1234-5678, ann.lee@example.com")
+    if viewer.sees_contacts
+    else t("e.g. #1042, 113-1234567-1234567, Ann Lee"),
     persist_state="session",
 )
 text = (typed or "").strip()
+if not text and not viewer.sees_contacts:
+    st.info(
+        t(
+            "Type part of a channel order number or of the customer's name and press Enter. Phone numbers "
+            "and e-mails are searched by customer-service agents only, who see them in full."
+        )
+    )
+    st.stop()
 if not text:
     st.info(
         t(
@@ -74,10 +84,12 @@ if len(term) < MIN_QUERY_LENGTH:
     st.info(t("Type at least {n} characters to search.", n=MIN_QUERY_LENGTH))
     st.stop()
 
-results = q.search(term, digits, MAX_RESULTS)
+results = q.search(term, digits, MAX_RESULTS, contacts=viewer.sees_contacts)
 shown_text = escape_markdown(viewer.contact_text(text))
 searched = (
-    t(
+    t("order numbers and customer names containing “{typed}”", typed=shown_text)
+    if not viewer.sees_contacts
+    else t(
         "order numbers and e-mails containing “{typed}”, phones containing the digits {digits}",
         typed=shown_text,
         digits=viewer.phone(digits),

@@ -12,7 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.components import page_header
-from dashboards.formatting import fmt_percent
+from dashboards.formatting import (
+    fmt_datetime,
+    fmt_percent,
+    kpi_delta,
+    solver_state,
+    status_note,
+    technical_name,
+)
 from dashboards.i18n import t
 from dashboards.queries import production as q
 from dashboards.sections.production_floor import close_tab, t3_tab
@@ -52,33 +59,32 @@ st.caption(
 )
 gain = None if rule.weighted_tardiness == 0 else 1 - cp.weighted_tardiness / rule.weighted_tardiness
 k = st.columns(5)
+versus = t("vs {rule}", rule=best_rule.upper())
 k[0].metric(
     t("Late orders (CP-SAT)"),
     f"{int(cp.late_orders)}",
-    t("{change} vs {rule}", change=f"{int(cp.late_orders - rule.late_orders):+d}", rule=best_rule.upper()),
-    delta_color="inverse",
+    **kpi_delta(f"{int(cp.late_orders - rule.late_orders):+d}", versus, lower_is_better=True),
 )
 k[1].metric(
     t("Weighted tardiness"),
     f"{int(cp.weighted_tardiness):,}",
-    None if gain is None else t("{change} vs {rule}", change=f"{-gain:+.0%}", rule=best_rule.upper()),
-    delta_color="inverse",
+    help=t("Σ priority weight × minutes late, over the open orders"),
+    **kpi_delta(None if gain is None else f"{-gain:+.0%}", versus, lower_is_better=True),
 )
 k[2].metric(
     t("Solver"),
-    solver_status().get(cp.status, str(cp.status)),
-    t("gap {gap}", gap=fmt_percent(cp.gap)),
-    delta_color="off",
+    solver_state(cp.status),
+    help=technical_name(cp.status),
+    **status_note(t("gap {gap}", gap=fmt_percent(cp.gap))),
 )
-k[3].metric(t("Plan ends"), f"{plant.clock(cp.makespan_at_utc):%m-%d %H:%M}")
+k[3].metric(t("Plan ends"), fmt_datetime(plant.clock(cp.makespan_at_utc)))
 load = q.work_center_load() if present["work_center_load"] else None
 if load is not None and len(load):
     top = load.iloc[0]
     k[4].metric(
         t("Bottleneck"),
         str(top.work_center),
-        t("{ratio} loaded", ratio=f"{top.load_ratio:.0%}"),
-        delta_color="off",
+        **status_note(t("{ratio} loaded", ratio=fmt_percent(top.load_ratio))),
     )
 
 with st.expander(t("Plans compared: CP-SAT against the dispatch rules"), key="pr_plans"):

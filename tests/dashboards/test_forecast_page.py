@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboards.formatting import fmt_percent
+from dashboards.formatting import fmt_percent, model_name
 from dashboards.queries.forecast import FORECAST_TABLES
 from tests.dashboards.appkit import open_app
 
@@ -129,7 +129,7 @@ def test_one_series_monthly_forecast_total_equals_the_table(forecast_instance, m
     assert shown[f"Forecast, next {periods} months"] == f"{total:,.0f} units"
     assert shown["Prediction interval"] == f"{lower:,.0f} – {upper:,.0f}"
     assert shown["Series (SKU × channel)"] == "1"
-    assert f"Model: {model}." in captions(app)
+    assert f"Model: {model_name(model)} ({model})." in captions(app)
     assert "approximation" not in captions(app)
 
 

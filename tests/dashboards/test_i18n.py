@@ -56,3 +56,17 @@ def test_translate_falls_back_to_english_and_fills_values():
         "最近落地时间（Asia/Shanghai）：erp"
     )
     assert translate("a text nobody translated", "zh") == "a text nobody translated"
+
+
+def test_every_choice_with_translated_labels_is_kept_across_a_language_switch():
+    """A radio or select box with a ``format_func`` loses its value on a language switch unless listed."""
+    from dashboards.i18n import TRANSLATED_CHOICES
+
+    keyed = set()
+    for path in sorted(DASHBOARDS.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and any(k.arg == "format_func" for k in node.keywords):
+                key = next((k.value for k in node.keywords if k.arg == "key"), None)
+                if isinstance(key, ast.Constant) and key.value != "language":
+                    keyed.add(key.value)
+    assert keyed <= set(TRANSLATED_CHOICES), sorted(keyed - set(TRANSLATED_CHOICES))

@@ -132,3 +132,71 @@ def test_gantt_draws_every_operation_in_the_window_and_outlines_the_late_orders(
     assert [trace["name"] for trace in outlined] == ["planned late"]
     assert sum(len(trace["y"]) for trace in bars if trace not in outlined) == operations > 0
     assert len(outlined[0]["y"]) == late
+
+
+def signals(app: AppTest) -> list[tuple[str, int, int]]:
+    """Each metric's delta as the reader sees it: its sign, Streamlit's arrow direction and its colour."""
+    return [
+        (m.proto.delta[:1] if m.proto.delta[:1] in "+-" else "", m.proto.direction, m.proto.color)
+        for m in app.metric
+        if m.proto.delta
+    ]
+
+
+def test_a_change_points_and_colours_the_same_way_in_english_and_chinese(built_instance, monkeypatch):
+    """Words put before the number by a translation ("较 ATC -3%") turned a fall into a red rise."""
+    english = open_page(built_instance.home, monkeypatch)
+    chinese = open_app(built_instance.home, monkeypatch, role="planner", page=PAGE, language="zh", timeout=90)
+    assert signals(chinese) == signals(english) and signals(english)
+    late = next(m for m in english.metric if m.label == "Late orders (CP-SAT)")
+    runs = dict(built_instance.query("select method, late_orders from production.schedule_runs"))
+    rule = min((method for method in runs if method != "cpsat"), key=lambda m: runs[m])
+    # More late orders than the rule is bad: red; fewer is good: green (the colour says which).
+    assert late.proto.delta_description.startswith("vs ")
+    assert late.proto.color == (late.proto.GREEN if runs["cpsat"] < runs[rule] else late.proto.RED) or (
+        runs["cpsat"] == runs[rule]
+    )
+
+
+def test_solver_states_are_plain_words_with_the_code_in_a_tooltip(built_instance, monkeypatch):
+    app = open_page(built_instance.home, monkeypatch)
+    (status,) = built_instance.query("select status from production.schedule_runs where method = 'cpsat'")[0]
+    solver = next(m for m in app.metric if m.label == "Solver")
+    assert solver.value not in {"OPTIMAL", "FEASIBLE", "HINT", "UNKNOWN"}
+    assert solver.proto.help == f"Technical name: {status}"
+
+
+def test_shares_show_as_percentages_with_one_precision_days_left_in_words_and_dates_with_year(
+    built_instance, monkeypatch
+):
+    app = open_page(built_instance.home, monkeypatch)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", metrics(app)["Plan ends"])
+    percent_columns = 0
+    for frame in app.dataframe:
+        config = json.loads(frame.proto.columns)
+        for column in ("variance_pct", "load_ratio", "gap"):
+            if column in frame.value.columns:
+                assert config[column]["type_config"]["format"] == "%.1f %%", (column, config[column])
+                percent_columns += 1
+    assert percent_columns >= 3
+    load = next(frame.value for frame in app.dataframe if "load_ratio" in frame.value.columns)
+    (top,) = built_instance.query("select load_ratio from production.work_center_load where rank = 1")[0]
+    assert abs(load["load_ratio"].iloc[0] - 100 * top) < 1e-9  # percent points, not a fraction
+    warnings = [frame.value for frame in app.dataframe if "days_left" in frame.value.columns]
+    for value in (v for frame in warnings for v in frame["days_left"]):
+        assert re.fullmatch(r"in \d+\.\d days|\d+\.\d days overdue", value), value
+
+
+def test_choices_survive_a_language_switch_and_show_in_the_new_language(built_instance, monkeypatch):
+    """Streamlit keeps a choice as its shown label; the old-language label used to match no option."""
+    app = open_page(built_instance.home, monkeypatch)
+    app.radio(key="pr_by").set_value("order").run()
+    app.selectbox(key="pr_method").set_value("cpsat").run()
+    app.radio(key="language").set_value("zh").run()
+    assert not app.exception, app.exception
+    assert app.radio(key="pr_by").value == "order"
+    assert app.selectbox(key="pr_method").value == "cpsat"
+    assert app.selectbox(key="pr_method").proto.raw_value == "CP-SAT（优化求解）" or (
+        "CP-SAT（优化求解）" in app.selectbox(key="pr_method").options
+    )
+    assert not [w for w in app.warning if "Session State" in w.value]
