@@ -10,10 +10,13 @@ from pathlib import Path
 
 VIEWS = Path(__file__).parent / "views"
 
-ROLES = ("manager", "planner", "cs_agent", "analyst")
+# The same roles as the operational store's (decisions/roles.py), which checks who may take each action.
+ROLES = ("manager", "planner", "pmc", "supervisor", "cs_agent", "analyst")
 ROLE_LABELS = {
     "manager": "Manager",
     "planner": "Planner",
+    "pmc": "PMC (production material control)",
+    "supervisor": "Production supervisor",
     "cs_agent": "Customer-service agent",
     "analyst": "Analyst",
 }
@@ -35,13 +38,13 @@ class PageSpec:
         return VIEWS / self.file
 
 
-_MANAGEMENT = frozenset({"manager", "planner", "analyst"})
+_MANAGEMENT = frozenset({"manager", "planner", "pmc", "analyst"})
 _CUSTOMER_SERVICE = frozenset({"cs_agent", "manager", "analyst"})
 PAGES = (
     PageSpec("overview", "overview.py", "KPI overview", "📊", _MANAGEMENT),
     PageSpec("order_lookup", "order_lookup.py", "Order lookup", "🔎", _CUSTOMER_SERVICE),
     PageSpec("forecast", "forecast.py", "Forecast & inventory", "📈", _MANAGEMENT),
-    PageSpec("production", "production.py", "Production", "🏭", _MANAGEMENT),
+    PageSpec("production", "production.py", "Production", "🏭", _MANAGEMENT | {"supervisor"}),
     PageSpec("data_quality", "data_quality.py", "Data quality", "🧪", frozenset({"analyst"})),
 )
 

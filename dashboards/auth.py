@@ -117,7 +117,8 @@ def login_form() -> None:
         st.warning(
             t(
                 "No users are configured in `{path}`. Add one with "
-                "`omniops users add NAME --role manager` (roles: manager, planner, cs_agent, analyst), "
+                "`omniops users add NAME --role manager` "
+                "(roles: manager, planner, pmc, supervisor, cs_agent, analyst), "
                 "or run `make demo`, which creates one user per role.",
                 path=users_file(),
             )

@@ -164,9 +164,21 @@ def remove_user(username: str) -> bool:
 DEMO_USERS = (
     ("manager", "manager", "Demo manager"),
     ("planner", "planner", "Demo planner"),
+    ("pmc", "pmc", "Demo PMC"),
     ("agent", "cs_agent", "Demo customer-service agent"),
     ("analyst", "analyst", "Demo analyst"),
 )
+
+
+def demo_users() -> list[tuple[str, str, str]]:
+    """One user per role, and every work-centre owner of the T-3 ladder and the daily close as a
+    supervisor (seed ``decision_owners.csv``), so that each decision has someone who can sign in."""
+    from decisions.seeds import work_center_owners
+
+    supervisors = [
+        (name, "supervisor", f"{owner} ({centre})") for name, centre, owner in work_center_owners()
+    ]
+    return [*DEMO_USERS, *supervisors]
 
 
 def demo_logins_file() -> Path:
@@ -188,7 +200,7 @@ def create_demo_users() -> list[tuple[str, str, str]]:
                 known[parts[0]] = parts[2]
     users = load_users()
     result = []
-    for username, role, display_name in DEMO_USERS:
+    for username, role, display_name in demo_users():
         password = known.get(username)
         current = users.get(username)
         if current is not None and (password is None or not verify_password(password, current.password_hash)):

@@ -72,6 +72,15 @@ def ladder() -> Ladder:
     return Ladder(tuple(sorted(rungs, key=lambda r: r.rank)), owners)
 
 
+def work_center_owners() -> list[tuple[str, str, str]]:
+    """(user name, work centre, owner's name) of every work-centre owner: the supervisors who sign in."""
+    return [
+        (row["username"], row["work_center"], row["owner_name"])
+        for row in _rows("decision_owners")
+        if row["duty"] == "work_center_owner"
+    ]
+
+
 @cache
 def root_causes() -> dict[str, str]:
     return {row["root_cause"]: row["description"] for row in _rows("t3_root_causes")}

@@ -347,7 +347,7 @@ def test_the_day_run_recomputed_only_the_orders_the_new_files_touch(homes):
     changed_customer = {
         key for key, customer in homes["after_day"].items() if homes["before"].get(key, customer) != customer
     }
-    corrected_names = _column(inc / "landing" / CORRECTED_FILE, "Name") | {(homes["shortened_order"][0],)}
+    corrected_names = _column(inc / "landing" / CORRECTED_DELIVERY, "Name") | {(homes["shortened_order"][0],)}
     corrected = _query(
         inc,
         "select order_key from marts.fct_orders where channel = 'shopify' and channel_order_id in "
@@ -360,7 +360,7 @@ def test_the_day_run_recomputed_only_the_orders_the_new_files_touch(homes):
 
 def test_a_corrected_re_export_of_a_past_file_updates_its_orders(homes):
     inc = homes["incremental"]
-    in_file = _column(inc / "landing" / CORRECTED_FILE, "Name")
+    in_file = _column(inc / "landing" / CORRECTED_DELIVERY, "Name")
     keys = dict(
         _query(
             inc,
