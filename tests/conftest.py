@@ -85,11 +85,19 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
 
 
 @pytest.fixture(scope="session")
-def demo_landing_scale_one(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo company at scale 1 with the default seed, as ``omniops generate`` writes it. Read only."""
+def demo_company_files(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """``demo_company_files(scale, seed)``: the folder of the demo company's files, as ``omniops generate``
+    writes them, generated once per run for each scale and seed (default: scale 1, seed 42). Read only."""
     from demo_company.generate import generate_demo_company
 
-    return built_once(tmp_path_factory, "demo_company_scale_1", lambda folder: generate_demo_company(folder))
+    def files(scale: float = 1.0, seed: int = 42) -> Path:
+        return built_once(
+            tmp_path_factory,
+            f"demo_company_{scale}_{seed}",
+            lambda folder: generate_demo_company(folder, scale=scale, seed=seed),
+        )
+
+    return files
 
 
 @dataclass(frozen=True)
@@ -108,18 +116,8 @@ class BuiltInstance:
             return conn.execute(sql).df()
 
 
-def _build_instance(home: Path) -> None:
-    from core.settings import OmniopsPaths
-    from demo_company.generate import generate_demo_company
-    from orchestration.pipeline import run_pipeline
-
-    paths = OmniopsPaths(home)
-    generate_demo_company(paths.landing, scale=TEST_SCALE, seed=TEST_SEED)
-    run_pipeline(paths, echo=lambda message: None)
-
-
 @pytest.fixture(scope="session")
-def built_instance(tmp_path_factory: pytest.TempPathFactory) -> BuiltInstance:
+def built_instance(tmp_path_factory: pytest.TempPathFactory, demo_company_files) -> BuiltInstance:
     """A small demo company with the whole asset graph materialised on it, once. Read only: a test
     that changes files copies them first."""
     from core.settings import OmniopsPaths
@@ -128,7 +126,15 @@ def built_instance(tmp_path_factory: pytest.TempPathFactory) -> BuiltInstance:
     home = run_temp_folder(tmp_path_factory) / "omniops_home"
     os.environ["OMNIOPS_HOME"] = str(home)
     os.environ["DAGSTER_HOME"] = str(home / "dagster")
-    built_once(tmp_path_factory, "omniops_home", _build_instance)
+
+    def build(home: Path) -> None:
+        from orchestration.pipeline import run_pipeline
+
+        paths = OmniopsPaths(home)
+        shutil.copytree(demo_company_files(TEST_SCALE, TEST_SEED), paths.landing)
+        run_pipeline(paths, echo=lambda message: None)
+
+    built_once(tmp_path_factory, "omniops_home", build)
     paths = OmniopsPaths(home)
     yield BuiltInstance(
         home, paths.landing, json.loads((paths.landing / "_manifest.json").read_text()), paths.published_db
