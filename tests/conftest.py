@@ -35,29 +35,22 @@ def pytest_configure(config: pytest.Config) -> None:
         prepare_dbt()
 
 
-# The longest tests (node id prefixes), started first and longest first so that the two workers finish
-# together; the rest follows in collection order. Measured with `--durations` (docs/testing.md).
+# The longest modules, started first so that the two workers finish together (each worker is handed two
+# modules at the start); the rest follows in collection order. Measured with `--durations` (docs/testing.md).
 LONGEST_FIRST = (
     "tests/pipeline/test_crash_recovery.py",
-    "tests/pipeline/test_incremental_runs.py",
-    "tests/pipeline/test_cli.py::test_a_rejected_file",
-    "tests/spark/test_dbt_on_spark.py",
-    "tests/pipeline/test_readers_during_a_run.py",
     "tests/pipeline/test_cli.py",
+    "tests/pipeline/test_readers_during_a_run.py",
+    "tests/pipeline/test_incremental_runs.py",
+    "tests/spark/test_dbt_on_spark.py",
     "tests/pipeline/test_tests_on_written_rows.py",
     "tests/e2e/",
 )
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """For pytest-xdist's ``--dist loadgroup``: the tests of a module that has module- or class-scoped
-    fixtures stay on one worker (which builds those fixtures once), and the longest tests come first.
-    Runs before xdist's own hook, which reads the groups."""
-    for item in items:
-        fixtures = item._fixtureinfo.name2fixturedefs.values()
-        if any(d.scope in ("module", "class", "package") for defs in fixtures for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first (a stable sort: the rest keeps the collection order). pytest-xdist's
+    ``--dist loadscope --no-loadscope-reorder`` hands out whole modules in this order."""
 
     def rank(item: pytest.Item) -> int:
         return next((i for i, p in enumerate(LONGEST_FIRST) if item.nodeid.startswith(p)), len(LONGEST_FIRST))
