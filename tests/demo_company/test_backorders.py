@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from demo_company.generate import generate_demo_company
 from tests.conftest import TEST_SCALE, TEST_SEED
 
 KEY = ["channel", "order_id"]
@@ -162,11 +161,9 @@ class Company:
 
 
 @pytest.fixture(scope="module", params=[TEST_COMPANY, DEFAULT_COMPANY])
-def company(request, tmp_path_factory: pytest.TempPathFactory) -> Company:
+def company(request, demo_company_files) -> Company:
     scale, seed = request.param
-    root = tmp_path_factory.mktemp(f"backorders_{seed}")
-    generate_demo_company(root, scale=scale, seed=seed)
-    return Company(root)
+    return Company(demo_company_files(scale, seed))
 
 
 def test_a_few_percent_of_orders_leave_in_two_parts_and_the_fill_rate_shows_it(company):

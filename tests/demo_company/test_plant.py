@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from demo_company.generate import DEFAULT_AS_OF, generate_demo_company
+from demo_company.generate import DEFAULT_AS_OF
 from tests.conftest import TEST_SCALE, TEST_SEED
 
 PLAN_AHEAD_DAYS = 42
@@ -44,10 +44,8 @@ def read(landing: Path, pattern: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("plant")
-    generate_demo_company(root, scale=TEST_SCALE, seed=TEST_SEED)
-    return root
+def landing(demo_company_files) -> Path:
+    return demo_company_files(TEST_SCALE, TEST_SEED)
 
 
 @pytest.fixture(scope="module")
@@ -302,10 +300,8 @@ def test_open_orders_at_the_snapshot(landing):
 
 
 @pytest.fixture(scope="module")
-def full_scale(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("plant_scale_1")
-    generate_demo_company(root)  # scale 1, the default seed
-    return root
+def full_scale(demo_company_files) -> Path:
+    return demo_company_files()  # scale 1, the default seed
 
 
 def test_at_scale_one_the_plant_is_loaded_for_a_scheduler(full_scale):

@@ -27,6 +27,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -233,6 +234,10 @@ def test_a_run_killed_in_landing_dbt_and_publish_recovers_to_what_one_clean_run_
 ):
     delivery = tmp_path / "delivery"
     re_exported = next_delivery(built_instance.landing, delivery)
+    # One uninterrupted run on the same delivery, beside the killed ones (a thread reads its output).
+    clean = new_home(built_instance.home, delivery, tmp_path / "clean")
+    clean_run = Run(clean)
+    clean_exit = ThreadPoolExecutor(1).submit(clean_run.wait)
     crashed = new_home(built_instance.home, delivery, tmp_path / "crashed")
     files_before = landing_files(crashed.landing)
     published = sha256(crashed.published_db)
@@ -287,10 +292,8 @@ def test_a_run_killed_in_landing_dbt_and_publish_recovers_to_what_one_clean_run_
     assert sha256(crashed.published_db) != published
     assert_landing_consistent(crashed, files_before)
 
-    # One uninterrupted run on the same delivery: it rejects the two unusable files (exit code 2).
-    clean = new_home(built_instance.home, delivery, tmp_path / "clean")
-    run = Run(clean)
-    assert run.wait() == 2, run.output()
+    # The uninterrupted run rejects the two unusable files (exit code 2).
+    assert clean_exit.result() == 2, clean_run.output()
 
     assert landing_files(crashed.landing) == landing_files(clean.landing)
     for reason in clean.landing.rglob("*.reason.txt"):

@@ -197,11 +197,9 @@ def _identity_cases(landing: Path) -> dict[str, tuple[str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> dict:
-    from demo_company.generate import generate_demo_company
-
+def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module, demo_company_files) -> dict:
     base = tmp_path_factory.mktemp("exports")
-    generate_demo_company(base / "landing", scale=0.05, seed=7)
+    shutil.copytree(demo_company_files(0.05, 7), base / "landing")
     day, day_files = split_newest_day(base / "landing")
     cases = _identity_cases(base / "landing")
     bridge, wrong_phone_owner = cases["bridge"], cases["wrong_phone_owner"]

@@ -8,6 +8,7 @@ incremental build, which does not rewrite that row, passes; `dbt test` on its ow
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -25,17 +26,10 @@ def _compiled_status_test(home: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from core.settings import OmniopsPaths
-    from demo_company.generate import generate_demo_company
-    from orchestration.pipeline import run_pipeline
-
+def home(built_instance, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the built test instance's warehouse: its run built the whole project."""
     home = tmp_path_factory.mktemp("written_rows")
-    generate_demo_company(home / "landing", scale=0.02, seed=11)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("OMNIOPS_HOME", str(home))
-        patch.setenv("DAGSTER_HOME", str(home / "dagster"))
-        run_pipeline(OmniopsPaths(home), echo=lambda _: None, job_name="omniops_land_and_transform")
+    shutil.copytree(built_instance.home / "warehouse", home / "warehouse")
     return home
 
 
