@@ -22,11 +22,12 @@ DELIVERED = (
     "select * from marts.fct_orders where fulfilment_type = 'ship' and order_status <> 'cancelled' "
     "and delivered_date between ? and ?"
 )
-# Per order: every SKU on its lines that are neither cancelled nor pending delivered complete by the WMS.
+# Per order: every SKU on its lines that are neither cancelled nor pending delivered complete by the WMS; a
+# line the channel cancelled or refunded because it could not ship still counts as ordered (it is short).
 IN_FULL = """
     with ordered as (
         select order_key, sku, sum(quantity) as units from marts.fct_order_lines
-        where line_status not in ('cancelled', 'pending') and quantity > 0 group by all
+        where (line_status not in ('cancelled', 'pending') or is_line_cancelled) and quantity > 0 group by all
     ), delivered as (
         select order_key, sku, sum(quantity) filter (where delivered_at_utc is not null) as units
         from marts.fct_shipments group by all
@@ -82,7 +83,8 @@ def hand_fill(db, start: date, end: date, channel: str | None = None) -> tuple[f
         "join first_shipment f on f.order_key = s.order_key and f.shipment_id = s.shipment_id group by all), "
         "ordered as (select l.order_key, l.sku, sum(l.quantity) as units from marts.fct_order_lines l "
         "join o on o.order_key = l.order_key "
-        "where l.line_status not in ('cancelled', 'pending') and l.quantity > 0 group by all) "
+        "where (l.line_status not in ('cancelled', 'pending') or l.is_line_cancelled) and l.quantity > 0 "
+        "group by all) "
         "select coalesce(sum(ordered.units) filter (where coalesce(f.units, 0) >= ordered.units), 0), "
         "coalesce(sum(ordered.units), 0) from ordered left join first_units f using (order_key, sku)",
         params,
