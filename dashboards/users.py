@@ -20,11 +20,11 @@ import base64
 import hashlib
 import hmac
 import secrets
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.settings import dashboard_users, users_file
+from core.user_records import UserRecordsError, user_records
 from dashboards.access import ROLES
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -83,29 +83,15 @@ def _check(user: User, where: str) -> User:
 
 def load_users() -> dict[str, User]:
     """All users by name; empty when none are configured (the app then says how to add one)."""
-    variable = dashboard_users().strip()
-    if variable:
-        users = {}
-        for number, entry in enumerate(filter(None, (e.strip() for e in variable.split(";"))), start=1):
-            parts = entry.split(":")
-            if len(parts) != 3:
-                raise UsersConfigError(f"OMNIOPS_USERS entry {number}: expected name:role:hash")
-            name, role, password_hash = parts
-            users[name] = _check(User(name, role, name, password_hash), "OMNIOPS_USERS")
-        return users
-    path = users_file()
-    if not path.exists():
-        return {}
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise UsersConfigError(f"{path}: not valid TOML ({error})") from error
+        where, records = user_records()
+    except UserRecordsError as error:
+        raise UsersConfigError(str(error)) from error
     users = {}
-    for name, entry in document.get("users", {}).items():
-        user = User(
-            name, entry.get("role", ""), entry.get("display_name", name), entry.get("password_hash", "")
-        )
-        users[name] = _check(user, str(path))
+    for name, entry in records.items():
+        display_name = name if where == "OMNIOPS_USERS" else entry.get("display_name", name)
+        user = User(name, entry.get("role", ""), display_name, entry.get("password_hash", ""))
+        users[name] = _check(user, where)
     return users
 
 

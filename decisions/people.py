@@ -7,10 +7,10 @@ password hash stays the dashboards' business.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 
-from core.settings import dashboard_users, users_file
+from core.settings import users_file
+from core.user_records import UserRecordsError, user_records
 from decisions.errors import BadInput
 from decisions.roles import ROLES
 
@@ -28,23 +28,13 @@ SYSTEM = Actor("omniops", "system")
 
 def load_people() -> dict[str, Actor]:
     """Everyone who may sign in, by user name (first match wins: ``OMNIOPS_USERS``, the users file)."""
-    variable = dashboard_users().strip()
-    if variable:
-        people = {}
-        for entry in filter(None, (e.strip() for e in variable.split(";"))):
-            name, role, *_ = entry.split(":") + ["", ""]
-            people[name] = Actor(name, role)
-        return people
-    path = users_file()
-    if not path.exists():
-        return {}
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise BadInput(f"{path}: not valid TOML ({error})") from error
+        _, records = user_records()
+    except UserRecordsError as error:
+        raise BadInput(str(error)) from error
     return {
         name: Actor(name, entry.get("role", ""), entry.get("email") or None)
-        for name, entry in document.get("users", {}).items()
+        for name, entry in records.items()
     }
 
 
