@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import LOGINS
 
@@ -106,9 +109,17 @@ def test_an_agent_finds_an_order_by_number_and_sees_its_shipment_and_contact(
     expect(main.get_by_text(email).first).to_be_visible()
     page.screenshot(path=str(artifacts / "agent_lookup.png"), full_page=True)
     # The timeline chart's shipped and delivered points name the carrier and tracking number (hover text).
-    charts = page.evaluate(
+    # Plotly draws after the script run ends, later on a busy machine: wait for the chart, up to 20 s.
+    read_charts = (
         "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(d => JSON.stringify(d.data))"
     )
+    with suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            f"wanted => ({read_charts})().some(chart => chart.includes(wanted))",
+            arg=f"tracking number {tracking}",
+            timeout=20_000,
+        )
+    charts = page.evaluate(read_charts)
     assert any(f"tracking number {tracking}" in chart for chart in charts)
 
 
