@@ -13,6 +13,7 @@ from orchestration.assets.landing import landing_assets
 from orchestration.assets.production import production_assets, production_checks
 from orchestration.assets.publish import published_warehouse
 from orchestration.assets.quality_checks import quality_checks
+from orchestration.escalation_clock import escalation_job
 from orchestration.jobs import jobs
 from orchestration.resources import build_resources
 from orchestration.schedules import schedules
@@ -29,7 +30,7 @@ defs = Definitions(
         published_warehouse,
     ],
     asset_checks=[*quality_checks, *forecast_checks, *production_checks],
-    jobs=jobs,
+    jobs=[*jobs, escalation_job],
     schedules=schedules,
     sensors=[landing_file_sensor, omniops_run_failure_sensor],
     resources=build_resources(),

@@ -6,11 +6,14 @@ One PostgreSQL server per session; each test gets a fresh database on it, and a 
 from __future__ import annotations
 
 import itertools
+import socket
 from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 
+from decisions.notify import SmtpSettings
 from decisions.people import Actor
 from decisions.store import Store
 from tests.decisions.postgres_server import remove, start_server
@@ -57,3 +60,36 @@ PEOPLE = {
     "cas": Actor("cas", "cs_agent"),
     "ana": Actor("ana", "analyst"),
 }
+
+
+class _Mailbox:
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's naming)
+        self.received.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    mailbox = _Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield SmtpSettings(host="127.0.0.1", port=port, sender="omniops@plant.example"), mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def users_with_email(tmp_path, monkeypatch):
+    users = tmp_path / "users.toml"
+    users.write_text(
+        '[users."wu.min"]\nrole = "supervisor"\nemail = "wu.min@plant.example"\n\n'
+        '[users.manager]\nrole = "manager"\nemail = "manager@plant.example"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("OMNIOPS_USERS", raising=False)
+    monkeypatch.setenv("OMNIOPS_USERS_FILE", str(users))

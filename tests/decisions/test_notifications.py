@@ -3,51 +3,14 @@ real SMTP server (aiosmtpd on 127.0.0.1) — received, not mocked."""
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 from email import message_from_bytes
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from decisions import t3_loop
 from decisions.notify import SmtpSettings, deliver_pending, inbox
 from tests.decisions.conftest import T0
 from tests.decisions.test_t3_loop import register_row
 from tests.pipeline.webhook import webhook_receiver
-
-
-class _Mailbox:
-    def __init__(self) -> None:
-        self.received: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's naming)
-        self.received.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    mailbox = _Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield SmtpSettings(host="127.0.0.1", port=port, sender="omniops@plant.example"), mailbox
-    controller.stop()
-
-
-@pytest.fixture
-def users_with_email(tmp_path, monkeypatch):
-    users = tmp_path / "users.toml"
-    users.write_text(
-        '[users."wu.min"]\nrole = "supervisor"\nemail = "wu.min@plant.example"\n\n'
-        '[users.manager]\nrole = "manager"\nemail = "manager@plant.example"\n',
-        encoding="utf-8",
-    )
-    monkeypatch.delenv("OMNIOPS_USERS", raising=False)
-    monkeypatch.setenv("OMNIOPS_USERS_FILE", str(users))
 
 
 def test_new_and_climbed_warnings_reach_the_owner_by_webhook_and_email(store, smtp_server, users_with_email):
