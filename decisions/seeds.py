@@ -3,7 +3,8 @@
 - ``t3_escalation_ladder.csv``: per level, who owns it and the hours to acknowledge before it climbs;
 - ``decision_owners.csv``: the user name behind each duty (work-centre owner, production/plant manager);
 - ``t3_root_causes.csv``: the root causes a resolution may name;
-- ``daily_close_reasons.csv``: the reason codes a daily-close variance may be given.
+- ``daily_close_reasons.csv``: the reason codes a daily-close variance may be given;
+- ``kpi_targets.csv``: each KPI's target and direction (the KPI alerts).
 """
 
 from __future__ import annotations
@@ -89,6 +90,10 @@ def root_causes() -> dict[str, str]:
 @cache
 def close_reasons() -> dict[str, str]:
     return {row["reason_code"]: row["description"] for row in _rows("daily_close_reasons")}
+
+
+def kpi_target_rows() -> list[dict[str, str]]:
+    return _rows("kpi_targets")
 
 
 def seed_path(name: str) -> Path:

@@ -156,3 +156,25 @@ rush_proposals = sa.Table(
     sa.Column("plan_completion", sa.DateTime),  # its completion in the latest plan
     *_versioned(),
 )
+
+kpi_subscriptions = sa.Table(
+    "kpi_subscriptions",
+    metadata,
+    sa.Column("id", sa.String(160), primary_key=True),  # "<user>/<kpi>"
+    sa.Column("username", sa.String(100), nullable=False),
+    sa.Column("kpi", sa.String(40), nullable=False),
+    sa.Column("subscribed_at", sa.DateTime, nullable=False),
+    *_versioned(),
+)
+
+kpi_alert_state = sa.Table(
+    "kpi_alert_state",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),  # the KPI
+    sa.Column("on_target", sa.Boolean, nullable=False),  # as last alerted (or first seen on target)
+    sa.Column("value", sa.Float),
+    sa.Column("target", sa.Float),
+    sa.Column("period_start", sa.Date),
+    sa.Column("period_end", sa.Date),
+    *_versioned(),
+)

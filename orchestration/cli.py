@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from core.settings import DASHBOARD_APP, export_environment, get_paths
+from orchestration.alert_commands import add_parsers as add_alert_parsers
 from orchestration.close_commands import add_parsers as add_close_parsers
 from orchestration.decision_commands import add_parsers as add_decision_parsers
 from orchestration.rush_commands import add_parsers as add_rush_parsers
@@ -337,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_decision_parsers(sub)
     add_close_parsers(sub)
+    add_alert_parsers(sub)
     add_rush_parsers(sub)
 
     demo = sub.add_parser("demo", help="generate (if absent), run, create demo users, then serve")

@@ -8,6 +8,7 @@ from orchestration.assets.dbt import omniops_dbt_models
 from orchestration.assets.decisions import ops_decisions
 from orchestration.assets.forecast import forecast_assets
 from orchestration.assets.forecast_checks import forecast_checks
+from orchestration.assets.kpi_alerts import kpi_alerts
 from orchestration.assets.kpis import kpi_monthly
 from orchestration.assets.landing import landing_assets
 from orchestration.assets.production import production_assets, production_checks
@@ -26,6 +27,7 @@ defs = Definitions(
         kpi_monthly,
         *forecast_assets,
         *production_assets,
+        kpi_alerts,
         ops_decisions,
         published_warehouse,
     ],

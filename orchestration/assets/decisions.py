@@ -52,7 +52,7 @@ def _with_work_center(table: str) -> str:
 
 @asset(
     group_name="decisions",
-    deps=["t3_warnings", "schedule_orders", "daily_close", "daily_close_materials"],
+    deps=["t3_warnings", "schedule_orders", "daily_close", "daily_close_materials", "kpi_alerts"],
     kinds={"python", "duckdb"},
     description="T-3 warnings and the daily close synced into the operational store, warnings "
     "escalated and notified; the store's decisions copied into schema ops.",

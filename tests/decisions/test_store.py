@@ -210,3 +210,35 @@ def test_the_previous_revision_with_decisions_upgrades_without_losing_a_row(stor
     assert everything() == before
     assert len(before["t3_warnings"]) == 30 and len(before["audit_log"]) == 31
     store.engine.dispose()
+
+
+def test_a_store_of_the_last_release_with_every_kind_of_decision_upgrades_without_losing_a_row(store_url):
+    """A store at 0004 (before the KPI alert subscriptions) holding warnings, a rush proposal, their
+    audit rows and notifications keeps all of them, values included, at head."""
+    from datetime import date
+
+    from decisions import rush_loop, t3_loop
+    from decisions.tables import close_days, notifications, rush_proposals
+    from tests.decisions.test_rush_loop import EVALUATION
+    from tests.decisions.test_t3_loop import register_row
+
+    store = Store(store_url)
+    store.upgrade("0004")
+    t3_loop.sync_register(store, [register_row(f"T3-{i:05d}") for i in range(1, 6)], now=T0)
+    t3_loop.acknowledge(store, ALICE, "T3-00002", countermeasure="加班", expected_recovery=date(2026, 12, 3))
+    rush_loop.propose(
+        store, ALICE, sku="SKU-1", quantity=9, due_at=T0, tier="A", frozen_minutes=480, evaluation=EVALUATION
+    )
+    rush_loop.approve(store, Actor("pam", "pmc"), "RUSH-00001", comment="ok")
+    tables = (t3_warnings, audit_log, notifications, rush_proposals, close_days)
+
+    def everything() -> dict:
+        with store.read() as conn:
+            return {t.name: [tuple(r) for r in conn.execute(sa.select(t).order_by(t.c.id))] for t in tables}
+
+    before = everything()
+    assert store.upgrade() == ("0004", store.head()) and store.head() != "0004"
+    assert everything() == before
+    assert [len(before[t.name]) for t in tables] == [5, 8, 5, 1, 0]
+    store.require_current()
+    store.engine.dispose()
