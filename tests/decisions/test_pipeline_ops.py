@@ -11,10 +11,14 @@ from datetime import date
 
 import duckdb
 import pandas as pd
+import sqlalchemy as sa
 from dagster import materialize
 
 from decisions import t3_loop
+from decisions.kpi_alerts import latest_week
 from decisions.store import Store
+from decisions.tables import kpi_alert_state
+from kpis.t3_loop_query import read_t3_loop_kpis
 from orchestration.assets.decisions import ops_decisions
 from orchestration.resources import WarehouseResource
 from planning import production_tables as T
@@ -60,6 +64,16 @@ def test_a_full_run_upgrades_the_store_and_publishes_schema_ops(built_instance):
     assert variances == expected and expected
     store = Store(f"sqlite:///{built_instance.home / 'decisions' / 'decisions.sqlite'}")
     store.require_current()
+    # The run read the three alerted KPIs over the last week and recorded their state (kpi_alerts).
+    with store.read() as conn:
+        states = dict(conn.execute(sa.select(kpi_alert_state.c.id, kpi_alert_state.c.on_target)).all())
+    with duckdb.connect(str(built_instance.published_db), read_only=True) as conn:
+        readings = {r.kpi: r for r in latest_week(conn)}
+        loop = read_t3_loop_kpis(conn)  # the T-3 loop's KPIs read from ops + marts
+    assert set(states) == set(readings) == {"otd_rate", "oee", "cs_first_response"}
+    assert all(states[k] == r.on_target for k, r in readings.items())
+    assert 0 < readings["oee"].value < 1 and readings["cs_first_response"].value > 0
+    assert loop.resolved_before_due.denominator == 0 and loop.orders_pending == 0  # no warning here
     store.engine.dispose()
 
 
