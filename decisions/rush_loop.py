@@ -5,10 +5,13 @@ States (docs/workflows.md)::
     proposed ──approve (pmc)──► approved ──acknowledge (production)──► acknowledged ──(next plan)──► planned
         └──────reject (pmc)───► rejected
 
-- :func:`evaluate` runs the what-if on the published plan (``scheduling.whatif``): the rush order's
-  planned completion, whether it makes its due date, and, when it does not, the **earliest feasible
-  completion** (the rush order first, every other order after it) and the work centre where it waits
-  longest; and every order it delays with customer tier, SKU, due date, completion before and after.
+- :func:`evaluate` runs the what-if on the published plan (``scheduling.whatif``) holding the
+  proposals already approved but not yet planned (:func:`held_proposals`, inserted first, oldest
+  first): the rush order's planned completion, whether it makes its due date, and, when it does
+  not, the **earliest feasible completion** (the rush order first, every other order after it) and
+  the work centre where it waits longest; and every order it delays with customer tier, SKU, due
+  date, completion before and after. The solver runs in its deterministic mode with a fixed seed and
+  2 workers: the same plan, store and request give the same result.
 - :func:`propose` saves the request with that result; PMC approves or rejects with a comment;
   production (a supervisor) acknowledges an approved one.
 - The next run plans an acknowledged proposal as real demand (:func:`plan_demand`,
@@ -63,6 +66,12 @@ def _longest_wait(result, rush_id: str) -> str:
     return f"waits {wait} plant minutes at {work_center} (operation {seq}) even when it goes first"
 
 
+def held_proposals(store: Store, plan: set[str] | frozenset[str] = frozenset()) -> list[dict]:
+    """The proposals a new what-if holds: approved or acknowledged, not in the plan ``plan`` (the order
+    ids of the published plan) yet; oldest first."""
+    return [p for p in list_proposals(store, ["approved", "acknowledged"]) if p["id"] not in plan]
+
+
 def evaluate(
     warehouse,
     sku: str,
@@ -71,10 +80,12 @@ def evaluate(
     tier: str = "A",
     frozen_minutes: int = 480,
     time_limit: float = 4.0,
+    held: list[dict] | None = None,
 ) -> dict:
-    """The rush order's result on the published plan (``warehouse``: a DuckDB connection to it)."""
+    """The rush order's result on the published plan (``warehouse``: a DuckDB connection to it) with
+    the ``held`` proposals (rows of :func:`held_proposals`) in it first."""
     from scheduling.frames import calendar_from_frame
-    from scheduling.whatif import rush_what_if
+    from scheduling.whatif import HeldRush, rush_what_if
 
     tables = {name: warehouse.execute(f"select * from production.{name}").df() for name in PLAN_TABLES}
     tables["schedule"] = warehouse.execute("select * from production.schedule where method = 'cpsat'").df()
@@ -100,16 +111,40 @@ def evaluate(
         .set_index("production_order_id")
     )
     calendar = calendar_from_frame(tables["plan_calendar"])
+    held = [p for p in held or [] if p["id"] not in orders.index]
+    held_routings = warehouse.execute(
+        "select * from staging.stg_erp__routings where sku in (select unnest(?::varchar[])) "
+        "order by sku, operation_seq",
+        [sorted({p["sku"] for p in held})],
+    ).df()
+    holds = [
+        HeldRush(
+            p["id"],
+            held_routings.loc[held_routings["sku"] == p["sku"]],
+            int(p["quantity"]),
+            pd.Timestamp(p["due_at"]),
+            p["tier"],
+            int(p["frozen_minutes"]),
+        )
+        for p in held
+    ]
+    for p in held:
+        orders.loc[p["id"]] = {
+            "sku": p["sku"],
+            "customer_tier": p["tier"],
+            "due_at_utc": pd.Timestamp(p["due_at"]),
+        }
     args = dict(
         quantity=int(quantity), due_at=pd.Timestamp(due_at), tier=tier, frozen_minutes=int(frozen_minutes)
     )
-    args |= {"time_limit": time_limit, "efficiency": efficiency, "order_id": "RUSH"}
+    args |= {"time_limit": time_limit, "efficiency": efficiency, "order_id": "RUSH", "held": holds}
     try:
         result = rush_what_if(tables, routing, **args)
     except ValueError as error:
         raise BadInput(f"cannot insert this rush order: {error}") from None
     moves = result.moves
     rush = moves.loc[moves["is_rush_order"]].iloc[0]
+    after = dict(zip(moves["production_order_id"], moves["completion_after"], strict=True))
     delayed = []
     for m in result.delayed.loc[~result.delayed["is_rush_order"]].itertuples():
         order = orders.loc[m.production_order_id]
@@ -132,6 +167,8 @@ def evaluate(
         "earliest_completion": None,
         "late_because": None,
         "delayed_orders": delayed,
+        # Not saved with the proposal: the approved proposals this plan held, with their completion.
+        "held": [{"id": p["id"], "planned_completion": _clock(calendar, after.get(p["id"]))} for p in held],
     }
     if rush.late_after:
         first = rush_what_if(tables, routing, **args, weight=EARLIEST_WEIGHT)
@@ -183,7 +220,7 @@ def propose(
         "due_at": due_at,
         "tier": tier,
         "frozen_minutes": int(frozen_minutes),
-        **{k: v for k, v in evaluation.items() if k != "delayed_orders"},
+        **{k: v for k, v in evaluation.items() if k not in ("delayed_orders", "held")},
         "delayed_orders": json.dumps(evaluation.get("delayed_orders", []), ensure_ascii=False),
     }
     for _attempt in range(3):

@@ -1,6 +1,8 @@
 """``omniops rush``: rush-order proposals from a terminal or a script (``decisions.rush_loop``).
 
-``propose`` runs the what-if on the published plan and saves the proposal with its result; ``approve``
+``propose`` runs the what-if on the published plan, holding the proposals approved since it was made
+(deterministic: the same request on the same plan and store gives the same result), and saves the
+proposal with its result; ``approve``
 and ``reject`` are PMC's, ``acknowledge`` production's. Same rules as ``omniops warnings``: ``--user``
 checked with its role, refusals exit non-zero with the reason, ``--json`` prints JSON.
 """
@@ -45,7 +47,14 @@ def _propose(store, user, args: argparse.Namespace) -> dict:
     frozen = int(args.frozen_hours * 60)
     with duckdb.connect(str(published), read_only=True) as warehouse:
         evaluation = rush_loop.evaluate(
-            warehouse, args.sku, args.quantity, due, args.tier, frozen, args.time_limit
+            warehouse,
+            args.sku,
+            args.quantity,
+            due,
+            args.tier,
+            frozen,
+            args.time_limit,
+            held=rush_loop.held_proposals(store),
         )
     return rush_loop.propose(
         store,

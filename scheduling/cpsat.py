@@ -27,6 +27,13 @@ The reported status, objective, bound and gap are for (1): status ``OPTIMAL`` on
 proved it (or the hint has no tardiness at all: then (1) and (2) are skipped), ``FEASIBLE`` otherwise;
 the bound is the full solve's. The hint is complete and feasible, so the answer is never worse than
 it; if the solver returns nothing in time, the hint is returned as is.
+
+``deterministic=True`` (the rush-order what-if) makes the same problem give the same plan: the limit is
+CP-SAT's deterministic time (a count of work, not the clock) with ``interleave_search`` (one search,
+the same for any number of workers), the fixed ``seed`` and ``workers``; the LNS and every share are
+decided without the clock (the tardiness solve gets all the tardiness time). A wall-clock cap of
+``DETERMINISTIC_WALL_FACTOR`` × the limit stays as a guard: only a machine that slow can break the
+repeatability.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ __all__ = ["solve"]
 
 LNS_WINDOW_SHARE = 0.2  # window width as a share of the current plan's length
 LNS_STEP_SECONDS = 1.0  # time limit of one window re-solve
+DETERMINISTIC_WALL_FACTOR = 5.0  # deterministic mode: wall-clock guard, × the deterministic limit
 
 
 @dataclass
@@ -148,7 +156,7 @@ def _hint(m: _Model, problem: Problem, hint: dict[OpKey, Assignment] | None) -> 
             m.model.AddHint(lit, machine == a.machine)
 
 
-def _run(m: _Model, problem: Problem, seconds: float, workers: int, seed: int):
+def _run(m: _Model, problem: Problem, seconds: float, workers: int, seed: int, deterministic: bool = False):
     """Solve; return (status name, objective, bound, assignments or None)."""
     from ortools.sat.python import cp_model
 
@@ -156,6 +164,10 @@ def _run(m: _Model, problem: Problem, seconds: float, workers: int, seed: int):
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    if deterministic:
+        solver.parameters.interleave_search = True
+        solver.parameters.max_deterministic_time = max(0.05, seconds)
+        solver.parameters.max_time_in_seconds = max(0.05, seconds) * DETERMINISTIC_WALL_FACTOR
     code = solver.Solve(m.model)
     status = solver.StatusName(code)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -213,21 +225,30 @@ def solve(
     method: str = "cpsat",
     pinned: dict[OpKey, Assignment] | None = None,
     seed: int = 0,
+    deterministic: bool = False,
 ) -> Plan:
     """Best plan found within ``time_limit`` seconds (see the module docstring). ``pinned`` operations
     keep the given machine and start but otherwise obey every rule. ``full_share=1`` turns the window
-    LNS off; ``makespan_share=0`` skips the makespan solve."""
+    LNS off; ``makespan_share=0`` skips the makespan solve; ``deterministic``: see the module docstring."""
     t0 = time.monotonic()
+    if deterministic:
+        full_share = 1.0
     tardiness_time = time_limit * (1.0 - makespan_share)
     m = _build(problem, hint, pinned)
     m.model.Minimize(m.wt)
     if not pinned and _on_time(problem, hint):
         # No order late in the hint: 0 is the least tardiness there is, nothing to search for.
         m.model.Add(m.wt <= 0)
-        left = min(time_limit * makespan_share, time_limit - (time.monotonic() - t0))
+        left = time_limit * makespan_share
+        if not deterministic:
+            left = min(left, time_limit - (time.monotonic() - t0))
         skipped = {"full_solve": "skipped: the hint has no tardiness"}
-        return _finish(problem, m, method, "OPTIMAL", 0, dict(hint), skipped, left, workers, seed, t0)
-    status, objective, bound, best = _run(m, problem, tardiness_time * full_share, workers, seed)
+        return _finish(
+            problem, m, method, "OPTIMAL", 0, dict(hint), skipped, left, workers, seed, t0, deterministic
+        )
+    status, objective, bound, best = _run(
+        m, problem, tardiness_time * full_share, workers, seed, deterministic
+    )
     if best is None:
         if hint is None:
             return Plan(method, {}, status=status, seconds=time.monotonic() - t0)
@@ -248,11 +269,13 @@ def solve(
     left = time_limit - (time.monotonic() - t0)
     if left_share is not None:
         left = min(left, left_share)
+    if deterministic:
+        left = time_limit * makespan_share
     if makespan_share > 0 and left > 0.2 and status != "INFEASIBLE":
         m.model.Add(m.wt <= objective)
     else:
         left = 0.0
-    return _finish(problem, m, method, status, bound, best, notes, left, workers, seed, t0)
+    return _finish(problem, m, method, status, bound, best, notes, left, workers, seed, t0, deterministic)
 
 
 def _on_time(problem: Problem, hint: dict[OpKey, Assignment] | None) -> bool:
@@ -275,6 +298,7 @@ def _finish(
     workers: int,
     seed: int,
     t0: float,
+    deterministic: bool = False,
 ) -> Plan:
     """Shorten the makespan for ``left`` seconds (the tardiness held: the model's constraint), then
     the plan with its status, bound and notes."""
@@ -283,7 +307,7 @@ def _finish(
         m.model.AddMaxEquality(span, [m.end[op.key] for op in problem.ops()] or [m.model.NewConstant(0)])
         _hint(m, problem, best)
         m.model.Minimize(span)
-        status2, _, _, plan2 = _run(m, problem, left, workers, seed)
+        status2, _, _, plan2 = _run(m, problem, left, workers, seed, deterministic)
         if plan2 is not None:
             best = plan2
         notes["makespan_solve"] = status2

@@ -8,7 +8,8 @@
    current sequence (:func:`push_in`, "it goes first"). So the answer is never worse than either,
    and CP-SAT starts from a plan the floor already knows.
 3. CP-SAT re-solves the non-frozen part with the usual objective (weighted tardiness, then makespan)
-   within ``time_limit`` seconds.
+   within ``time_limit`` (deterministic) seconds, in its deterministic mode with ``workers`` (2) and seed 0:
+   the same plan and rush order give the same answer on every run (``scheduling.cpsat``).
 4. The answer lists, per order, the completion before and after and the change in minutes and in
    weighted tardiness: the orders the rush order delays, for planning and production to agree on.
 """
@@ -130,7 +131,14 @@ def insert_rush_order(
         push_in(new_problem, current.assignments, frozen, rush),
     ]
     hint = min(hints, key=lambda h: weighted_tardiness(new_problem, h))
-    plan = solve(new_problem, time_limit=time_limit, hint=hint, workers=workers, method="cpsat-rush")
+    plan = solve(
+        new_problem,
+        time_limit=time_limit,
+        hint=hint,
+        workers=workers,
+        method="cpsat-rush",
+        deterministic=True,
+    )
 
     before = completion(problem, current.assignments)
     after = completion(new_problem, plan.assignments)

@@ -7,11 +7,17 @@ try a rush order from Python on a published warehouse::
     routing = conn.execute("select * from staging.stg_erp__routings where sku = ?", [sku]).df()
     result = rush_what_if(tables, routing, quantity=200, due_at=pd.Timestamp("2026-11-27 10:00"))
     result.delayed  # the orders it delays, by how many plant minutes
+
+Rush orders already agreed but not yet in a stored plan (``held``) are inserted first, one after the
+other in the order given, each as its own what-if; the new one is then inserted into the plan that holds
+them, so two proposals at once are judged one on top of the other. The solver runs in its deterministic
+mode (``scheduling.cpsat``): the same tables and arguments give the same answer.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -22,9 +28,21 @@ from .inputs import build_problem
 from .priority import PriorityWeights
 from .rush import RushResult, insert_rush_order
 
-__all__ = ["rush_what_if", "RUSH_WEIGHT_FACTOR"]
+__all__ = ["rush_what_if", "HeldRush", "RUSH_WEIGHT_FACTOR"]
 
 RUSH_WEIGHT_FACTOR = 2
+
+
+@dataclass(frozen=True)
+class HeldRush:
+    """A rush order agreed before this one and not yet in the stored plan: the plan holds it first."""
+
+    order_id: str
+    routing: pd.DataFrame
+    quantity: int
+    due_at: pd.Timestamp
+    tier: str = "A"
+    frozen_minutes: int = 480
 
 
 def rush_what_if(
@@ -40,36 +58,48 @@ def rush_what_if(
     efficiency: dict[str, float] | None = None,
     method: str = "cpsat",
     weight: int | None = None,
+    held: Sequence[HeldRush] = (),
 ) -> RushResult:
     """Insert a rush order of ``quantity`` units made by ``routing`` (rows of ``stg_erp__routings``:
     ``operation_seq, work_center, eligible_machines, setup_minutes, run_minutes_per_unit``) due at
     ``due_at`` (same clock as the calendar, UTC in the warehouse) into the stored ``method`` plan.
 
     A rush order is urgent by definition: unless ``weight`` is given, each minute it is late counts
-    ``RUSH_WEIGHT_FACTOR`` (2) times the heaviest regular weight."""
+    ``RUSH_WEIGHT_FACTOR`` (2) times the heaviest regular weight (so does each ``held`` one)."""
     if routing.empty:
         raise ValueError("the product has no routing: it is not made in the plant")
     problem = problem_from_frames(tables["plan_problem"], tables["plan_blocked"])
     calendar = calendar_from_frame(tables["plan_calendar"])
     sched = tables["schedule"]
     current = plan_from_frame(sched.loc[sched["method"] == method] if "method" in sched else sched)
-    ops = routing.assign(
-        production_order_id=order_id,
-        quantity_to_produce=int(quantity),
-        scheduled_at=calendar.origin,
-        due_at=pd.Timestamp(due_at),
-        customer_tier=tier,
-        margin=margin,
-        remaining_quantity=int(quantity),
-        operation_status="not_started",
-        last_machine_id=None,
-    )
-    if "eligible_machines" not in ops:
-        ops["eligible_machines"] = None
-    machines = pd.DataFrame(
-        {"machine_id": list(problem.machines), "work_center": list(problem.machines.values())}
-    )
-    rush_problem, _ = build_problem(ops, machines, calendar, efficiency=efficiency)
     heaviest = max((o.weight for o in problem.orders), default=PriorityWeights().max_weight)
-    rush = replace(rush_problem.orders[0], weight=weight or RUSH_WEIGHT_FACTOR * heaviest)
+    rush_weight = RUSH_WEIGHT_FACTOR * heaviest
+
+    def order(order_id: str, routing: pd.DataFrame, quantity: int, due_at, tier: str, weight: int):
+        if routing.empty:
+            raise ValueError(f"{order_id}: the product has no routing: it is not made in the plant")
+        ops = routing.assign(
+            production_order_id=order_id,
+            quantity_to_produce=int(quantity),
+            scheduled_at=calendar.origin,
+            due_at=pd.Timestamp(due_at),
+            customer_tier=tier,
+            margin=margin,
+            remaining_quantity=int(quantity),
+            operation_status="not_started",
+            last_machine_id=None,
+        )
+        if "eligible_machines" not in ops:
+            ops["eligible_machines"] = None
+        machines = pd.DataFrame(
+            {"machine_id": list(problem.machines), "work_center": list(problem.machines.values())}
+        )
+        rush_problem, _ = build_problem(ops, machines, calendar, efficiency=efficiency)
+        return replace(rush_problem.orders[0], weight=weight)
+
+    for h in held:
+        agreed = order(h.order_id, h.routing, h.quantity, h.due_at, h.tier, rush_weight)
+        placed = insert_rush_order(problem, current, agreed, h.frozen_minutes, time_limit)
+        problem, current = placed.problem, placed.plan
+    rush = order(order_id, routing, quantity, due_at, tier, weight or rush_weight)
     return insert_rush_order(problem, current, rush, frozen_minutes, time_limit)

@@ -137,6 +137,43 @@ def test_a_rush_proposal_is_evaluated_on_the_published_plan(built_instance):
         assert order["completion_after"] > order["completion_before"] and order["customer_tier"] in "ABC"
 
 
+def test_a_second_proposal_is_evaluated_on_a_plan_holding_the_approved_first_and_repeats(
+    built_instance, tmp_path
+):
+    """Two proposals at once: the second's what-if holds the first once PMC approved it (not while it is
+    only proposed, nor after a rejection); the same request gives the same result, held ones included."""
+    from decisions import rush_loop
+
+    store = Store(f"sqlite:///{tmp_path / 'decisions.sqlite'}")
+    store.upgrade()
+    with duckdb.connect(str(built_instance.published_db), read_only=True) as conn:
+        sku = conn.execute("select min(sku) from staging.stg_erp__routings").fetchone()[0]
+        due = conn.execute("select max(as_of) from production.schedule_runs").fetchone()[0] + pd.Timedelta(
+            days=9
+        )
+
+        def evaluate(held=None) -> dict:
+            return rush_loop.evaluate(conn, sku, 40, due, time_limit=1, held=held)
+
+        alone = evaluate()
+        assert evaluate() == alone and alone["held"] == []  # deterministic
+        args = dict(sku=sku, quantity=40, due_at=due, tier="A", frozen_minutes=480)
+        for _ in range(3):
+            rush_loop.propose(store, PEOPLE["pete"], **args, evaluation=alone)
+        rush_loop.reject(store, PEOPLE["pam"], "RUSH-00003", comment="no capacity")
+        assert rush_loop.held_proposals(store) == []  # proposed or rejected: nothing held
+        rush_loop.approve(store, PEOPLE["pam"], "RUSH-00001", comment="ok")
+        held = rush_loop.held_proposals(store)
+        assert [p["id"] for p in held] == ["RUSH-00001"]
+        assert rush_loop.held_proposals(store, plan={"RUSH-00001"}) == []  # in the plan already
+        second = evaluate(held)
+        assert evaluate(held) == second
+    ((held_id, completion),) = [(h["id"], h["planned_completion"]) for h in second["held"]]
+    assert held_id == "RUSH-00001" and completion is not None
+    assert second["planned_completion"] is not None
+    store.engine.dispose()
+
+
 def test_omniops_rush_propose_on_the_published_plan(built_instance, tmp_path, monkeypatch, capsys):
     from orchestration.cli import main
 

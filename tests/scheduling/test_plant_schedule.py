@@ -223,6 +223,15 @@ def test_rush_insertion_keeps_frozen_work_and_reports_moves(problem):
     assert (result.delayed["delay_minutes"] > 0).all()
 
 
+def test_the_same_rush_insertion_gives_the_same_plan(problem):
+    prob, _ = problem
+    current = dispatch(prob, "ATC")
+    rush = Order("RUSH-4", 700, 0, 30, (Operation("RUSH-4", 10, "A", ("A1", "A2"), 150),))
+    first, second = (insert_rush_order(prob, current, rush, frozen_minutes=300, time_limit=1) for _ in "12")
+    assert first.plan.assignments == second.plan.assignments
+    pd.testing.assert_frame_equal(first.moves, second.moves)
+
+
 def test_both_rush_hints_are_valid_plans(problem):
     prob, _ = problem
     current = dispatch(prob, "ATC").assignments
