@@ -44,6 +44,26 @@ def test_an_action_on_a_store_not_upgraded_says_so_then_db_upgrade_fixes_it(cli)
     assert cli("warnings", "list", "--user", "pete", "--json")[:2] == (0, "[]\n")
 
 
+def test_every_command_on_a_store_of_an_older_revision_says_to_upgrade_and_writes_nothing(cli, store_url):
+    store = Store(store_url)
+    store.upgrade("0004")
+    commands = [
+        ("warnings", "list"),
+        ("warnings", "escalate"),
+        ("rush", "list"),
+        ("close", "show"),
+        ("close", "pending"),
+        ("alerts", "list"),
+        ("alerts", "subscribe", "--kpi", "oee"),
+    ]
+    for command in commands:
+        user = [] if command == ("warnings", "escalate") else ["--user", "pete"]
+        code, _, err = cli(*command, *user)
+        assert code == 3 and "is at revision 0004" in err and "run `omniops db upgrade`" in err, command
+    assert store.revision() == "0004"
+    store.engine.dispose()
+
+
 def test_ack_resolve_and_list_json_with_every_state(cli, store_url):
     cli("db", "upgrade")
     store = Store(store_url)
