@@ -70,7 +70,8 @@ def time_phased_atp(
 
 
 def sync_gap(wms_reserved: pd.DataFrame, open_demand: pd.DataFrame) -> pd.DataFrame:
-    """Per SKU × warehouse: WMS reserved, open order demand and gap = reserved − demand (rows ≠ 0 only).
+    """Per SKU × warehouse with anything reserved or demanded: WMS reserved, open order demand and
+    gap = reserved − demand (0 where they agree).
 
     ``wms_reserved``: sku, warehouse_id, reserved; ``open_demand``: sku, warehouse_id, qty.
     """
@@ -79,7 +80,9 @@ def sync_gap(wms_reserved: pd.DataFrame, open_demand: pd.DataFrame) -> pd.DataFr
     gap = reserved.merge(demand, on=KEYS, how="outer").fillna({"reserved": 0.0, "qty": 0.0})
     gap = gap.rename(columns={"reserved": "wms_reserved", "qty": "open_order_demand"})
     gap["gap"] = gap["wms_reserved"] - gap["open_order_demand"]
-    gap = gap[gap["gap"] != 0].sort_values(KEYS, ignore_index=True)
+    gap = gap[(gap["wms_reserved"] != 0) | (gap["open_order_demand"] != 0)].sort_values(
+        KEYS, ignore_index=True
+    )
     return gap[[*KEYS, "wms_reserved", "open_order_demand", "gap"]].astype(
         {"wms_reserved": float, "open_order_demand": float, "gap": float}
     )

@@ -65,8 +65,8 @@ def test_sync_gap_is_wms_reserved_minus_open_orders():
         {"sku": ["A", "A", "B"], "warehouse_id": ["WH-SH", "WH-GZ", "WH-SH"], "reserved": [10, 6, 0]}
     )
     gap = sync_gap(reserved, OPEN).set_index(["sku", "warehouse_id"])
-    # A @ WH-SH: 10 − (3 + 5 + 2 + 50) = −50; A @ WH-GZ: 6 − 6 = 0 (no row); B: 0 − 1 = −1
-    assert gap["gap"].to_dict() == {("A", "WH-SH"): -50.0, ("B", "WH-SH"): -1.0}
+    # A @ WH-SH: 10 − (3 + 5 + 2 + 50) = −50; A @ WH-GZ: 6 − 6 = 0 (they agree); B: 0 − 1 = −1
+    assert gap["gap"].to_dict() == {("A", "WH-GZ"): 0.0, ("A", "WH-SH"): -50.0, ("B", "WH-SH"): -1.0}
     assert gap.loc[("A", "WH-SH"), "open_order_demand"] == 60
 
 
