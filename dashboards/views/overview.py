@@ -23,6 +23,7 @@ from dashboards.i18n import current_language, t
 from dashboards.queries import overview as q
 from dashboards.sections.overview_cards import KPIS, Band, Headline, Targets, card, kpi_labels
 from dashboards.sections.overview_drills import Drill, drill_down
+from dashboards.sections.overview_oversell import oversell_section
 from kpis.periods import monthly_periods
 
 WEEKLY_UP_TO_DAYS = 92
@@ -164,6 +165,8 @@ for keys in (KPIS[:4], KPIS[4:]):
     for column, key in zip(st.columns(4), keys, strict=False):
         with column:
             card(kpis[key], BUCKET)
+
+oversell_section(filters, targets)
 
 # ---- drill-down ---------------------------------------------------------------------------------------
 
