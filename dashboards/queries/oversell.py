@@ -36,3 +36,13 @@ def oversold_lines(filters: Filters, channel: str) -> pd.DataFrame:
         "order by accepted_at desc, channel_order_id limit 500",
         (*params, channel),
     )
+
+
+def sync_gap() -> pd.DataFrame:
+    """SKU × warehouse positions where WMS reserved units and open orders disagree, largest first."""
+    if not table_exists("marts", "fct_atp_sync_gap"):
+        return pd.DataFrame(columns=["sku", "warehouse_id", "wms_reserved", "open_order_demand", "gap"])
+    return query(
+        "select sku, warehouse_id, wms_reserved, open_order_demand, gap from marts.fct_atp_sync_gap "
+        "where gap <> 0 order by abs(gap) desc, sku, warehouse_id limit 500"
+    )

@@ -61,6 +61,7 @@ def oversell_section(filters: Filters, targets: Targets) -> None:
                 "rate": st.column_config.NumberColumn(t("Oversell rate"), format="percent"),
             },
         )
+    sync_gap_table()
     with_oversells = channels.loc[channels["oversold_lines"] > 0, "channel"].tolist()
     if not with_oversells:
         return
@@ -80,3 +81,30 @@ def oversell_section(filters: Filters, targets: Targets) -> None:
         },
         key="overview_oversell_lines",
     )
+
+
+def sync_gap_table() -> None:
+    """Where the WMS's reserved units and the open orders of every channel disagree (newest snapshot)."""
+    gap = q.sync_gap()
+    title = t(
+        "WMS reserved vs open orders: {n} positions differ by {units} units",
+        n=len(gap),
+        units=int(gap["gap"].abs().sum()) if len(gap) else 0,
+    )
+    with st.expander(title):
+        st.caption(
+            t("Gap = units the WMS reserves − units the open orders still need (newest snapshot; all dates).")
+        )
+        st.dataframe(
+            gap,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "sku": st.column_config.TextColumn("SKU"),
+                "warehouse_id": st.column_config.TextColumn(t("Warehouse")),
+                "wms_reserved": st.column_config.NumberColumn(t("WMS reserved"), format="%d"),
+                "open_order_demand": st.column_config.NumberColumn(t("Open order demand"), format="%d"),
+                "gap": st.column_config.NumberColumn(t("Gap"), format="%d"),
+            },
+            key="overview_sync_gap",
+        )
