@@ -38,6 +38,7 @@ STOCK_INPUTS = [
     "company_profile",
 ]
 PLAN = ["schedule_orders", "schedule_runs"]
+SHOWN_WARNINGS = 20  # rows named one by one in the log; the count of all goes to the metadata
 
 
 @multi_asset(
@@ -63,8 +64,12 @@ def atp_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> I
         snapshot, lines, receipts = reads.snapshot(conn), reads.open_lines(conn), reads.receipts(conn)
         catalogue = set(reads.products(conn)["sku"])
         warnings = input_warnings(snapshot, lines, receipts, catalogue)
-        for message in warnings:
+        for message in warnings[:SHOWN_WARNINGS]:
             context.log.warning(message)
+        if len(warnings) > SHOWN_WARNINGS:
+            context.log.warning(
+                f"… and {len(warnings) - SHOWN_WARNINGS} more rows the ATP could not use as they are"
+            )
         known = lines[lines["sku"].isin(catalogue)]
         start = pd.Timestamp(snapshot["snapshot_date"].max()).date() + pd.Timedelta(days=1)
         atp = time_phased_atp(snapshot, known, receipts, horizon_days(start, HORIZON_DAYS))
