@@ -12,7 +12,8 @@ Rules (docs/inventory.md):
 - Purchase and transfer receipts: the WMS's in-transit units of the newest snapshot, due at the latest
   one vendor lead time after it (the WMS gives no due date).
 - The oversell replay judges the lines shipped from stock: counter sales (handed over from the shelf)
-  and made-to-order lines (a production order names their order) are left out.
+  and made-to-order lines (a production order names their order, by its channel order id or its
+  fulfilment reference: a social order is made against its conversation's quote) are left out.
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ where l.counts_as_ordered and l.sku is not null and l.quantity > 0 and l.ordered
     and l.fulfilment_type = 'ship'
     and not exists (
         select 1 from staging.stg_erp__production_orders p
-        where p.sales_order_channel = l.channel and p.sales_order_id = l.channel_order_id
+        where p.sales_order_channel = l.channel and p.sales_order_id in (l.channel_order_id, o.fulfilment_ref)
     )
 """
 
