@@ -62,6 +62,10 @@ SHOWN_WARNINGS = 20  # rows named one by one in the log; the count of all goes t
 def atp_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
     with warehouse.get_connection() as conn:
         snapshot, lines, receipts = reads.snapshot(conn), reads.open_lines(conn), reads.receipts(conn)
+        if snapshot.empty:
+            raise Failure(
+                description="No WMS stock snapshot has landed (wms/stock_snapshots_*.csv): ATP needs one."
+            )
         catalogue = set(reads.products(conn)["sku"])
         warnings = input_warnings(snapshot, lines, receipts, catalogue)
         for message in warnings[:SHOWN_WARNINGS]:
