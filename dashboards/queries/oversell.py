@@ -31,9 +31,9 @@ def oversold_lines(filters: Filters, channel: str) -> pd.DataFrame:
     """The oversold lines of one channel in the range, newest first."""
     where, params = filters.where("day")
     return query(
-        "select day, channel_order_id, sku, qty, available_before, outcome, accepted_at "
+        "select day, channel_order_id as order_id, sku, qty, available_before, outcome, accepted_at "
         f"from marts.fct_oversell_lines where {where} and channel = ? "
-        "order by accepted_at desc, channel_order_id limit 500",
+        "order by accepted_at desc, order_id limit 500",
         (*params, channel),
     )
 

@@ -72,7 +72,7 @@ def oversell_section(filters: Filters, targets: Targets) -> None:
         width="stretch",
         column_config={
             "day": st.column_config.DateColumn(t("Day")),
-            "channel_order_id": st.column_config.TextColumn(t("Order")),
+            "order_id": st.column_config.TextColumn(t("Order")),
             "sku": st.column_config.TextColumn("SKU"),
             "qty": st.column_config.NumberColumn(t("Units"), format="%d"),
             "available_before": st.column_config.NumberColumn(t("ATP when accepted"), format="%d"),

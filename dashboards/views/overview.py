@@ -9,6 +9,8 @@ OEE and inventory days it then equals). Counter sales are outside OTD, OTIF, fil
 made-to-order orders are outside the fill rate, and an order not shipped yet counts as not filled.
 How each figure is summed: ``dashboards/queries/overview.py``; the cards and the drill-down:
 ``dashboards/sections/overview_cards.py`` and ``overview_drills.py``.
+Below the drill-down: the oversell rate against its target, per channel, with the oversold orders and
+the WMS sync gap (``dashboards/sections/overview_oversell.py``).
 """
 
 from __future__ import annotations
@@ -166,10 +168,12 @@ for keys in (KPIS[:4], KPIS[4:]):
         with column:
             card(kpis[key], BUCKET)
 
-oversell_section(filters, targets)
-
 # ---- drill-down ---------------------------------------------------------------------------------------
 
 st.subheader(t("Drill-down"))
 drill = st.selectbox(t("KPI"), list(KPIS), format_func=kpi_labels().get, key="overview_drill")
 drill_down(Drill(filters, channel_label, targets, band, headline.stock_days), drill)
+
+# ---- oversells ---------------------------------------------------------------------------------------
+
+oversell_section(filters, targets)
