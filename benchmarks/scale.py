@@ -4,7 +4,7 @@ For each size (``--lines``, default 1 M and 10 M order lines), in a fresh OMNIOP
 
 1. generate the demo company (``omniops generate --lines N``), timed, with its peak memory;
 2. hold back the newest day's daily files (the manifest's ``daily_files``);
-3. run the full pipeline in a subprocess (``PIPELINE_COMMAND``): seconds by stage (landing, dbt, kpis,
+3. run the full pipeline in a subprocess (``PIPELINE_COMMAND``): seconds by stage (landing, dbt, kpis, atp,
    forecast, production, publish, the Great Expectations checks, from ``PipelineResult.step_seconds``),
    peak memory of the whole process tree (psutil, RSS summed over the tree every 0.2 s), the published
    warehouse's size and the slowest dbt models (dbt's run_results.json);
@@ -72,6 +72,7 @@ STAGES = (
     ("landing", ("land",)),
     ("dbt", ("dbt", "omniops_dbt")),
     ("kpis", ("kpi",)),
+    ("atp", ("atp", "channel_stock", "oversell")),
     ("forecast", ("forecast", "demand", "replenish", "inventory")),
     ("production", ("production", "plant", "schedule", "t3", "daily_close")),
     ("publish", ("publish",)),

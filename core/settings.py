@@ -53,6 +53,11 @@ class OmniopsPaths:
         return self.warehouse_dir / "omniops.duckdb"
 
     @property
+    def outbox(self) -> Path:
+        """Files OmniOps sends out: ``outbox/<channel>/`` holds each channel's stock feeds."""
+        return self.home / "outbox"
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster import Definitions, in_process_executor
 
+from orchestration.assets.atp import inventory_assets
 from orchestration.assets.dbt import omniops_dbt_models
 from orchestration.assets.decisions import ops_decisions
 from orchestration.assets.forecast import forecast_assets
@@ -27,6 +28,7 @@ defs = Definitions(
         kpi_monthly,
         *forecast_assets,
         *production_assets,
+        *inventory_assets,
         kpi_alerts,
         ops_decisions,
         published_warehouse,

@@ -23,6 +23,7 @@ LIBRARIES = [
     "forecasting",
     "scheduling",
     "decisions",
+    "inventory",
 ]
 FORBIDDEN = {"dagster", "streamlit", "orchestration", "dashboards"}
 

@@ -9,6 +9,8 @@ OEE and inventory days it then equals). Counter sales are outside OTD, OTIF, fil
 made-to-order orders are outside the fill rate, and an order not shipped yet counts as not filled.
 How each figure is summed: ``dashboards/queries/overview.py``; the cards and the drill-down:
 ``dashboards/sections/overview_cards.py`` and ``overview_drills.py``.
+Below the drill-down: the oversell rate against its target, per channel, with the oversold orders and
+the WMS sync gap (``dashboards/sections/overview_oversell.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dashboards.i18n import current_language, t
 from dashboards.queries import overview as q
 from dashboards.sections.overview_cards import KPIS, Band, Headline, Targets, card, kpi_labels
 from dashboards.sections.overview_drills import Drill, drill_down
+from dashboards.sections.overview_oversell import oversell_section
 from kpis.periods import monthly_periods
 
 WEEKLY_UP_TO_DAYS = 92
@@ -170,3 +173,7 @@ for keys in (KPIS[:4], KPIS[4:]):
 st.subheader(t("Drill-down"))
 drill = st.selectbox(t("KPI"), list(KPIS), format_func=kpi_labels().get, key="overview_drill")
 drill_down(Drill(filters, channel_label, targets, band, headline.stock_days), drill)
+
+# ---- oversells ---------------------------------------------------------------------------------------
+
+oversell_section(filters, targets)

@@ -39,6 +39,11 @@ PUBLISHED_ASSETS = [
     "ops_decisions",
     "daily_close",
     "daily_close_materials",
+    "fct_atp_daily",
+    "fct_atp_sync_gap",
+    "channel_stock_feeds",
+    "fct_oversell_lines",
+    "kpi_oversell_daily",
 ]
 
 
