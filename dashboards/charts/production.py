@@ -11,12 +11,21 @@ from dashboards.i18n import t
 from dashboards.sections.production_tables import headers, plant_time
 
 PALETTE = px.colors.qualitative.Plotly
+RUSH_COLOUR = "#fb8500"
 
 
 def gantt(
-    frame: pd.DataFrame, by: str, title: str, *, late_orders: set, tz: str, as_of_local: pd.Timestamp
+    frame: pd.DataFrame,
+    by: str,
+    title: str,
+    *,
+    late_orders: set,
+    tz: str,
+    as_of_local: pd.Timestamp,
+    rush_orders: frozenset[str] = frozenset(),
 ) -> go.Figure:
-    """Bars from planned start to end, a row per machine or order; late orders' bars outlined in red.
+    """Bars from planned start to end, a row per machine or order; late orders' bars outlined in red,
+    approved rush orders (in the plan as ``RUSH-…``) in a thick orange frame.
 
     Built with graph objects, a trace per legend entry, because ``px.timeline`` makes a trace per colour
     (a hundred orders: about 0.7 s of figure validation on every rerun).
@@ -81,6 +90,17 @@ def gantt(
         marker=dict(color="rgba(0,0,0,0)", line=dict(color="#cf222e", width=2)),
         hoverinfo="skip",
     )
+    rush = f.loc[f["production_order_id"].isin(rush_orders)]
+    if len(rush):
+        fig.add_bar(
+            base=rush["planned_start_utc"],
+            x=rush["duration_ms"],
+            y=rush[row],
+            orientation="h",
+            name=t("rush order"),
+            marker=dict(color="rgba(0,0,0,0)", line=dict(color=RUSH_COLOUR, width=4)),
+            hoverinfo="skip",
+        )
     fig.update_xaxes(type="date")
     fig.update_yaxes(
         title=None,
