@@ -75,13 +75,15 @@ class Loops:
     store: Store
     home: Path
 
-    def open(self, username: str, page: str, *, role: str | None = None, timeout: float = 90) -> AppTest:
+    def open(
+        self, username: str, page: str, *, role: str | None = None, language: str = "en", timeout: float = 90
+    ) -> AppTest:
         """The app as ``username`` on ``views/<page>.py``; ``role``: what the session remembers, if it
         differs from the users' configuration (a role taken away since sign-in)."""
         app = AppTest.from_file(str(APP), default_timeout=timeout)
         who = {"username": username, "role": role or USERS[username], "display_name": username}
         app.session_state["user"] = who
-        app.session_state["language"] = "en"
+        app.session_state["language"] = language
         app.run()
         app.switch_page(f"views/{page}.py").run()
         assert not app.exception, app.exception

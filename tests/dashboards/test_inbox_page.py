@@ -113,3 +113,9 @@ def test_with_the_store_locked_an_action_says_so_and_writes_nothing(loops):
     assert error.startswith("Actions are unavailable") and "Nothing was saved" in error
     assert t3_loop.get_warning(loops.store, WARNING)["state"] == "open"
     assert loops.audit_rows() == before
+
+
+def test_in_chinese_the_page_and_its_buttons_are_in_chinese(loops):
+    app = loops.open("pete", PAGE, language="zh")
+    assert app.title[0].value == "我的收件箱"
+    assert app.button(key="t3_ack_submit").label == "确认"
