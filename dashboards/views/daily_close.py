@@ -70,7 +70,14 @@ labels = {
     row.id: f"{row.id} · {words.get(row.state, row.state)} · " + t("{n} without reason", n=row.unexplained)
     for row in view.itertuples()
 }
-picked = st.selectbox(t("Day and work centre"), list(labels), format_func=labels.get, key="dc_pick")
+needing = [i for i, n in enumerate(view["unexplained"]) if n]  # first: the newest day that needs a reason
+picked = st.selectbox(
+    t("Day and work centre"),
+    list(labels),
+    index=needing[0] if needing else 0,
+    format_func=labels.get,
+    key="dc_pick",
+)
 record = view.loc[view["id"] == picked].iloc[0]
 st.subheader(t("Daily close {id}", id=picked))
 record_section(access, user, record, variances.loc[variances["close_id"] == picked])
