@@ -9,7 +9,7 @@ import pytest
 from dashboards.charts.production import gantt
 from decisions import rush_loop
 from decisions.errors import Refused
-from tests.dashboards.loopkit import actor, make_loops, texts
+from tests.dashboards.loopkit import actor, dead_server_url, make_loops, texts
 
 PAGE = "rush"
 
@@ -143,3 +143,11 @@ def test_the_gantt_frames_the_rush_orders_in_the_plan():
     (framed,) = [trace for trace in figure.data if trace.name == "rush order"]
     assert list(framed.y) == ["CUT-02"]
     assert not [trace for trace in gantt(frame, "machine", "plan", **args).data if trace.name == "rush order"]
+
+
+def test_with_the_store_down_nobody_can_propose_and_the_page_says_why(loops, monkeypatch):
+    monkeypatch.setenv("OMNIOPS_DB_URL", dead_server_url())
+    app = loops.open("pete", PAGE)
+    assert texts(app, "warning")[0].startswith("Actions are unavailable")
+    assert not app.get("form_submit_button")
+    assert "No rush proposal yet." in texts(app, "info")  # the last run's copy: none yet

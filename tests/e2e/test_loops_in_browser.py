@@ -24,6 +24,7 @@ from tests.e2e.conftest import REPO, serving
 
 COUNTERMEASURE = "<script>window.hacked = 1</script> extra shift on SEW"
 PASSWORD = "loops-pass-1"
+WAIT = 60_000  # ms: a page run on the busy 2-core test machine can take well over expect's 5 s
 
 
 def unexplained_day(store: Store) -> tuple[str, str]:
@@ -67,13 +68,13 @@ def session(browser: Browser, loops: dict, username: str) -> Page:
     page.get_by_role("textbox", name="User name").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("[data-testid='stSidebarNav']")).to_be_visible()
+    expect(page.locator("[data-testid='stSidebarNav']")).to_be_visible(timeout=WAIT)
     return page
 
 
 def open_page(page: Page, title: str) -> None:
     page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
-    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=WAIT)
 
 
 def test_a_planner_acknowledges_a_warning_and_a_manager_sees_it_without_a_run(browser, loops, artifacts):
@@ -81,14 +82,14 @@ def test_a_planner_acknowledges_a_warning_and_a_manager_sees_it_without_a_run(br
     open_page(planner, "My inbox")
     planner.get_by_label("Countermeasure").fill(COUNTERMEASURE)
     planner.get_by_role("button", name="Acknowledge", exact=True).click()
-    expect(planner.get_by_text(f"Warning {WARNING} acknowledged.")).to_be_visible()
+    expect(planner.get_by_text(f"Warning {WARNING} acknowledged.")).to_be_visible(timeout=WAIT)
     planner.screenshot(path=str(artifacts / "loops_planner_inbox.png"), full_page=True)
 
     manager = session(browser, loops, "mia")
     open_page(manager, "My inbox")
     main = manager.locator("[data-testid='stMain']")
-    expect(main).to_contain_text("acknowledged by: pete")
-    expect(main).to_contain_text(COUNTERMEASURE)  # shown as text, escaped
+    expect(main).to_contain_text("acknowledged by: pete", timeout=WAIT)
+    expect(main).to_contain_text(COUNTERMEASURE, timeout=WAIT)  # shown as text, escaped
     assert manager.evaluate("() => window.hacked === undefined")
     assert t3_loop.get_warning(loops["store"], WARNING)["countermeasure"] == COUNTERMEASURE
     manager.context.close()
@@ -100,8 +101,8 @@ def test_a_supervisor_cannot_sign_a_day_with_an_unexplained_variance(browser, lo
     open_page(supervisor, "Daily close sign-off")
     supervisor.get_by_role("button", name="Sign", exact=True).click()
     refusal = supervisor.locator("[data-testid='stAlertContentError']")
-    expect(refusal).to_contain_text(f"daily close {loops['close_id']} cannot be signed")
-    expect(refusal).to_contain_text("without a reason")
+    expect(refusal).to_contain_text(f"daily close {loops['close_id']} cannot be signed", timeout=WAIT)
+    expect(refusal).to_contain_text("without a reason", timeout=WAIT)
     supervisor.screenshot(path=str(artifacts / "loops_close_refused.png"), full_page=True)
     supervisor.context.close()
 
@@ -110,7 +111,7 @@ def test_a_rush_order_approved_and_acknowledged_is_planned_and_framed_on_the_gan
     planner = session(browser, loops, "pete")
     open_page(planner, "Rush orders")
     planner.get_by_role("button", name="Evaluate and propose").click()
-    expect(planner.get_by_text("Rush order proposed")).to_be_visible()
+    expect(planner.get_by_text("Rush order proposed")).to_be_visible(timeout=WAIT)
     (proposal,) = rush_loop.list_proposals(loops["store"])
     pid = proposal["id"]
     planner.context.close()
@@ -119,13 +120,13 @@ def test_a_rush_order_approved_and_acknowledged_is_planned_and_framed_on_the_gan
     open_page(pmc, "Rush orders")
     pmc.get_by_label("PMC comment").fill("approved: A-tier customer")
     pmc.get_by_role("button", name="Approve", exact=True).click()
-    expect(pmc.get_by_text(f"{pid}: approved")).to_be_visible()
+    expect(pmc.get_by_text(f"{pid}: approved")).to_be_visible(timeout=WAIT)
     pmc.context.close()
 
     supervisor = session(browser, loops, loops["supervisor"])
     open_page(supervisor, "Rush orders")
     supervisor.get_by_role("button", name="Acknowledge for production").click()
-    expect(supervisor.get_by_text(f"{pid}: acknowledged")).to_be_visible()
+    expect(supervisor.get_by_text(f"{pid}: acknowledged")).to_be_visible(timeout=WAIT)
     supervisor.context.close()
 
     home = loops["home"]
@@ -145,8 +146,10 @@ def test_a_rush_order_approved_and_acknowledged_is_planned_and_framed_on_the_gan
 
     manager = session(browser, loops, "mia")
     open_page(manager, "Production")
-    expect(manager.get_by_text("Rush orders in this plan")).to_be_visible()
-    expect(manager.locator("[data-testid='stMain']")).to_contain_text(f"{pid} ({proposal['sku']}")
+    expect(manager.get_by_text("Rush orders in this plan")).to_be_visible(timeout=WAIT)
+    expect(manager.locator("[data-testid='stMain']")).to_contain_text(
+        f"{pid} ({proposal['sku']}", timeout=WAIT
+    )
     read_charts = "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(d => d.data)"
     manager.wait_for_function(
         f"() => ({read_charts})().some(traces => traces.some(trace => trace.name === 'rush order'))",
