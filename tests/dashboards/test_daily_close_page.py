@@ -7,16 +7,9 @@ import pytest
 
 from decisions import close_loop
 from decisions.errors import Refused
-from tests.dashboards.loopkit import CLOSE_ID, actor, dead_server_url, make_loops, texts
+from tests.dashboards.loopkit import CLOSE_ID, actor, dead_server_url, texts
 
 PAGE = "daily_close"
-
-
-@pytest.fixture()
-def loops(built_instance, tmp_path, monkeypatch):
-    made = make_loops(built_instance.home, tmp_path, monkeypatch)
-    yield made
-    made.store.engine.dispose()
 
 
 def record(loops) -> dict:

@@ -9,17 +9,10 @@ import pytest
 
 from decisions import t3_loop
 from decisions.errors import Refused
-from tests.dashboards.loopkit import WARNING, actor, dead_server_url, make_loops, texts
+from tests.dashboards.loopkit import WARNING, actor, dead_server_url, texts
 
 PAGE = "inbox"
 SCRIPT = "<script>alert('x')</script> overtime *now*"
-
-
-@pytest.fixture()
-def loops(built_instance, tmp_path, monkeypatch):
-    made = make_loops(built_instance.home, tmp_path, monkeypatch)
-    yield made
-    made.store.engine.dispose()
 
 
 def acknowledge_on(app, countermeasure: str = SCRIPT):

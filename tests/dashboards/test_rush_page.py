@@ -9,16 +9,9 @@ import pytest
 from dashboards.charts.production import gantt
 from decisions import rush_loop
 from decisions.errors import Refused
-from tests.dashboards.loopkit import actor, dead_server_url, make_loops, texts
+from tests.dashboards.loopkit import actor, dead_server_url, texts
 
 PAGE = "rush"
-
-
-@pytest.fixture()
-def loops(built_instance, tmp_path, monkeypatch):
-    made = make_loops(built_instance.home, tmp_path, monkeypatch)
-    yield made
-    made.store.engine.dispose()
 
 
 def busiest_sku(built_instance) -> str:
