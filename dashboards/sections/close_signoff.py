@@ -68,6 +68,9 @@ def record_section(access: StoreAccess, user: SignedIn, record: pd.Series, varia
         return
     if state == "open" and not variances.empty and acts_on(user, record, "close.explain"):
         explain_form(access, user, variances)
+    follow_up = variances.loc[variances["corrective_action"].notna() & variances["action_done_at"].isna()]
+    if len(follow_up) and acts_on(user, record, "close.explain"):
+        action_done_form(access, user, follow_up)
     if state == "open" and acts_on(user, record, "close.sign"):
         with st.form(f"close_sign_{cid}"):
             st.markdown(t("**Sign the day**: every variance must have a reason first."))
@@ -130,6 +133,25 @@ def explain_form(access: StoreAccess, user: SignedIn, variances: pd.DataFrame) -
                 action_due=due,
                 version=versions[vid],
                 done=t("Variance {id} explained.", id=vid),
+            )
+
+
+def action_done_form(access: StoreAccess, user: SignedIn, follow_up: pd.DataFrame) -> None:
+    """Corrective actions are follow-up, not the day's content: marked done even on a signed day."""
+    versions = {
+        vid: seen(f"done/{vid}", row, notice=False)[0]
+        for vid, row in follow_up.set_index("id", drop=False).iterrows()
+    }
+    with st.form("close_done"):
+        vid = st.selectbox(t("Corrective action done"), list(follow_up["id"]), key="close_done_var")
+        if st.form_submit_button(t("Mark done"), key="close_done_submit"):
+            act(
+                access,
+                user,
+                close_loop.action_done,
+                vid,
+                version=versions[vid],
+                done=t("Corrective action of {id} done.", id=vid),
             )
 
 

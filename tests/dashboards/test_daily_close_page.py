@@ -44,10 +44,14 @@ def test_the_owner_cannot_sign_until_every_variance_has_a_reason_then_the_day_is
     assert texts(app, "success") == [f"Daily close {CLOSE_ID} signed."]
     day = record(loops)
     assert (day["state"], day["signed_by"]) == ("signed", "wu.min")
-    # Locked: no form to explain or sign any more, only the reopen.
+    # Locked: no form to explain or sign any more; the reopen, and the follow-up of corrective actions.
     assert any("locked" in text for text in texts(app, "info"))
     buttons = {b.key for b in app.get("form_submit_button")}
-    assert buttons == {"close_reopen_submit"}
+    assert buttons == {"close_reopen_submit", "close_done_submit"}
+    app.button(key="close_done_submit").click().run()
+    done = [v for v in record(loops)["variances"] if v["action_done_at"] is not None]
+    assert [v["action_done_by"] for v in done] == ["wu.min"]
+    assert record(loops)["state"] == "signed"
 
 
 def test_another_supervisor_has_no_buttons_and_the_store_refuses_them(loops):
