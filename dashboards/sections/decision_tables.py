@@ -140,6 +140,13 @@ def show(frame: pd.DataFrame, columns: list[str]) -> None:
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
 
 
+def pick(frame: pd.DataFrame, title: str, describe, key: str, index: int = 0) -> pd.Series:
+    """The row of ``frame`` the person picks in a select box of its ids, each shown as ``describe(row)``."""
+    labels = {row.id: describe(row) for row in frame.itertuples()}
+    picked = st.selectbox(title, list(labels), index=index, format_func=labels.get, key=key)
+    return frame.loc[frame["id"] == picked].iloc[0]
+
+
 def line(label: str, value: object) -> str:
     """``**label**: value`` for a Markdown list, the value escaped (free text stays text)."""
     shown = "—" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)

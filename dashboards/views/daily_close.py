@@ -17,7 +17,7 @@ from dashboards.decision_store import flash, open_store, unavailable_notice
 from dashboards.i18n import t
 from dashboards.queries import decisions as dq
 from dashboards.sections.close_signoff import manager_view, record_section
-from dashboards.sections.decision_tables import show, states
+from dashboards.sections.decision_tables import pick, show, states
 
 page_header(t("Daily close sign-off"))
 user = current_user()
@@ -66,18 +66,15 @@ show(
     ["id", "day", "work_center", "owner", "state", "revision", "variances", "unexplained", "signed_by"],
 )
 words = states()
-labels = {
-    row.id: f"{row.id} · {words.get(row.state, row.state)} · " + t("{n} without reason", n=row.unexplained)
-    for row in view.itertuples()
-}
 needing = [i for i, n in enumerate(view["unexplained"]) if n]  # first: the newest day that needs a reason
-picked = st.selectbox(
+record = pick(
+    view,
     t("Day and work centre"),
-    list(labels),
-    index=needing[0] if needing else 0,
-    format_func=labels.get,
+    lambda row: (
+        f"{row.id} · {words.get(row.state, row.state)} · " + t("{n} without reason", n=row.unexplained)
+    ),
     key="dc_pick",
+    index=needing[0] if needing else 0,
 )
-record = view.loc[view["id"] == picked].iloc[0]
-st.subheader(t("Daily close {id}", id=picked))
-record_section(access, user, record, variances.loc[variances["close_id"] == picked])
+st.subheader(t("Daily close {id}", id=record["id"]))
+record_section(access, user, record, variances.loc[variances["close_id"] == record["id"]])

@@ -14,7 +14,7 @@ from dashboards.components import page_header
 from dashboards.decision_store import flash, open_store, unavailable_notice
 from dashboards.i18n import t
 from dashboards.queries import decisions as dq
-from dashboards.sections.decision_tables import show, states
+from dashboards.sections.decision_tables import pick, show, states
 from dashboards.sections.inbox_warning_actions import warning_actions, warning_detail
 
 OWNERS_BY_DEFAULT = ("supervisor",)  # roles that see only their own warnings unless they ask for all
@@ -81,12 +81,12 @@ show(
         "version",
     ],
 )
-labels = {
-    row.id: f"{row.id} · {row.production_order_id} · {words.get(row.state, row.state)}"
-    for row in found.itertuples()
-}
-picked = st.selectbox(t("Warning"), list(labels), format_func=labels.get, key="ib_pick")
-warning = found.loc[found["id"] == picked].iloc[0]
+warning = pick(
+    found,
+    t("Warning"),
+    lambda row: f"{row.id} · {row.production_order_id} · {words.get(row.state, row.state)}",
+    key="ib_pick",
+)
 left, right = st.columns(2)
 with left:
     warning_detail(warning)

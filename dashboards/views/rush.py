@@ -17,7 +17,7 @@ from dashboards.decision_store import flash, open_store, unavailable_notice
 from dashboards.i18n import t
 from dashboards.queries import decisions as dq
 from dashboards.queries import production as pq
-from dashboards.sections.decision_tables import show, states
+from dashboards.sections.decision_tables import pick, show, states
 from dashboards.sections.production_tables import Plant
 from dashboards.sections.rush_proposals import decision_forms, proposal_detail, propose_form
 from decisions.roles import may
@@ -78,12 +78,12 @@ show(
         "plan_completion",
     ],
 )
-labels = {
-    row.id: f"{row.id} · {row.sku} × {row.quantity} · {words.get(row.state, row.state)}"
-    for row in view.itertuples()
-}
-picked = st.selectbox(t("Proposal"), list(labels), format_func=labels.get, key="rp_pick")
-proposal = view.loc[view["id"] == picked].iloc[0]
-st.subheader(picked)
+proposal = pick(
+    view,
+    t("Proposal"),
+    lambda row: f"{row.id} · {row.sku} × {row.quantity} · {words.get(row.state, row.state)}",
+    key="rp_pick",
+)
+st.subheader(proposal["id"])
 proposal_detail(proposal)
 decision_forms(access, user, proposal)
