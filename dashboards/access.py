@@ -45,6 +45,9 @@ PAGES = (
     PageSpec("order_lookup", "order_lookup.py", "Order lookup", "🔎", _CUSTOMER_SERVICE),
     PageSpec("forecast", "forecast.py", "Forecast & inventory", "📈", _MANAGEMENT),
     PageSpec("production", "production.py", "Production", "🏭", _MANAGEMENT | {"supervisor"}),
+    PageSpec("inbox", "inbox.py", "My inbox", "📥", _MANAGEMENT | {"supervisor"}),
+    PageSpec("daily_close", "daily_close.py", "Daily close sign-off", "✍️", _MANAGEMENT | {"supervisor"}),
+    PageSpec("rush", "rush.py", "Rush orders", "⚡", _MANAGEMENT | {"supervisor", "cs_agent"}),
     PageSpec("data_quality", "data_quality.py", "Data quality", "🧪", frozenset({"analyst"})),
 )
 

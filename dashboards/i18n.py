@@ -79,6 +79,14 @@ TRANSLATED_CHOICES = (
     "pr_by",
     "pr_day",
     "pr_method",
+    # The loops' pages (inbox, daily close, rush orders).
+    "close_code",
+    "dc_pick",
+    "ib_pick",
+    "ib_states",
+    "rp_pick",
+    "rp_states",
+    "t3_res_cause",
 )
 
 

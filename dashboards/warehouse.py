@@ -11,6 +11,8 @@ readable while open) until it is dropped. Results are cached per version too.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -72,3 +74,19 @@ def table_exists(schema: str, table: str) -> bool:
         (schema, table),
     )
     return bool(found["n"].iloc[0])
+
+
+@contextmanager
+def published_cursor() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the published build, for library code that reads the warehouse itself (the rush
+    what-if of ``decisions.rush_loop``)."""
+    version = warehouse_version()
+    if version is None:
+        raise FileNotFoundError(f"no published warehouse at {published_db_path()}: run `omniops run` first")
+    with _CURSOR_LOCK:
+        cursor = _connection(str(published_db_path()), version).cursor()
+    try:
+        cursor.execute("use published")
+        yield cursor
+    finally:
+        cursor.close()

@@ -11,12 +11,21 @@ from dashboards.i18n import t
 from dashboards.sections.production_tables import headers, plant_time
 
 PALETTE = px.colors.qualitative.Plotly
+RUSH_COLOUR = "#fb8500"
 
 
 def gantt(
-    frame: pd.DataFrame, by: str, title: str, *, late_orders: set, tz: str, as_of_local: pd.Timestamp
+    frame: pd.DataFrame,
+    by: str,
+    title: str,
+    *,
+    late_orders: set,
+    tz: str,
+    as_of_local: pd.Timestamp,
+    rush_orders: frozenset[str] = frozenset(),
 ) -> go.Figure:
-    """Bars from planned start to end, a row per machine or order; late orders' bars outlined in red.
+    """Bars from planned start to end, a row per machine or order; late orders' bars outlined in red,
+    approved rush orders (in the plan as ``RUSH-…``) in a thick orange frame.
 
     Built with graph objects, a trace per legend entry, because ``px.timeline`` makes a trace per colour
     (a hundred orders: about 0.7 s of figure validation on every rerun).
@@ -70,17 +79,11 @@ def gantt(
             ),
             hovertemplate=hover,
         )
-    # The late orders' bars once more on top, empty with a red outline: one legend entry explains it.
-    late = f.loc[f["production_order_id"].isin(late_orders)]
-    fig.add_bar(
-        base=late["planned_start_utc"],
-        x=late["duration_ms"],
-        y=late[row],
-        orientation="h",
-        name=t("planned late"),
-        marker=dict(color="rgba(0,0,0,0)", line=dict(color="#cf222e", width=2)),
-        hoverinfo="skip",
-    )
+    # The late orders' bars once more on top, empty with a red outline: one legend entry explains it;
+    # likewise the rush orders in the plan, in a thick orange frame.
+    _frame(fig, f, row, late_orders, t("planned late"), "#cf222e", 2)
+    if f["production_order_id"].isin(rush_orders).any():
+        _frame(fig, f, row, rush_orders, t("rush order"), RUSH_COLOUR, 4)
     fig.update_xaxes(type="date")
     fig.update_yaxes(
         title=None,
@@ -97,6 +100,20 @@ def gantt(
     )
     fig.add_vline(x=as_of_local, line_dash="dot", line_color="#57606a")
     return fig
+
+
+def _frame(fig: go.Figure, f: pd.DataFrame, row: str, orders, name: str, colour: str, width: int) -> None:
+    """The bars of ``orders`` again, empty with a coloured outline, as one legend entry."""
+    framed = f.loc[f["production_order_id"].isin(orders)]
+    fig.add_bar(
+        base=framed["planned_start_utc"],
+        x=framed["duration_ms"],
+        y=framed[row],
+        orientation="h",
+        name=name,
+        marker=dict(color="rgba(0,0,0,0)", line=dict(color=colour, width=width)),
+        hoverinfo="skip",
+    )
 
 
 def work_center_load(load: pd.DataFrame) -> go.Figure:

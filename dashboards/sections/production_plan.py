@@ -11,6 +11,7 @@ from dashboards.queries import production as q
 from dashboards.sections.production_tables import Plant, methods, show_table
 
 GANTT_ORDERS = 40
+RUSH_PREFIX = "RUSH-"  # approved rush proposals enter the plan under their proposal number
 
 
 def gantt_tab(plant: Plant) -> None:
@@ -23,21 +24,35 @@ def gantt_tab(plant: Plant) -> None:
     sched = q.schedule(method)
     orders = q.schedule_orders(method)
     late_orders = set(orders.loc[orders["is_late"], "production_order_id"])
+    rush = orders.loc[orders["production_order_id"].str.startswith(RUSH_PREFIX)]
     wcs = sorted(sched["work_center"].unique())
     chosen = c[3].multiselect(t("Work centers"), wcs, default=wcs, key="pr_wc")
     cut = plant.as_of + pd.Timedelta(days=days)
     view = sched.loc[sched["work_center"].isin(chosen) & (pd.to_datetime(sched["planned_start_utc"]) < cut)]
     if by == "order":
         first = orders["production_order_id"].head(GANTT_ORDERS)
-        view = view.loc[view["production_order_id"].isin(first)]
+        view = view.loc[view["production_order_id"].isin({*first, *rush["production_order_id"]})]
         st.caption(t("The 40 orders with the highest priority; late orders are listed below the chart."))
     if view.empty:
         st.info(t("No operations in this window."))
     else:
         figure = charts.gantt(
-            view, by, plans[method], late_orders=late_orders, tz=plant.tz, as_of_local=plant.as_of_local
+            view,
+            by,
+            plans[method],
+            late_orders=late_orders,
+            tz=plant.tz,
+            as_of_local=plant.as_of_local,
+            rush_orders=frozenset(rush["production_order_id"]),
         )
         st.plotly_chart(figure, width="stretch", key="pr_gantt")
+    if len(rush):
+        done = plant.time(rush, "planned_completion_utc")
+        listed = ", ".join(
+            f"{r.production_order_id} ({r.sku}, {r.planned_completion_utc:%Y-%m-%d %H:%M})"
+            for r in done.itertuples()
+        )
+        st.markdown(t("**Rush orders in this plan** (orange frame): {orders}", orders=listed))
     late = orders.loc[orders["is_late"]]
     st.markdown(t("**Orders planned late: {late}** of {orders}", late=len(late), orders=len(orders)))
     show_table(

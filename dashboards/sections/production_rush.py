@@ -28,6 +28,9 @@ def rush_tab(plant: Plant) -> None:
             "current plan."
         )
     )
+    st.caption(
+        t("This what-if is not saved: to propose a rush order for PMC to decide, use the Rush orders page.")
+    )
     routed = q.routed_skus()
     with st.form("rush"):
         c = st.columns(3)

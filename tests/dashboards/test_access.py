@@ -30,6 +30,9 @@ TITLES = {
     "forecast.py": "Forecast & inventory",
     "production.py": "Production",
     "data_quality.py": "Data quality",
+    "inbox.py": "My inbox",
+    "daily_close.py": "Daily close sign-off",
+    "rush.py": "Rush orders",
 }
 
 
@@ -139,7 +142,8 @@ def test_without_users_the_log_in_page_says_how_to_add_one(users_home):
 def test_every_role_has_pages_and_every_page_a_role():
     assert all(pages_for(role) for role in ROLES)
     assert all(page.roles for page in PAGES)
-    assert [page.file for page in pages_for("cs_agent")] == ["order_lookup.py"]
+    # Customer service looks orders up, and proposes a rush order for a customer's order.
+    assert [page.file for page in pages_for("cs_agent")] == ["order_lookup.py", "rush.py"]
     assert "data_quality.py" not in {page.file for page in pages_for("manager")}
 
 

@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,20 +65,20 @@ def wait_healthy(url: str, process: subprocess.Popen, log: Path, seconds: float 
     raise RuntimeError(f"omniops serve not healthy after {seconds:.0f} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def server(built_instance, tmp_path_factory) -> Server:
-    folder = tmp_path_factory.mktemp("e2e_server")
+@contextmanager
+def serving(home: Path, users: dict[str, tuple[str, str]], folder: Path, **env: str) -> Iterator[Server]:
+    """``omniops serve`` on ``home`` with these users (user name → (role, password)) until the block ends."""
     users_file = folder / "users.toml"
     save_users(
         {
             name: User(name, role, f"E2E {role}", hash_password(password))
-            for role, (name, password) in LOGINS.items()
+            for name, (role, password) in users.items()
         },
         users_file,
     )
     port = free_port()
     log = folder / "serve.log"
-    env = os.environ | {"OMNIOPS_HOME": str(built_instance.home), "OMNIOPS_USERS_FILE": str(users_file)}
+    env = os.environ | {"OMNIOPS_HOME": str(home), "OMNIOPS_USERS_FILE": str(users_file)} | env
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "orchestration.cli", "serve", "--port", str(port)],
@@ -96,6 +98,13 @@ def server(built_instance, tmp_path_factory) -> Server:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def server(built_instance, tmp_path_factory) -> Server:
+    users = {name: (role, password) for role, (name, password) in LOGINS.items()}
+    with serving(built_instance.home, users, tmp_path_factory.mktemp("e2e_server")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

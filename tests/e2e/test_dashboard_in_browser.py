@@ -100,8 +100,10 @@ def test_an_agent_finds_an_order_by_number_and_sees_its_shipment_and_contact(
     number, tracking, email = an_order_with_tracking_and_email(built_instance)
     sign_in(page, server.url, "cs_agent")
     expect(page.get_by_role("heading", name="Order lookup")).to_be_visible()
-    # An agent has the lookup only.
-    expect(page.locator("[data-testid='stSidebarNav']")).to_have_count(0)
+    # An agent has the lookup and the rush orders (for a customer's order) only.
+    nav = page.locator("[data-testid='stSidebarNav']")
+    expect(nav.get_by_text("Rush orders")).to_be_visible()
+    expect(nav.get_by_text("KPI overview")).to_have_count(0)
     look_up(page, number)
     expect(page.get_by_role("heading", name=f"Order {number} · shopify")).to_be_visible()
     settle(page)
