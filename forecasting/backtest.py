@@ -194,7 +194,22 @@ def run_backtest(
     group_forecasts: topdown.GroupForecasts | None = None,
 ) -> pd.DataFrame:
     """Backtest every candidate and return the scores with the champion flagged."""
+    return backtest_with_forecasts(
+        df, settings, plans=plans, prophet_run=prophet_run, group_forecasts=group_forecasts
+    )[0]
+
+
+def backtest_with_forecasts(
+    df: pd.DataFrame,
+    settings: ForecastSettings,
+    *,
+    plans: dict[str, SeriesPlan] | None = None,
+    prophet_run: prophet_model.ProphetRun | None = None,
+    group_forecasts: topdown.GroupForecasts | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(scores, cv)``: the scores of ``run_backtest`` and the rolling-origin forecasts they come from
+    (``cross_validate``), for callers that learn from the backtest's errors too (consensus, intervals)."""
     cv = cross_validate(df, settings, plans=plans, prophet_run=prophet_run, group_forecasts=group_forecasts)
     if cv.empty:
-        return pd.DataFrame(columns=SCORE_COLUMNS)
-    return pick_champions(score(cv, df, settings.freq), window_errors(cv))[SCORE_COLUMNS]
+        return pd.DataFrame(columns=SCORE_COLUMNS), cv
+    return pick_champions(score(cv, df, settings.freq), window_errors(cv))[SCORE_COLUMNS], cv

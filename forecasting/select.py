@@ -18,7 +18,7 @@ import pandas as pd
 from statsforecast import StatsForecast
 
 from forecasting import topdown
-from forecasting.backtest import run_backtest
+from forecasting.backtest import backtest_with_forecasts
 from forecasting.models import (
     BASELINES,
     CONFORMAL_MODELS,
@@ -44,6 +44,14 @@ def forecast_with_champions(
     ``unique_id, ds, yhat, yhat_lower, yhat_upper, model``; ``scores_df`` has one row per series and candidate
     with ``wape, mase, bias, coverage, mae, rmse, n_points, is_champion``.
     """
+    forecast, scores, _ = forecast_and_backtest(df, settings)
+    return forecast, scores
+
+
+def forecast_and_backtest(
+    df: pd.DataFrame, settings: ForecastSettings
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``forecast_with_champions`` plus the backtest's rolling-origin forecasts (``backtest.cross_validate``)."""
     horizon, freq, level = settings.horizon, settings.freq, settings.level
     if horizon < 1:
         raise ValueError("horizon must be >= 1")
@@ -57,7 +65,7 @@ def forecast_with_champions(
     # wasted only where Prophet then loses the backtest.
     run = start_prophet(df, plans, settings, final_horizon=horizon)
     try:
-        scores = run_backtest(df, settings, plans=plans, prophet_run=run, group_forecasts=gf)
+        scores, cv = backtest_with_forecasts(df, settings, plans=plans, prophet_run=run, group_forecasts=gf)
     except BaseException:
         if run is not None:
             run.cancel()
@@ -95,7 +103,7 @@ def forecast_with_champions(
     out["yhat_lower"] = out["yhat_lower"].fillna(out["yhat"] - half)
     out["yhat_upper"] = out["yhat_upper"].fillna(out["yhat"] + half)
     out = _postprocess(out, df)
-    return out.sort_values(["unique_id", "ds"]).reset_index(drop=True), scores
+    return out.sort_values(["unique_id", "ds"]).reset_index(drop=True), scores, cv
 
 
 def _forecast_group(
