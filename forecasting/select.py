@@ -51,7 +51,7 @@ def forecast_with_champions(
 def forecast_and_backtest(
     df: pd.DataFrame, settings: ForecastSettings
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``forecast_with_champions`` plus the backtest's rolling-origin forecasts (``backtest.cross_validate``)."""
+    """``forecast_with_champions`` plus the backtest's rolling-origin forecasts (``cross_validate``)."""
     horizon, freq, level = settings.horizon, settings.freq, settings.level
     if horizon < 1:
         raise ValueError("horizon must be >= 1")
