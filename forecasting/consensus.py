@@ -128,3 +128,34 @@ def backtest_pairs(cv: pd.DataFrame, champions: Mapping[str, str], judgmental: p
     out = chosen[["unique_id", "ds", "cutoff", "y", "yhat"]].rename(columns={"yhat": "model"})
     out = out.assign(ds=pd.to_datetime(out["ds"])).merge(j, on=["unique_id", "ds"], how="left")
     return out[["unique_id", "ds", "cutoff", "y", "model", "judgmental"]]
+
+
+def backtest_wape(pairs: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+    """Per series of ``pairs``: ``wape_champion``, ``wape_judgmental`` and ``wape_consensus`` over the
+    backtest periods the outside forecast covers (the model's over all of them where it covers none), with
+    the ``weight`` and ``scale`` learned; WAPE = Σ|y − ŷ| ÷ Σ|y| (NaN when Σ|y| = 0)."""
+    fc = pairs.rename(columns={"model": "yhat"})[["unique_id", "ds", "yhat"]]
+    team = pairs.dropna(subset=["judgmental"])[["unique_id", "ds", "judgmental"]]
+    mixed = blend(fc, team.rename(columns={"judgmental": "yhat"}), weights)
+    mixed["y"] = pairs["y"].to_numpy()
+    learned = weights.set_index("unique_id")
+    rows = []
+    for uid, g in mixed.groupby("unique_id", sort=True):
+        covered = g[g["yhat_judgmental"].notna()]
+        scored = covered if len(covered) else g
+        rows.append(
+            {
+                "unique_id": uid,
+                "wape_champion": _wape(scored["y"], scored["yhat_model"]),
+                "wape_judgmental": _wape(covered["y"], covered["yhat_judgmental"]) if len(covered) else None,
+                "wape_consensus": _wape(scored["y"], scored["yhat"]),
+                "weight": float(learned.at[uid, "weight"]) if uid in learned.index else 0.0,
+                "scale": float(learned.at[uid, "scale"]) if uid in learned.index else 1.0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _wape(y: pd.Series, yhat: pd.Series) -> float:
+    denom = float(y.abs().sum())
+    return float((y - yhat).abs().sum() / denom) if denom > 0 else float("nan")
