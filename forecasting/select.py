@@ -3,8 +3,10 @@
 Series too short for even a one-step backtest (``rolling.backtest_horizon`` = 0) are not scored (no rows in
 ``scores_df``); they get ``SeasonalNaive``, the baseline, with its native interval (``Naive`` when the
 history is shorter than one season).
-A conformal-interval champion whose history is too short for conformal windows of the full horizon
-(< 2·h + 1 points) gets the band ŷ ± z·RMSE_backtest (z the normal quantile of the level) instead.
+The intervals of every backtested series, whatever its champion (Prophet included), are the split
+conformal bands of ``forecasting.conformal``: ŷ ± the level-quantile of the champion's absolute backtest
+errors (the models' own intervals under-covered). Where that leaves a gap, a conformal-interval champion
+whose history is too short for conformal windows of the full horizon gets ŷ ± z·RMSE_backtest.
 Forecasts and bounds are clipped at zero when the whole history of a series is non-negative (demand cannot be
 negative), and bounds are widened if needed so that ``yhat_lower ≤ yhat ≤ yhat_upper`` always holds.
 """
@@ -17,7 +19,7 @@ from statistics import NormalDist
 import pandas as pd
 from statsforecast import StatsForecast
 
-from forecasting import topdown
+from forecasting import conformal, topdown
 from forecasting.backtest import backtest_with_forecasts
 from forecasting.models import (
     BASELINES,
@@ -98,6 +100,7 @@ def forecast_and_backtest(
         fallback = CandidateSet((FALLBACK_MODEL if len(g) >= m else "Naive",))
         frames.append(_forecast_group(g, [uid], fallback, replace(settings, n_jobs=1), True))
     out = pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS]
+    out = conformal.apply_bands(out, conformal.half_widths(cv, champion, level))
     z = NormalDist().inv_cdf(0.5 + level / 200)
     half = z * out["unique_id"].map(champs["rmse"]) if len(champs) else 0.0
     out["yhat_lower"] = out["yhat_lower"].fillna(out["yhat"] - half)

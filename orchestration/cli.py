@@ -14,6 +14,7 @@ from pathlib import Path
 from core.settings import DASHBOARD_APP, export_environment, get_paths
 from orchestration.close_commands import add_parsers as add_close_parsers
 from orchestration.decision_commands import add_parsers as add_decision_parsers
+from orchestration.forecast_override_commands import add_override_parser
 from orchestration.rush_commands import add_parsers as add_rush_parsers
 from orchestration.spark_target import add_arguments as add_spark_arguments
 from scheduling import DEFAULT_TIME_LIMIT_S
@@ -179,6 +180,10 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     from forecasting.select import champion_summary, forecast_and_backtest
     from forecasting.settings import ForecastSettings
 
+    missing = [f"--{name}" for name in ("input", "horizon", "output") if getattr(args, name) is None]
+    if missing:
+        _echo(f"FAILED: omniops forecast needs {', '.join(missing)}")
+        return 2
     history = pd.read_csv(args.input)
     try:
         forecast, scores, cv = forecast_and_backtest(history, ForecastSettings(args.horizon, args.freq))
@@ -313,13 +318,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     fc = sub.add_parser("forecast", help="forecast a long CSV (unique_id, ds, y) with per-series champions")
-    fc.add_argument("--input", required=True, help="long CSV with columns unique_id, ds, y")
-    fc.add_argument("--horizon", type=int, required=True, help="number of future periods")
+    fc.add_argument("--input", help="long CSV with columns unique_id, ds, y (required)")
+    fc.add_argument("--horizon", type=int, help="number of future periods (required)")
     fc.add_argument(
         "--freq", choices=["D", "W", "MS", "QS"], default="D", help="series frequency (default D)"
     )
     fc.add_argument(
-        "--output", required=True, help="CSV to write: unique_id, ds, yhat, yhat_lower, yhat_upper, model"
+        "--output", help="CSV to write: unique_id, ds, yhat, yhat_lower, yhat_upper, model (required)"
     )
     fc.add_argument(
         "--json", action="store_true", help="print one JSON object per series: champion vs baselines"
@@ -331,6 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and of the horizon; the output becomes its learned blend with the model (model 'consensus')",
     )
     fc.set_defaults(func=cmd_forecast)
+    add_override_parser(fc)
 
     sch = sub.add_parser("schedule", help="solve a job-shop instance (standard JSSP format) with CP-SAT")
     sch.add_argument(
