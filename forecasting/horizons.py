@@ -11,6 +11,19 @@ where a week that straddles two months is split by its days (its daily rate is w
 daily numbers add up to the weekly ones and the weekly to the monthly wherever they overlap, and the
 finest, most recent model wins where it speaks. Weeks start on Monday (``W-MON`` periods as dates of their
 Monday); months are given by their first day.
+
+Planned months win instead (top-down, a proportional temporal reconciliation): where the month's number is
+a plan, the consensus with the sales team or a planner's override (``PLAN_MODELS``), the month total T(m)
+stands, and the days and weeks the finer horizons cover in m keep only their profile, scaled by
+
+    Σ fine'(d ∈ m, covered) = T(m) × covered_days(m) / days(m)
+
+(a day of the daily horizon, or a whole week beyond it, is scaled as one block, by iterative
+proportional fitting; an all-zero month is spread evenly), so Σ fine' + T(m) × uncovered_days(m) / days(m)
+= T(m), and beyond the daily horizon a week's days still share one rate, weekly'(w) / 7.
+Why: the plan carries what the history cannot know (the sales team's market view, a promotion), and the
+monthly consensus beat the model out of sample where the team spoke (docs/forecasting.md); the finer
+models still know the weekday pattern and the latest actuals. The roll-ups above then hold unchanged.
 """
 
 from __future__ import annotations
@@ -19,6 +32,8 @@ import pandas as pd
 
 # The pipeline's three rolling horizons: periods ahead per frequency.
 HORIZONS = {"D": 28, "W": 12, "MS": 6}
+PLAN_MODELS = ("consensus", "override")
+PLAN_ITERATIONS = 25
 
 
 def _per_day(frame: pd.DataFrame, freq: str) -> pd.DataFrame:
@@ -39,14 +54,64 @@ def _overlay(coarse_days: pd.DataFrame, fine_days: pd.DataFrame) -> pd.DataFrame
     return merged[["unique_id", "day", "value"]]
 
 
-def reconcile(daily: pd.DataFrame, weekly: pd.DataFrame, monthly: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def _month(days: pd.Series) -> pd.Series:
+    return days.dt.to_period("M").dt.to_timestamp()
+
+
+def _plan_scaled(
+    fine_days: pd.DataFrame, monthly: pd.DataFrame, plan: set, daily_days: pd.DataFrame
+) -> pd.DataFrame:
+    """``fine_days`` scaled so that each planned (unique_id, month) gets its share of the plan (module
+    docstring), by iterative proportional fitting over blocks: a day of the daily horizon, or a whole
+    week beyond it (its days keep one rate, so weeks split into months by their days as before). Even
+    and odd months take turns, so a week that straddles two months is fitted to both."""
+    out = fine_days.assign(month=_month(fine_days["day"]))
+    in_daily = pd.MultiIndex.from_frame(out[["unique_id", "day"]]).isin(
+        pd.MultiIndex.from_frame(daily_days[["unique_id", "day"]])
+    )
+    week = out["day"] - pd.to_timedelta(out["day"].dt.weekday, unit="D")
+    out["block"] = out["day"].where(in_daily, week)
+    targets = monthly.assign(month=pd.to_datetime(monthly["ds"]))[["unique_id", "month", "yhat"]]
+    targets = targets[pd.MultiIndex.from_frame(targets[["unique_id", "month"]]).isin(list(plan))]
+    if targets.empty:
+        return fine_days
+    n = out.groupby(["unique_id", "month"]).size().rename("n").reset_index()
+    targets = targets.merge(n, on=["unique_id", "month"])
+    targets["share"] = targets["yhat"] * targets["n"] / targets["month"].dt.days_in_month
+    out = out.merge(targets[["unique_id", "month", "share"]], on=["unique_id", "month"], how="left")
+    planned = out["share"].notna()
+    out.loc[planned, "value"] = out.loc[planned, "value"].clip(
+        lower=1e-12
+    )  # an all-zero month spreads evenly
+    parity = (out["month"].dt.year * 12 + out["month"].dt.month) % 2
+    for _ in range(PLAN_ITERATIONS):
+        for turn in (0, 1):
+            sel = planned & (parity == turn)
+            sums = out[sel].groupby(["unique_id", "month"])["value"].transform("sum")
+            factor = (out.loc[sel, "share"] / sums).rename("factor")
+            blocks = out.loc[sel, ["unique_id", "block"]].assign(factor=factor.to_numpy())
+            blocks = blocks.drop_duplicates(["unique_id", "block"])
+            f = out[["unique_id", "block"]].merge(blocks, on=["unique_id", "block"], how="left")["factor"]
+            out["value"] = out["value"] * f.fillna(1.0).to_numpy()
+    return out[["unique_id", "day", "value"]]
+
+
+def reconcile(
+    daily: pd.DataFrame, weekly: pd.DataFrame, monthly: pd.DataFrame, plan: set | None = None
+) -> dict[str, pd.DataFrame]:
     """The three horizons (each with columns unique_id, ds, yhat) made consistent as described above.
 
-    Returns {"D": daily, "W": weekly, "MS": monthly} with the same columns; daily is unchanged.
+    ``plan``: the (unique_id, month start) whose monthly number wins (top-down); none by default.
+    Returns {"D": daily, "W": weekly, "MS": monthly} with the same columns; daily is unchanged outside
+    planned months.
     """
     daily_days = daily.rename(columns={"ds": "day", "yhat": "value"})[["unique_id", "day", "value"]]
     daily_days["day"] = pd.to_datetime(daily_days["day"])
     weekly_days = _overlay(_per_day(weekly, "W"), daily_days)
+    if plan:
+        weekly_days = _plan_scaled(weekly_days, monthly, plan, daily_days)
+        scaled = daily_days[["unique_id", "day"]].merge(weekly_days, on=["unique_id", "day"], how="left")
+        daily = daily.assign(yhat=scaled["value"].fillna(daily_days["value"]).to_numpy())
     monthly_days = _overlay(_per_day(monthly, "MS"), weekly_days)
 
     def roll_up(days: pd.DataFrame, periods: pd.DataFrame, freq: str) -> pd.DataFrame:
@@ -67,11 +132,15 @@ def reconcile(daily: pd.DataFrame, weekly: pd.DataFrame, monthly: pd.DataFrame) 
 
 
 def reconcile_forecasts(forecasts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Reconcile yhat across horizons; bounds move with yhat (the coarse model's interval width kept)."""
+    """Reconcile yhat across horizons; bounds move with yhat (each model's interval width kept). The
+    months whose monthly ``model`` is one of ``PLAN_MODELS`` are planned (top-down)."""
     cols = ["unique_id", "ds", "yhat"]
-    rec = reconcile(*(forecasts[f][cols] for f in ("D", "W", "MS")))
-    out = {"D": forecasts["D"]}
-    for freq in ("W", "MS"):
+    monthly = forecasts["MS"]
+    planned = monthly[monthly["model"].isin(PLAN_MODELS)] if "model" in monthly.columns else monthly.iloc[:0]
+    plan = set(zip(planned["unique_id"], pd.to_datetime(planned["ds"]), strict=True))
+    rec = reconcile(*(forecasts[f][cols] for f in ("D", "W", "MS")), plan=plan)
+    out = {}
+    for freq in ("D", "W", "MS"):
         fc = forecasts[freq].assign(ds=lambda f: pd.to_datetime(f["ds"]))
         new = fc.merge(rec[freq].rename(columns={"yhat": "yhat_rec"}), on=["unique_id", "ds"], how="left")
         new["yhat_rec"] = new["yhat_rec"].fillna(new["yhat"])
