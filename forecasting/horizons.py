@@ -21,6 +21,12 @@ stands, and the days and weeks the finer horizons cover in m keep only their pro
 (a day of the daily horizon, or a whole week beyond it, is scaled as one block, by iterative
 proportional fitting; an all-zero month is spread evenly), so Σ fine' + T(m) × uncovered_days(m) / days(m)
 = T(m), and beyond the daily horizon a week's days still share one rate, weekly'(w) / 7.
+
+Forecast consumption: in the current month the days already past are the actuals (``actuals``), not the
+monthly model's pro-rata view, and a planned month is consumed by the demand already ordered in it: the
+days left share max(T(m) − booked(m), 0), so the month reads booked + the rest and demand already ordered
+(shipped, or confirmed and still open, which the inventory plan holds as reserved stock) is not
+forecast a second time.
 Why: the plan carries what the history cannot know (the sales team's market view, a promotion), and the
 monthly consensus beat the model out of sample where the team spoke (docs/forecasting.md); the finer
 models still know the weekday pattern and the latest actuals. The roll-ups above then hold unchanged.
@@ -59,7 +65,11 @@ def _month(days: pd.Series) -> pd.Series:
 
 
 def _plan_scaled(
-    fine_days: pd.DataFrame, monthly: pd.DataFrame, plan: set, daily_days: pd.DataFrame
+    fine_days: pd.DataFrame,
+    monthly: pd.DataFrame,
+    plan: set,
+    daily_days: pd.DataFrame,
+    actual_days: pd.DataFrame,
 ) -> pd.DataFrame:
     """``fine_days`` scaled so that each planned (unique_id, month) gets its share of the plan (module
     docstring), by iterative proportional fitting over blocks: a day of the daily horizon, or a whole
@@ -77,7 +87,14 @@ def _plan_scaled(
         return fine_days
     n = out.groupby(["unique_id", "month"]).size().rename("n").reset_index()
     targets = targets.merge(n, on=["unique_id", "month"])
-    targets["share"] = targets["yhat"] * targets["n"] / targets["month"].dt.days_in_month
+    booked = actual_days.assign(month=_month(actual_days["day"])).groupby(["unique_id", "month"])["value"]
+    booked = booked.agg(booked="sum", booked_days="size").reset_index()
+    targets = targets.merge(booked, on=["unique_id", "month"], how="left").fillna(
+        {"booked": 0, "booked_days": 0}
+    )
+    open_days = targets["month"].dt.days_in_month - targets["booked_days"]
+    remaining = (targets["yhat"] - targets["booked"]).clip(lower=0.0)
+    targets["share"] = remaining * targets["n"] / open_days.where(open_days > 0)
     out = out.merge(targets[["unique_id", "month", "share"]], on=["unique_id", "month"], how="left")
     planned = out["share"].notna()
     out.loc[planned, "value"] = out.loc[planned, "value"].clip(
@@ -97,22 +114,34 @@ def _plan_scaled(
 
 
 def reconcile(
-    daily: pd.DataFrame, weekly: pd.DataFrame, monthly: pd.DataFrame, plan: set | None = None
+    daily: pd.DataFrame,
+    weekly: pd.DataFrame,
+    monthly: pd.DataFrame,
+    plan: set | None = None,
+    actuals: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The three horizons (each with columns unique_id, ds, yhat) made consistent as described above.
 
     ``plan``: the (unique_id, month start) whose monthly number wins (top-down); none by default.
+    ``actuals`` (unique_id, ds, yhat = the actual): the days of the current month already past; they
+    take the place of the monthly model's pro-rata days and consume a planned month (module docstring).
     Returns {"D": daily, "W": weekly, "MS": monthly} with the same columns; daily is unchanged outside
     planned months.
     """
     daily_days = daily.rename(columns={"ds": "day", "yhat": "value"})[["unique_id", "day", "value"]]
     daily_days["day"] = pd.to_datetime(daily_days["day"])
     weekly_days = _overlay(_per_day(weekly, "W"), daily_days)
+    actual_days = pd.DataFrame({"unique_id": [], "day": pd.to_datetime([]), "value": []})
+    if actuals is not None and len(actuals):
+        actual_days = actuals.rename(columns={"ds": "day", "yhat": "value"})[["unique_id", "day", "value"]]
+        actual_days = actual_days.assign(
+            day=pd.to_datetime(actual_days["day"]), value=actual_days["value"] * 1.0
+        )
     if plan:
-        weekly_days = _plan_scaled(weekly_days, monthly, plan, daily_days)
+        weekly_days = _plan_scaled(weekly_days, monthly, plan, daily_days, actual_days)
         scaled = daily_days[["unique_id", "day"]].merge(weekly_days, on=["unique_id", "day"], how="left")
         daily = daily.assign(yhat=scaled["value"].fillna(daily_days["value"]).to_numpy())
-    monthly_days = _overlay(_per_day(monthly, "MS"), weekly_days)
+    monthly_days = _overlay(_per_day(monthly, "MS"), pd.concat([actual_days, weekly_days], ignore_index=True))
 
     def roll_up(days: pd.DataFrame, periods: pd.DataFrame, freq: str) -> pd.DataFrame:
         days = days.copy()
@@ -131,14 +160,17 @@ def reconcile(
     }
 
 
-def reconcile_forecasts(forecasts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def reconcile_forecasts(
+    forecasts: dict[str, pd.DataFrame], actuals: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
     """Reconcile yhat across horizons; bounds move with yhat (each model's interval width kept). The
-    months whose monthly ``model`` is one of ``PLAN_MODELS`` are planned (top-down)."""
+    months whose monthly ``model`` is one of ``PLAN_MODELS`` are planned (top-down); ``actuals`` as in
+    ``reconcile``."""
     cols = ["unique_id", "ds", "yhat"]
     monthly = forecasts["MS"]
     planned = monthly[monthly["model"].isin(PLAN_MODELS)] if "model" in monthly.columns else monthly.iloc[:0]
     plan = set(zip(planned["unique_id"], pd.to_datetime(planned["ds"]), strict=True))
-    rec = reconcile(*(forecasts[f][cols] for f in ("D", "W", "MS")), plan=plan)
+    rec = reconcile(*(forecasts[f][cols] for f in ("D", "W", "MS")), plan=plan, actuals=actuals)
     out = {}
     for freq in ("D", "W", "MS"):
         fc = forecasts[freq].assign(ds=lambda f: pd.to_datetime(f["ds"]))

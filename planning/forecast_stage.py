@@ -150,7 +150,11 @@ def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log, over
         "out of sample (revenue-weighted WAPE, later cut-offs): " + _fmt(stair["wape"].to_dict())
     )
 
-    rec = horizons.reconcile_forecasts(forecasts)
+    # The cascade: planned months win, the finer horizons keep their profile; this month's past days are
+    # the actuals, which consume its plan (forecasting.horizons).
+    month_start = pd.Timestamp(as_of).replace(day=1)
+    actuals = daily.loc[daily["ds"] >= month_start, ["unique_id", "ds", "y"]].rename(columns={"y": "yhat"})
+    rec = horizons.reconcile_forecasts(forecasts, actuals=actuals)
     frames = []
     for freq in HORIZONS:
         frames.append(_split_id(rec[freq], categories).assign(freq=freq, as_of=as_of))

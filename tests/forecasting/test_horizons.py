@@ -100,3 +100,30 @@ def test_planned_months_win_and_the_finer_horizons_keep_their_profile_and_add_up
         assert (frame["yhat_lower"] <= frame["yhat"] + 1e-9).all() and (
             frame["yhat"] <= frame["yhat_upper"] + 1e-9
         ).all()
+
+
+@pytest.mark.parametrize(
+    ("booked_per_day", "plan", "november"), [(700 / 22, 900.0, 900.0), (50.0, 900.0, 1100.0)]
+)
+def test_demand_already_ordered_consumes_the_planned_month_and_is_not_forecast_again(
+    booked_per_day, plan, november
+):
+    from forecasting.horizons import reconcile_forecasts
+
+    days = pd.date_range("2026-11-23", periods=28, freq="D")
+    daily = pd.DataFrame({"unique_id": "A", "ds": days, "yhat": 10.0, "model": "Theta"})
+    weekly = _frame("W-MON", "2026-11-23", 12, 140.0).assign(model="Theta")
+    monthly = _frame("MS", "2026-11-01", 6, plan).assign(model="consensus")
+    actuals = pd.DataFrame(
+        {"unique_id": "A", "ds": pd.date_range("2026-11-01", "2026-11-22"), "yhat": booked_per_day}
+    )
+    out = reconcile_forecasts(
+        {f: _with_bounds(x) for f, x in (("D", daily), ("W", weekly), ("MS", monthly))}, actuals=actuals
+    )
+    d, m = out["D"].set_index("ds")["yhat"], out["MS"].set_index("ds")["yhat"]
+    booked = booked_per_day * 22
+    left = max(plan - booked, 0.0)
+    # the 8 days left in November share what the plan has not yet booked; the month = booked + the rest
+    assert d["2026-11-23":"2026-11-30"].sum() == pytest.approx(left)
+    assert m[pd.Timestamp("2026-11-01")] == pytest.approx(november)
+    assert m[pd.Timestamp("2026-12-01")] == pytest.approx(plan)  # later months are not consumed
