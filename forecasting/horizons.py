@@ -34,6 +34,7 @@ models still know the weekday pattern and the latest actuals. The roll-ups above
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 # The pipeline's three rolling horizons: periods ahead per frequency.
@@ -44,13 +45,17 @@ PLAN_ITERATIONS = 25
 
 def _per_day(frame: pd.DataFrame, freq: str) -> pd.DataFrame:
     """Spread each period's value evenly over its days: columns unique_id, day, value."""
-    rows = []
-    for row in frame.itertuples(index=False):
-        start = pd.Timestamp(row.ds)
-        end = start + (pd.Timedelta(days=7) if freq == "W" else pd.offsets.MonthBegin(1))
-        days = pd.date_range(start, end - pd.Timedelta(days=1), freq="D")
-        rows.append(pd.DataFrame({"unique_id": row.unique_id, "day": days, "value": row.yhat / len(days)}))
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["unique_id", "day", "value"])
+    start = pd.DatetimeIndex(pd.to_datetime(frame["ds"]))
+    n = np.full(len(frame), 7) if freq == "W" else np.asarray(start.days_in_month, dtype=int)
+    row = np.repeat(np.arange(len(frame)), n)
+    offset = np.arange(row.size) - np.repeat(np.cumsum(n) - n, n)
+    return pd.DataFrame(
+        {
+            "unique_id": frame["unique_id"].to_numpy()[row],
+            "day": start.to_numpy()[row] + offset.astype("timedelta64[D]"),
+            "value": frame["yhat"].to_numpy(dtype=float)[row] / n[row],
+        }
+    )
 
 
 def _overlay(coarse_days: pd.DataFrame, fine_days: pd.DataFrame) -> pd.DataFrame:
@@ -96,20 +101,25 @@ def _plan_scaled(
     remaining = (targets["yhat"] - targets["booked"]).clip(lower=0.0)
     targets["share"] = remaining * targets["n"] / open_days.where(open_days > 0)
     out = out.merge(targets[["unique_id", "month", "share"]], on=["unique_id", "month"], how="left")
-    planned = out["share"].notna()
-    out.loc[planned, "value"] = out.loc[planned, "value"].clip(
-        lower=1e-12
-    )  # an all-zero month spreads evenly
-    parity = (out["month"].dt.year * 12 + out["month"].dt.month) % 2
+    planned = out["share"].notna().to_numpy()
+    value = out["value"].to_numpy(dtype=float).copy()
+    value[planned] = np.maximum(value[planned], 1e-12)  # an all-zero month spreads evenly
+    group, groups = pd.factorize(pd.MultiIndex.from_frame(out[["unique_id", "month"]]))
+    block, blocks = pd.factorize(pd.MultiIndex.from_frame(out[["unique_id", "block"]]))
+    share = np.full(len(groups), np.nan)
+    share[group[planned]] = out["share"].to_numpy()[planned]
+    month = groups.get_level_values(1)
+    parity = np.asarray((month.year * 12 + month.month) % 2)
     for _ in range(PLAN_ITERATIONS):
         for turn in (0, 1):
-            sel = planned & (parity == turn)
-            sums = out[sel].groupby(["unique_id", "month"])["value"].transform("sum")
-            factor = (out.loc[sel, "share"] / sums).rename("factor")
-            blocks = out.loc[sel, ["unique_id", "block"]].assign(factor=factor.to_numpy())
-            blocks = blocks.drop_duplicates(["unique_id", "block"])
-            f = out[["unique_id", "block"]].merge(blocks, on=["unique_id", "block"], how="left")["factor"]
-            out["value"] = out["value"] * f.fillna(1.0).to_numpy()
+            sums = np.bincount(group, weights=value, minlength=len(groups))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                factor = np.where(parity == turn, share / sums, np.nan)[group]
+            per_block = np.ones(len(blocks))
+            hit = ~np.isnan(factor)
+            per_block[block[hit]] = factor[hit]
+            value *= per_block[block]
+    out["value"] = value
     return out[["unique_id", "day", "value"]]
 
 
