@@ -30,7 +30,16 @@ from forecasting.models import (
     build_models,
     season_length,
 )
-from forecasting.rolling import check_regular, plan_series, prepare, sf_freq, start_prophet, to_long
+from forecasting.rolling import (
+    check_regular,
+    collected,
+    on_engine,
+    plan_series,
+    prepare,
+    sf_freq,
+    start_prophet,
+    to_long,
+)
 from forecasting.settings import ForecastSettings
 
 FORECAST_COLUMNS = ["unique_id", "ds", "yhat", "yhat_lower", "yhat_upper", "model"]
@@ -117,9 +126,9 @@ def _forecast_group(
     models = build_models(candidates, settings.freq, horizon, intervals=intervals)
     sf = StatsForecast(models=models, freq=sf_freq(settings.freq, sub), n_jobs=settings.n_jobs)
     if intervals:
-        fc = sf.forecast(df=sub, h=horizon, level=[level])
+        fc = collected(sf.forecast(df=on_engine(sub, settings), h=horizon, level=[level]))
         return to_long(fc, candidates.names, level, keep=["unique_id", "ds"])
-    fc = sf.forecast(df=sub, h=horizon)
+    fc = collected(sf.forecast(df=on_engine(sub, settings), h=horizon))
     name = candidates.names[0]
     return fc[["unique_id", "ds"]].assign(
         model=name, yhat=fc[name], yhat_lower=float("nan"), yhat_upper=float("nan")
