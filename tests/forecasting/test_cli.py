@@ -127,3 +127,8 @@ def test_forecast_judgmental_without_its_columns_fails(tmp_path):
     pd.DataFrame({"unique_id": ["a"], "month": ["2025-01-06"], "yhat": [1]}).to_csv(judg, index=False)
     args = ["forecast", "--input", str(src), "--horizon", "3", "--output", str(tmp_path / "o.csv")]
     assert main([*args, "--judgmental", str(judg)]) == 1
+
+
+def test_forecast_without_its_input_says_what_is_missing(capsys):
+    assert main(["forecast", "--horizon", "3"]) == 2
+    assert "needs --input, --output" in capsys.readouterr().out
