@@ -77,3 +77,19 @@ def sum_interval(
     q = conformal_quantile((summed["y"] - summed["yhat"]).to_numpy(), level)
     total = forecast[forecast["unique_id"].isin(ids)].groupby("ds", as_index=False)["yhat"].sum()
     return total.assign(yhat_lower=total["yhat"] - q, yhat_upper=total["yhat"] + q)
+
+
+def held_out_coverage(y: np.ndarray, yhat: np.ndarray, window: np.ndarray, level: float) -> float:
+    """Coverage of the conformal band on the backtest itself, each window judged by a band made from the
+    other windows' errors only (leave one window out): share of points with |y − ŷ| ≤ q(other windows).
+    NaN with fewer than two windows."""
+    err = np.abs(np.asarray(y, dtype=float) - np.asarray(yhat, dtype=float))
+    window = np.asarray(window)
+    windows = np.unique(window)
+    if len(windows) < 2:
+        return float("nan")
+    hits = np.zeros(len(err), dtype=bool)
+    for k in windows:
+        inside = window == k
+        hits[inside] = err[inside] <= conformal_quantile(err[~inside], level)
+    return float(hits.mean())

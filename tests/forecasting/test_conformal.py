@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from forecasting import metrics
-from forecasting.conformal import conformal_quantile, sum_interval
+from forecasting.conformal import conformal_quantile, held_out_coverage, sum_interval
 from forecasting.select import forecast_and_backtest
 from forecasting.settings import ForecastSettings
 
@@ -30,6 +30,14 @@ def synthetic(n_series: int, seed: int) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def test_held_out_coverage_by_hand():
+    # windows a, b: errors 1, 2 | 3, 10. Window a's band is b's 80 % quantile (3 + 0.8·7 = 8.6): both in;
+    # window b's is a's (1 + 0.8·1 = 1.8): neither in. Coverage 2 of 4.
+    y, yhat = np.array([1.0, 2, 3, 10]), np.zeros(4)
+    assert held_out_coverage(y, yhat, np.array(["a", "a", "b", "b"]), 80) == 0.5
+    assert np.isnan(held_out_coverage(y, yhat, np.array(["a"] * 4), 80))
+
+
 def test_conformal_quantile_by_hand():
     # 0.8 · (9 − 1) = 6.4: 40 % of the way from the 7th smallest (7) to the 8th (8)
     assert conformal_quantile([9, 1, 2, 3, 4, 5, 6, 7, -8], 80) == pytest.approx(7.4)
@@ -45,6 +53,9 @@ def test_80_percent_intervals_cover_77_to_83_percent_of_held_out_points_and_of_s
     both = forecast.merge(held_out, on=["unique_id", "ds"])
     assert len(both) == 60 * H
     assert 0.77 <= metrics.coverage(both["y"], both["yhat_lower"], both["yhat_upper"]) <= 0.83
+
+    # the backtest reports the coverage of these bands (each window judged by the other windows' errors)
+    assert 0.72 <= scores.loc[scores["is_champion"], "coverage"].mean() <= 0.88
 
     champions = scores.loc[scores["is_champion"]].set_index("unique_id")["model"].to_dict()
     hits = []
