@@ -106,6 +106,8 @@ def model_names() -> dict[str, str]:
         "CrostonSBA": t("occasional demand (Croston)"),
         "TSB": t("fading occasional demand (TSB)"),
         "Prophet": t("holidays and seasons (Prophet)"),
+        "consensus": t("model blended with the sales team (consensus)"),
+        "override": t("planner's number (override)"),
     }
 
 

@@ -31,6 +31,8 @@ MAY = {
     "rush.approve": frozenset({"pmc", "manager"}),
     "rush.reject": frozenset({"pmc", "manager"}),
     "rush.acknowledge": frozenset({"supervisor", "manager"}),
+    # Forecast: the planner (and the manager) may put their own number on a series × period.
+    "forecast.override": frozenset({"planner", "manager"}),
 }
 ACTION_LABELS = {
     "warning.acknowledge": "acknowledge a T-3 warning",
@@ -43,6 +45,7 @@ ACTION_LABELS = {
     "rush.approve": "approve a rush order",
     "rush.reject": "reject a rush order",
     "rush.acknowledge": "acknowledge a rush order for production",
+    "forecast.override": "override the forecast",
 }
 
 

@@ -178,3 +178,19 @@ kpi_alert_state = sa.Table(
     sa.Column("period_end", sa.Date),
     *_versioned(),
 )
+
+forecast_overrides = sa.Table(
+    "forecast_overrides",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("unique_id", sa.String(160), nullable=False),
+    sa.Column("freq", sa.String(5), nullable=False),
+    sa.Column("ds", sa.Date, nullable=False),
+    sa.Column("quantity", sa.Float, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("set_by", sa.String(100), nullable=False),
+    sa.Column("set_at", sa.DateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)

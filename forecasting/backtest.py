@@ -2,8 +2,9 @@
 
 The forecasts come from ``forecasting.rolling`` (cut-offs, shrunk horizons of short series) and, for
 grouped series, ``forecasting.topdown``. Per series and model we report WAPE, MASE, bias, interval
-coverage, MAE and RMSE pooled over all windows. MASE is scaled by the in-sample seasonal-naive MAE of the
-history before the first cut-off, so every model of a series shares one scale.
+coverage (of the conformal band, leave one window out), MAE and RMSE pooled over all windows. MASE is
+scaled by the in-sample seasonal-naive MAE of the history before the first cut-off, so every model of a
+series shares one scale.
 
 Champion rule (``pick_champions``). The series' best baseline is the default; a challenger must earn
 its place:
@@ -30,7 +31,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from forecasting import metrics, prophet_model, topdown
+from forecasting import conformal, metrics, prophet_model, topdown
 from forecasting.models import BASELINES, COMPLEXITY, season_length
 from forecasting.rolling import (
     CV_COLUMNS,
@@ -40,7 +41,7 @@ from forecasting.rolling import (
     plan_series,
     prepare,
 )
-from forecasting.settings import ForecastSettings
+from forecasting.settings import LEVEL, ForecastSettings
 
 CHALLENGER_MARGIN = 0.02
 
@@ -74,8 +75,11 @@ def cross_validate(
     return cv
 
 
-def score(cv: pd.DataFrame, history: pd.DataFrame, freq: str) -> pd.DataFrame:
-    """Per series and model: ``wape, mase, bias, coverage, mae, rmse, n_points`` over all backtest windows."""
+def score(cv: pd.DataFrame, history: pd.DataFrame, freq: str, level: float = LEVEL) -> pd.DataFrame:
+    """Per series and model: ``wape, mase, bias, coverage, mae, rmse, n_points`` over all backtest windows.
+
+    ``coverage`` is that of the conformal ``level`` % band the forecast uses (``forecasting.conformal``),
+    each window judged by a band made from the other windows' errors."""
     m = season_length(freq)
     history = prepare(history)
     first_cut = cv.groupby("unique_id")["cutoff"].min()
@@ -94,7 +98,7 @@ def score(cv: pd.DataFrame, history: pd.DataFrame, freq: str) -> pd.DataFrame:
                 "wape": metrics.wape(y, yhat),
                 "mase": metrics.mase(y, yhat, y_train, season=m),
                 "bias": metrics.bias(y, yhat),
-                "coverage": metrics.coverage(y, g["yhat_lower"], g["yhat_upper"]),
+                "coverage": conformal.held_out_coverage(y, yhat, g["cutoff"].to_numpy(), level),
                 "mae": float(np.abs(y - yhat).mean()),
                 "rmse": metrics.rmse(y, yhat),
                 "n_points": len(g),
@@ -194,7 +198,23 @@ def run_backtest(
     group_forecasts: topdown.GroupForecasts | None = None,
 ) -> pd.DataFrame:
     """Backtest every candidate and return the scores with the champion flagged."""
+    return backtest_with_forecasts(
+        df, settings, plans=plans, prophet_run=prophet_run, group_forecasts=group_forecasts
+    )[0]
+
+
+def backtest_with_forecasts(
+    df: pd.DataFrame,
+    settings: ForecastSettings,
+    *,
+    plans: dict[str, SeriesPlan] | None = None,
+    prophet_run: prophet_model.ProphetRun | None = None,
+    group_forecasts: topdown.GroupForecasts | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(scores, cv)``: the scores of ``run_backtest`` and the rolling-origin forecasts they come from
+    (``cross_validate``), for callers that learn from the backtest's errors too (consensus, intervals)."""
     cv = cross_validate(df, settings, plans=plans, prophet_run=prophet_run, group_forecasts=group_forecasts)
     if cv.empty:
-        return pd.DataFrame(columns=SCORE_COLUMNS)
-    return pick_champions(score(cv, df, settings.freq), window_errors(cv))[SCORE_COLUMNS]
+        return pd.DataFrame(columns=SCORE_COLUMNS), cv
+    scores = score(cv, df, settings.freq, settings.level)
+    return pick_champions(scores, window_errors(cv))[SCORE_COLUMNS], cv

@@ -23,7 +23,7 @@ from forecasting.backtest import pick_champions, window_errors
 from forecasting.models import BASELINES
 
 
-def _errors(cv: pd.DataFrame) -> pd.DataFrame:
+def series_errors(cv: pd.DataFrame) -> pd.DataFrame:
     """Per series and model: Σ|y − ŷ|, Σ|y| and MAE, with WAPE (NaN when Σ|y| = 0)."""
     frame = cv.assign(abs_err=(cv["y"] - cv["yhat"]).abs(), abs_y=cv["y"].abs())
     out = frame.groupby(["unique_id", "model"], as_index=False).agg(
@@ -42,9 +42,9 @@ def holdout_selection(cv: pd.DataFrame) -> pd.DataFrame:
     """
     last_cut = cv.groupby("unique_id")["cutoff"].transform("max")
     earlier, last = cv[cv["cutoff"] < last_cut], cv[cv["cutoff"] == last_cut]
-    chosen = pick_champions(_errors(earlier), window_errors(earlier))
+    chosen = pick_champions(series_errors(earlier), window_errors(earlier))
     selected = chosen.loc[chosen["is_champion"]].set_index("unique_id")["model"]
-    scores = _errors(last).pivot(index="unique_id", columns="model", values="wape")
+    scores = series_errors(last).pivot(index="unique_id", columns="model", values="wape")
     out = pd.DataFrame({"selected": selected}).join(scores, how="inner")
     out["champion"] = [out.at[uid, model] for uid, model in out["selected"].items()]
     keep = ["selected", "champion"] + [b for b in BASELINES if b in out.columns]

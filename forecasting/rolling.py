@@ -62,6 +62,25 @@ def check_regular(df: pd.DataFrame, freq: str) -> None:
             raise ValueError(f"series {uid!r} is not regular at freq {freq!r} (gaps or off-grid dates)")
 
 
+def on_engine(frame: pd.DataFrame, settings: ForecastSettings):
+    """The frame statsforecast is handed: ``frame`` itself, or on ``settings.engine`` (a SparkSession) a
+    Spark DataFrame, so the fits run distributed through statsforecast's fugue backend."""
+    return frame if settings.engine is None else settings.engine.createDataFrame(frame)
+
+
+def collected(result) -> pd.DataFrame:
+    """statsforecast's answer as pandas (a Spark result is collected; dates typed as in-process)."""
+    if isinstance(result, pd.DataFrame):
+        return result
+    out = result.toPandas()
+    for column in ("ds", "cutoff"):
+        if column in out.columns:
+            out[column] = pd.to_datetime(out[column])
+    return out.sort_values([c for c in ("unique_id", "cutoff", "ds") if c in out.columns]).reset_index(
+        drop=True
+    )
+
+
 def sf_freq(freq: str, df: pd.DataFrame) -> str:
     """The frequency string statsforecast needs for this frame (weekly anchor taken from the data)."""
     return pandas_freq(freq, df["ds"].min() if len(df) else None)
@@ -174,14 +193,14 @@ def candidates_cv(
                 n_jobs=n_jobs,
             )
             cv = sf.cross_validation(
-                df=df[df["unique_id"].isin(ids)],
+                df=on_engine(df[df["unique_id"].isin(ids)], settings),
                 h=hb,
                 n_windows=settings.n_windows,
                 step_size=hb,
                 level=[level],
                 input_size=INPUT_SIZE.get(settings.freq),
             )
-            frames.append(to_long(cv, candidates.names, level, keep=keep))
+            frames.append(to_long(collected(cv), candidates.names, level, keep=keep))
     except BaseException:
         if run is not None:
             run.cancel()

@@ -3,8 +3,10 @@
 Series too short for even a one-step backtest (``rolling.backtest_horizon`` = 0) are not scored (no rows in
 ``scores_df``); they get ``SeasonalNaive``, the baseline, with its native interval (``Naive`` when the
 history is shorter than one season).
-A conformal-interval champion whose history is too short for conformal windows of the full horizon
-(< 2·h + 1 points) gets the band ŷ ± z·RMSE_backtest (z the normal quantile of the level) instead.
+The intervals of every backtested series, whatever its champion (Prophet included), are the split
+conformal bands of ``forecasting.conformal``: ŷ ± the level-quantile of the champion's absolute backtest
+errors (the models' own intervals under-covered). Where that leaves a gap, a conformal-interval champion
+whose history is too short for conformal windows of the full horizon gets ŷ ± z·RMSE_backtest.
 Forecasts and bounds are clipped at zero when the whole history of a series is non-negative (demand cannot be
 negative), and bounds are widened if needed so that ``yhat_lower ≤ yhat ≤ yhat_upper`` always holds.
 """
@@ -17,8 +19,8 @@ from statistics import NormalDist
 import pandas as pd
 from statsforecast import StatsForecast
 
-from forecasting import topdown
-from forecasting.backtest import run_backtest
+from forecasting import conformal, topdown
+from forecasting.backtest import backtest_with_forecasts
 from forecasting.models import (
     BASELINES,
     CONFORMAL_MODELS,
@@ -28,7 +30,16 @@ from forecasting.models import (
     build_models,
     season_length,
 )
-from forecasting.rolling import check_regular, plan_series, prepare, sf_freq, start_prophet, to_long
+from forecasting.rolling import (
+    check_regular,
+    collected,
+    on_engine,
+    plan_series,
+    prepare,
+    sf_freq,
+    start_prophet,
+    to_long,
+)
 from forecasting.settings import ForecastSettings
 
 FORECAST_COLUMNS = ["unique_id", "ds", "yhat", "yhat_lower", "yhat_upper", "model"]
@@ -44,6 +55,14 @@ def forecast_with_champions(
     ``unique_id, ds, yhat, yhat_lower, yhat_upper, model``; ``scores_df`` has one row per series and candidate
     with ``wape, mase, bias, coverage, mae, rmse, n_points, is_champion``.
     """
+    forecast, scores, _ = forecast_and_backtest(df, settings)
+    return forecast, scores
+
+
+def forecast_and_backtest(
+    df: pd.DataFrame, settings: ForecastSettings
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``forecast_with_champions`` plus the backtest's rolling-origin forecasts (``cross_validate``)."""
     horizon, freq, level = settings.horizon, settings.freq, settings.level
     if horizon < 1:
         raise ValueError("horizon must be >= 1")
@@ -57,7 +76,7 @@ def forecast_with_champions(
     # wasted only where Prophet then loses the backtest.
     run = start_prophet(df, plans, settings, final_horizon=horizon)
     try:
-        scores = run_backtest(df, settings, plans=plans, prophet_run=run, group_forecasts=gf)
+        scores, cv = backtest_with_forecasts(df, settings, plans=plans, prophet_run=run, group_forecasts=gf)
     except BaseException:
         if run is not None:
             run.cancel()
@@ -90,12 +109,13 @@ def forecast_with_champions(
         fallback = CandidateSet((FALLBACK_MODEL if len(g) >= m else "Naive",))
         frames.append(_forecast_group(g, [uid], fallback, replace(settings, n_jobs=1), True))
     out = pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS]
+    out = conformal.apply_bands(out, conformal.half_widths(cv, champion, level))
     z = NormalDist().inv_cdf(0.5 + level / 200)
     half = z * out["unique_id"].map(champs["rmse"]) if len(champs) else 0.0
     out["yhat_lower"] = out["yhat_lower"].fillna(out["yhat"] - half)
     out["yhat_upper"] = out["yhat_upper"].fillna(out["yhat"] + half)
     out = _postprocess(out, df)
-    return out.sort_values(["unique_id", "ds"]).reset_index(drop=True), scores
+    return out.sort_values(["unique_id", "ds"]).reset_index(drop=True), scores, cv
 
 
 def _forecast_group(
@@ -106,9 +126,9 @@ def _forecast_group(
     models = build_models(candidates, settings.freq, horizon, intervals=intervals)
     sf = StatsForecast(models=models, freq=sf_freq(settings.freq, sub), n_jobs=settings.n_jobs)
     if intervals:
-        fc = sf.forecast(df=sub, h=horizon, level=[level])
+        fc = collected(sf.forecast(df=on_engine(sub, settings), h=horizon, level=[level]))
         return to_long(fc, candidates.names, level, keep=["unique_id", "ds"])
-    fc = sf.forecast(df=sub, h=horizon)
+    fc = collected(sf.forecast(df=on_engine(sub, settings), h=horizon))
     name = candidates.names[0]
     return fc[["unique_id", "ds"]].assign(
         model=name, yhat=fc[name], yhat_lower=float("nan"), yhat_upper=float("nan")

@@ -15,6 +15,7 @@ from core.settings import DASHBOARD_APP, export_environment, get_paths
 from orchestration.alert_commands import add_parsers as add_alert_parsers
 from orchestration.close_commands import add_parsers as add_close_parsers
 from orchestration.decision_commands import add_parsers as add_decision_parsers
+from orchestration.forecast_override_commands import add_override_parser
 from orchestration.rush_commands import add_parsers as add_rush_parsers
 from orchestration.spark_target import add_arguments as add_spark_arguments
 from scheduling import DEFAULT_TIME_LIMIT_S
@@ -171,25 +172,54 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
-    """Forecast any long CSV (unique_id, ds, y) with the same champion selection as the pipeline."""
+    """Forecast any long CSV (unique_id, ds, y) with the same champion selection as the pipeline; with
+    ``--judgmental`` the champion is blended with the outside forecast (``forecasting.consensus``)."""
     import json
 
     import pandas as pd
 
-    from forecasting.select import champion_summary, forecast_with_champions
+    from forecasting.select import champion_summary, forecast_and_backtest
     from forecasting.settings import ForecastSettings
 
+    missing = [f"--{name}" for name in ("input", "horizon", "output") if getattr(args, name) is None]
+    if missing:
+        _echo(f"FAILED: omniops forecast needs {', '.join(missing)}")
+        return 2
     history = pd.read_csv(args.input)
     try:
-        forecast, scores = forecast_with_champions(history, ForecastSettings(args.horizon, args.freq))
+        forecast, scores, cv = forecast_and_backtest(history, ForecastSettings(args.horizon, args.freq))
+        blended = _blend_judgmental(args, history, forecast, scores, cv) if args.judgmental else None
     except ValueError as exc:
         _echo(f"FAILED: {exc}")
         return 1
+    if blended is not None:
+        forecast, per_series = blended
     forecast.assign(ds=forecast["ds"].dt.strftime("%Y-%m-%d")).to_csv(args.output, index=False)
     if args.json:
         for record in champion_summary(scores):
+            if blended is not None:
+                record["judgmental"] = per_series.get(record["unique_id"])
             print(json.dumps(record), flush=True)
     return 0
+
+
+def _blend_judgmental(args, history, forecast, scores, cv):
+    """(the consensus forecast, per series the backtest WAPE of champion, judgmental and consensus)."""
+    from forecasting import consensus
+    from forecasting.judgmental import read_judgmental
+    from forecasting.rolling import prepare
+    from forecasting.select import FORECAST_COLUMNS
+
+    outside = read_judgmental(args.judgmental, prepare(history), args.freq)
+    for warning in outside.warnings:
+        _echo(f"WARNING: {warning}")
+    champions = scores.loc[scores["is_champion"]].set_index("unique_id")["model"].to_dict()
+    pairs = consensus.backtest_pairs(cv, champions, outside.forecast)
+    weights = consensus.learn_weights(pairs)
+    out = consensus.blend(forecast, outside.forecast, weights)[FORECAST_COLUMNS]
+    table = consensus.backtest_wape(pairs, weights).set_index("unique_id")
+    table = table.astype(object).where(table.notna(), None)
+    return out, {uid: row.to_dict() for uid, row in table.iterrows()}
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
@@ -289,18 +319,25 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     fc = sub.add_parser("forecast", help="forecast a long CSV (unique_id, ds, y) with per-series champions")
-    fc.add_argument("--input", required=True, help="long CSV with columns unique_id, ds, y")
-    fc.add_argument("--horizon", type=int, required=True, help="number of future periods")
+    fc.add_argument("--input", help="long CSV with columns unique_id, ds, y (required)")
+    fc.add_argument("--horizon", type=int, help="number of future periods (required)")
     fc.add_argument(
         "--freq", choices=["D", "W", "MS", "QS"], default="D", help="series frequency (default D)"
     )
     fc.add_argument(
-        "--output", required=True, help="CSV to write: unique_id, ds, yhat, yhat_lower, yhat_upper, model"
+        "--output", help="CSV to write: unique_id, ds, yhat, yhat_lower, yhat_upper, model (required)"
     )
     fc.add_argument(
         "--json", action="store_true", help="print one JSON object per series: champion vs baselines"
     )
+    fc.add_argument(
+        "--judgmental",
+        metavar="FILE",
+        help="long CSV unique_id, ds, yhat: an outside forecast of past periods (made one horizon ahead) "
+        "and of the horizon; the output becomes its learned blend with the model (model 'consensus')",
+    )
     fc.set_defaults(func=cmd_forecast)
+    add_override_parser(fc)
 
     sch = sub.add_parser("schedule", help="solve a job-shop instance (standard JSSP format) with CP-SAT")
     sch.add_argument(

@@ -16,14 +16,13 @@ import numpy as np
 import pandas as pd
 
 from forecasting import horizons
-from forecasting.backtest import cross_validate
 from forecasting.holdout import holdout_summary
 from forecasting.horizons import HORIZONS
 from forecasting.models import BASELINES
 from forecasting.parallel import safe_workers
-from forecasting.select import forecast_with_champions
+from forecasting.select import forecast_and_backtest
 from forecasting.settings import N_WINDOWS, ForecastSettings
-from planning import accuracy, demand_series
+from planning import accuracy, consensus_layer, demand_series
 
 
 def _split_id(frame: pd.DataFrame, categories: pd.Series) -> pd.DataFrame:
@@ -38,17 +37,20 @@ def run_forecast(
     n_jobs: int = 2,
     n_windows: int = N_WINDOWS,
     log=print,
+    overrides: pd.DataFrame | None = None,
 ) -> dict:
     """The whole forecast stage on plain frames (no database): see the module and docs/forecasting.md.
 
     ``demand``: fct_demand_daily; ``sales_forecast``: fct_sales_forecast; ``products``: sku,
-    product_category. Returns as_of and the frames of the tables to write.
+    product_category; ``overrides``: planners' numbers (unique_id, freq, ds, yhat), applied on top of the
+    consensus and scored as the last layer of the monthly stair-step. Returns as_of and the frames of the
+    tables to write.
     """
     with safe_workers(n_jobs):  # not plain fork: the caller may be a threaded Dagster run
-        return _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log)
+        return _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log, overrides)
 
 
-def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log) -> dict:
+def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log, overrides) -> dict:
     as_of = pd.to_datetime(demand["demand_date"]).max().date()
     history_start = pd.to_datetime(demand["demand_date"]).min().date()
     categories = products.set_index("sku")["product_category"]
@@ -58,11 +60,11 @@ def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log) -> d
         "W": demand_series.long_enough(demand_series.aggregate(daily, "W", history_start, as_of), "W"),
         "MS": demand_series.long_enough(demand_series.aggregate(daily, "MS", history_start, as_of), "MS"),
     }
-    forecasts, scores, seconds = {}, {}, {}
+    forecasts, scores, cvs, seconds = {}, {}, {}, {}
     for freq, h in HORIZONS.items():
         started = time.monotonic()
         settings = ForecastSettings(h, freq, n_windows=n_windows, n_jobs=n_jobs)
-        fc, sc = forecast_with_champions(series[freq], settings)
+        fc, sc, cvs[freq] = forecast_and_backtest(series[freq], settings)
         forecasts[freq] = demand_series.fill_missing_forecasts(fc, series[freq], freq)
         scores[freq] = sc
         seconds[freq] = time.monotonic() - started
@@ -72,10 +74,8 @@ def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log) -> d
             f"{seconds[freq]:.1f} s"
         )
 
-    # The daily backtest once more, long: σ of each champion's daily error and the W/MS roll-ups.
-    started = time.monotonic()
-    cv = cross_validate(daily, ForecastSettings(HORIZONS["D"], "D", n_windows=n_windows, n_jobs=n_jobs))
-    seconds["D_cv"] = time.monotonic() - started
+    # The daily backtest, long: σ of each champion's daily error and the W/MS roll-ups.
+    cv = cvs["D"]
     champion_d = scores["D"].loc[scores["D"]["is_champion"]].set_index("unique_id")["model"].to_dict()
     chosen = cv[cv["model"] == cv["unique_id"].map(champion_d)]
     rmse = chosen.assign(e2=(chosen["y"] - chosen["yhat"]) ** 2).groupby("unique_id")["e2"].mean() ** 0.5
@@ -85,7 +85,6 @@ def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log) -> d
     error["source"] = np.where(error["unique_id"].isin(rmse.index), "backtest_rmse", "demand_std")
     daily_model = forecasts["D"].drop_duplicates("unique_id").set_index("unique_id")["model"]
     error["model"] = error["unique_id"].map(daily_model)
-    log(f"D cross-validation for error σ and W/MS roll-ups: {seconds['D_cv']:.1f} s")
 
     # Accuracy per series: native backtest where the library could run one, else the daily roll-up.
     prices = accuracy.unit_prices(
@@ -128,7 +127,34 @@ def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log) -> d
     team_rows = _split_id(team_rows, categories) if team_rows is not None and len(team_rows) else None
     summary = accuracy.summarize(acc, team_rows).assign(as_of=as_of)
 
-    rec = horizons.reconcile_forecasts(forecasts)
+    # The monthly consensus: the champion blended with the sales team, weights from the monthly backtest.
+    started = time.monotonic()
+    judgmental = consensus_layer.team_forecast(sales_forecast)
+    months = pd.concat([cvs["MS"][["unique_id", "ds"]], forecasts["MS"][["unique_id", "ds"]]])
+    judgmental = consensus_layer.with_zeros(judgmental, months)
+    pools = _split_id(series["MS"].drop_duplicates("unique_id"), categories).set_index("unique_id")["channel"]
+    champion_ms = scores["MS"].loc[scores["MS"]["is_champion"]].set_index("unique_id")["model"].to_dict()
+    forecasts["MS"], weights = consensus_layer.monthly_consensus(
+        forecasts["MS"], cvs["MS"], champion_ms, judgmental, pools.to_dict()
+    )
+    attributes = _split_id(pd.DataFrame({"unique_id": pools.index}), categories)
+    planned = overrides[overrides["freq"] == "MS"] if overrides is not None else None
+    fva = consensus_layer.fva_table(cvs["MS"], judgmental, pools.to_dict(), planned, prices, attributes)
+    for freq in HORIZONS:
+        forecasts[freq] = consensus_layer.apply_overrides(forecasts[freq], overrides, freq)
+    seconds["MS_consensus"] = time.monotonic() - started
+    stair = fva[fva["scope"] == "all"].set_index("layer")
+    log(
+        f"MS consensus: {len(weights)} series blended "
+        f"(mean sales-team weight {weights['weight'].mean():.2f}); "
+        "out of sample (revenue-weighted WAPE, later cut-offs): " + _fmt(stair["wape"].to_dict())
+    )
+
+    # The cascade: planned months win, the finer horizons keep their profile; this month's past days are
+    # the actuals, which consume its plan (forecasting.horizons).
+    month_start = pd.Timestamp(as_of).replace(day=1)
+    actuals = daily.loc[daily["ds"] >= month_start, ["unique_id", "ds", "y"]].rename(columns={"y": "yhat"})
+    rec = horizons.reconcile_forecasts(forecasts, actuals=actuals)
     frames = []
     for freq in HORIZONS:
         frames.append(_split_id(rec[freq], categories).assign(freq=freq, as_of=as_of))
@@ -142,6 +168,8 @@ def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log) -> d
         "forecast_accuracy_summary": summary,
         "forecast_error_daily": _split_id(error, categories).assign(as_of=as_of),
         "holdout_check": holdout,
+        "forecast_fva": fva.assign(as_of=as_of, freq="MS"),
+        "consensus_weights": weights,
         "seconds": seconds,
     }
 

@@ -26,6 +26,11 @@ ACCURACY_SUMMARY = {
     "forecaster": "varchar", "revenue_weighted_wape": "double", "bias": "double", "coverage": "double",
     "series": "integer", "fva_vs_sales_team": "double",
 }  # fmt: skip
+FORECAST_FVA = {
+    "as_of": "date", "freq": "varchar", "scope": "varchar", "scope_value": "varchar", "layer": "varchar",
+    "wape": "double", "bias": "double", "fva_vs_below": "double", "series": "integer",
+    "team_weight": "double",
+}  # fmt: skip
 FORECAST_ERROR = {
     "as_of": "date", "unique_id": "varchar", "sku": "varchar", "channel": "varchar", "model": "varchar",
     "error_std_daily": "double", "source": "varchar",

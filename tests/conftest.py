@@ -43,6 +43,7 @@ LONGEST_FIRST = (
     "tests/pipeline/test_readers_during_a_run.py",
     "tests/pipeline/test_incremental_runs.py",
     "tests/spark/test_dbt_on_spark.py",
+    "tests/spark/test_forecast_on_spark.py",
     "tests/pipeline/test_tests_on_written_rows.py",
     "tests/e2e/",
 )

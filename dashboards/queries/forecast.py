@@ -19,6 +19,7 @@ FORECAST_TABLES = (
     "forecast_accuracy_series",
     "inventory_plan",
     "inventory_turnover",
+    "forecast_fva",
 )
 # The forecast is of net demand (units sold minus units returned) per SKU × channel and day, a day with
 # more returns than sales counting as zero; the actuals are the same measure (a mart row is one such day).
@@ -136,6 +137,15 @@ def accuracy_summary(as_of: date | None, freq: str) -> pd.DataFrame:
         "fva_vs_sales_team from forecasting.forecast_accuracy_summary "
         "where as_of = ? and freq = ? order by scope, scope_value, forecaster",
         (as_of, freq),
+    )
+
+
+def fva_table(as_of: date | None) -> pd.DataFrame:
+    """The monthly stair-step of the newest run: layer × scope WAPE, bias, FVA and the team's weight."""
+    return query(
+        "select scope, scope_value, layer, wape, bias, fva_vs_below, series, team_weight "
+        "from forecasting.forecast_fva where as_of = ? and freq = 'MS' order by scope, scope_value",
+        (as_of,),
     )
 
 

@@ -15,6 +15,7 @@ from dashboards.i18n import t
 from dashboards.queries.forecast import present_tables
 from dashboards.sections.forecast_accuracy import accuracy_section, champion_mix_section
 from dashboards.sections.forecast_demand import demand_section, periods
+from dashboards.sections.forecast_fva import fva_section
 from dashboards.sections.forecast_inventory import plan_section, turnover_section
 
 page_header(t("Forecast & inventory"))
@@ -57,6 +58,12 @@ else:
     accuracy_section(freq, period)
 if present["forecast_accuracy_series"]:
     champion_mix_section(freq, period)
+
+st.subheader(t("Who adds value: model, sales team, consensus"))
+if not present["forecast_fva"]:
+    missing("forecast_fva", t("forecast value added"))
+else:
+    fva_section()
 
 st.subheader(t("Inventory: stock-out risk and overstock"))
 if not present["inventory_plan"]:

@@ -34,6 +34,7 @@ from planning.tables import (
     ACCURACY_SUMMARY,
     DEMAND_FORECAST,
     FORECAST_ERROR,
+    FORECAST_FVA,
     INVENTORY_PLAN,
     INVENTORY_TURNOVER,
     SCHEMA,
@@ -86,7 +87,13 @@ def demand_forecast_assets(
         from planning.forecast_stage import run_forecast
 
         result = run_forecast(
-            demand, sales_forecast, products, config.n_jobs, config.n_windows, log=context.log.info
+            demand,
+            sales_forecast,
+            products,
+            config.n_jobs,
+            config.n_windows,
+            log=context.log.info,
+            overrides=planner_overrides(warehouse, context.log.info),
         )
         as_of = result["as_of"]
         stored = 0
@@ -104,6 +111,7 @@ def demand_forecast_assets(
             ),
         }
         write_table(conn, "forecast_error_daily", result["forecast_error_daily"], FORECAST_ERROR)
+        write_table(conn, "forecast_fva", result["forecast_fva"], FORECAST_FVA)
     summary = result["forecast_accuracy_summary"]
     overall = summary[summary["scope"] == "all"].set_index(["freq", "forecaster"])["revenue_weighted_wape"]
     for freq in result["forecasts"]:
@@ -117,6 +125,28 @@ def demand_forecast_assets(
     yield MaterializeResult(
         asset_key="forecast_vintages", metadata={"rows_stored": stored, "as_of": str(as_of)}
     )
+
+
+def planner_overrides(warehouse: WarehouseResource, log):
+    """The planners' forecast overrides from the operational store (None when it has none or is not
+    reachable or not upgraded: the forecast then runs without them)."""
+    import sqlalchemy as sa
+
+    from decisions.forecast_overrides import list_overrides, overrides_frame
+    from decisions.store import Store, database_url
+
+    store = Store(database_url(warehouse.paths))
+    try:
+        if store.revision() != store.head():
+            return None
+        rows = list_overrides(store)
+    except sa.exc.OperationalError as error:
+        log(f"forecast overrides not read (operational store unavailable: {error.orig})")
+        return None
+    finally:
+        store.engine.dispose()
+    log(f"{len(rows)} planner override(s) from the operational store")
+    return overrides_frame(rows) if rows else None
 
 
 @asset(

@@ -245,6 +245,33 @@ def test_the_freshness_line_names_every_landed_source(built_instance, monkeypatc
     assert all(f"{source} " in line for source in sources)
 
 
+def test_the_stair_step_shows_each_layer_and_says_per_channel_who_was_more_accurate(
+    forecast_instance, monkeypatch
+):
+    app = open_page(forecast_instance.home, monkeypatch)
+    rows = forecast_instance.df(
+        "select scope, scope_value, layer, wape, team_weight from forecasting.forecast_fva "
+        f"where {NEWEST.format(table='forecast_fva')}"
+    )
+    overall = rows[rows["scope"] == "all"].set_index("layer")["wape"]
+    table = next(frame.value for frame in app.dataframe if "layer_label" in frame.value.columns)
+    shown = dict(zip(table["layer_label"], table["wape_pct"], strict=True))
+    assert list(shown) == [
+        "Naive (last value)", "Model (champion)", "Sales team", "Consensus (model + sales team)",
+        "With planner overrides",
+    ]  # fmt: skip
+    assert shown["Consensus (model + sales team)"] == pytest.approx(100 * overall["consensus"])
+    assert shown["Sales team"] == pytest.approx(100 * overall["sales_team"])
+    text = " ".join(m.value for m in app.markdown)
+    channels = rows[(rows["scope"] == "channel") & (rows["layer"] == "consensus")]
+    for channel, weight in zip(channels["scope_value"], channels["team_weight"], strict=True):
+        assert f"For {channel} the " in text
+        assert (
+            f"the consensus takes {fmt_percent(weight, 0)}" in text
+            or f"takes only {fmt_percent(weight, 0)}" in text
+        )
+
+
 def test_in_chinese_the_page_shows_the_same_figures_under_chinese_labels(forecast_instance, monkeypatch):
     english = open_page(forecast_instance.home, monkeypatch)
     chinese = open_app(forecast_instance.home, monkeypatch, role="planner", page=PAGE, language="zh")
@@ -252,6 +279,7 @@ def test_in_chinese_the_page_shows_the_same_figures_under_chinese_labels(forecas
     assert [s.value for s in chinese.subheader] == [
         "需求：实际与预测",
         "预测准确率",
+        "谁在增加价值：模型、销售团队、共识预测",
         "库存：缺货风险与积压",
         "各品类库存周转天数",
     ]

@@ -44,3 +44,86 @@ def test_daily_weekly_and_monthly_agree_where_they_overlap():
     by_day[by_day.index <= "2026-12-20"] = 10.0
     assert months[pd.Timestamp("2026-12-01")] == pytest.approx(by_day.sum())
     assert result["D"].equals(daily)
+
+
+def _with_bounds(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(yhat_lower=frame["yhat"] * 0.5, yhat_upper=frame["yhat"] * 1.5)
+
+
+def test_planned_months_win_and_the_finer_horizons_keep_their_profile_and_add_up():
+    from forecasting.horizons import reconcile_forecasts
+
+    # Daily: a weekday profile (Mon-Fri 10, Sat-Sun 30) from Monday 2026-11-23; weekly 140; monthly 900
+    # with December and January planned (the consensus), the other months the model's.
+    days = pd.date_range("2026-11-23", periods=28, freq="D")
+    daily = pd.DataFrame(
+        {"unique_id": "A", "ds": days, "yhat": [30.0 if d.weekday() >= 5 else 10.0 for d in days]}
+    )
+    weekly = _frame("W-MON", "2026-11-23", 12, 140.0)
+    monthly = _frame("MS", "2026-11-01", 6, 900.0)
+    daily["model"], weekly["model"] = "Theta", "Theta"
+    monthly["model"] = ["Naive", "consensus", "override", "Naive", "Naive", "Naive"]
+    out = reconcile_forecasts(
+        {
+            "D": _with_bounds(daily),
+            "W": _with_bounds(weekly),
+            "MS": _with_bounds(monthly),
+        }
+    )
+    d, w, m = (out[f].set_index("ds") for f in ("D", "W", "MS"))
+
+    # the planned months keep their number; November (not planned) follows the finer horizons as before
+    assert m.loc["2026-12-01", "yhat"] == pytest.approx(900.0)
+    assert m.loc["2027-01-01", "yhat"] == pytest.approx(900.0)
+    nov = 900 * 22 / 30 + daily.loc[daily["ds"] <= "2026-11-30", "yhat"].sum()
+    assert m.loc["2026-11-01", "yhat"] == pytest.approx(nov)
+    # December's days keep their weekday profile, scaled up to the plan (900 over 31 days)
+    dec = d.loc["2026-12-01":"2026-12-20", "yhat"]
+    assert dec[dec.index.weekday >= 5].iloc[0] == pytest.approx(3 * dec[dec.index.weekday < 5].iloc[0])
+    # coherence on the produced tables: days → weeks (whole weeks in the 28 days), weeks and days → months
+    for week, value in w["yhat"].items():
+        inside = d.loc[week : week + pd.Timedelta(days=6), "yhat"]
+        if len(inside) == 7:
+            assert inside.sum() == pytest.approx(value)
+    fine = pd.Series(
+        {
+            day: w.loc[day - pd.Timedelta(days=day.weekday()), "yhat"] / 7
+            for day in pd.date_range("2026-11-23", periods=84)
+        }
+    )
+    fine.update(d["yhat"])
+    for month in ("2026-12-01", "2027-01-01"):
+        inside = fine[fine.index.to_period("M") == pd.Period(month, "M")]
+        assert inside.sum() == pytest.approx(m.loc[month, "yhat"])
+    # bounds move with the numbers
+    for frame in (d, w, m):
+        assert (frame["yhat_lower"] <= frame["yhat"] + 1e-9).all() and (
+            frame["yhat"] <= frame["yhat_upper"] + 1e-9
+        ).all()
+
+
+@pytest.mark.parametrize(
+    ("booked_per_day", "plan", "november"), [(700 / 22, 900.0, 900.0), (50.0, 900.0, 1100.0)]
+)
+def test_demand_already_ordered_consumes_the_planned_month_and_is_not_forecast_again(
+    booked_per_day, plan, november
+):
+    from forecasting.horizons import reconcile_forecasts
+
+    days = pd.date_range("2026-11-23", periods=28, freq="D")
+    daily = pd.DataFrame({"unique_id": "A", "ds": days, "yhat": 10.0, "model": "Theta"})
+    weekly = _frame("W-MON", "2026-11-23", 12, 140.0).assign(model="Theta")
+    monthly = _frame("MS", "2026-11-01", 6, plan).assign(model="consensus")
+    actuals = pd.DataFrame(
+        {"unique_id": "A", "ds": pd.date_range("2026-11-01", "2026-11-22"), "yhat": booked_per_day}
+    )
+    out = reconcile_forecasts(
+        {f: _with_bounds(x) for f, x in (("D", daily), ("W", weekly), ("MS", monthly))}, actuals=actuals
+    )
+    d, m = out["D"].set_index("ds")["yhat"], out["MS"].set_index("ds")["yhat"]
+    booked = booked_per_day * 22
+    left = max(plan - booked, 0.0)
+    # the 8 days left in November share what the plan has not yet booked; the month = booked + the rest
+    assert d["2026-11-23":"2026-11-30"].sum() == pytest.approx(left)
+    assert m[pd.Timestamp("2026-11-01")] == pytest.approx(november)
+    assert m[pd.Timestamp("2026-12-01")] == pytest.approx(plan)  # later months are not consumed

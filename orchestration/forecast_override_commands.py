@@ -1,0 +1,64 @@
+"""``omniops forecast override``: a planner's number for a series × period, with the reason.
+
+``set`` stores it in the operational store as ``--user`` (planner or manager); ``list`` shows them. Exit
+codes as the other store commands (``orchestration.decision_commands``): 1 refused, 2 bad input, 3 store
+not upgraded or unreachable. The next forecast run applies them on top of the consensus.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from orchestration.decision_commands import guarded, open_store, print_json
+
+COLUMNS = ("unique_id", "freq", "ds", "quantity", "reason", "set_by", "set_at", "version")
+
+
+@guarded
+def cmd_override(args: argparse.Namespace) -> int:
+    from decisions import forecast_overrides
+    from decisions.errors import BadInput
+    from decisions.people import actor
+
+    store = open_store()
+    if args.override_command == "list":
+        rows = forecast_overrides.list_overrides(store, args.freq)
+        if args.json:
+            print_json(rows)
+        else:
+            print("\t".join(COLUMNS))
+            for row in rows:
+                print("\t".join(str(row[c]) for c in COLUMNS))
+        return 0
+    try:
+        period = date.fromisoformat(args.period)
+    except ValueError as error:
+        raise BadInput(f"--period {args.period!r} is not a date YYYY-MM-DD") from error
+    row = forecast_overrides.set_override(
+        store, actor(args.user), args.series, args.freq, period, args.quantity, args.reason
+    )
+    if args.json:
+        print_json(row)
+    else:
+        print(f"[omniops] override {row['id']} = {row['quantity']:g} (version {row['version']})")
+    return 0
+
+
+def add_override_parser(forecast: argparse.ArgumentParser) -> None:
+    """``override set|list`` under the ``forecast`` command."""
+    sub = forecast.add_subparsers(dest="forecast_command")
+    override = sub.add_parser("override", help="planner overrides of the forecast: set, list")
+    actions = override.add_subparsers(dest="override_command", required=True)
+    setting = actions.add_parser("set", help="set (or replace) the number for a series × period")
+    setting.add_argument("--user", required=True, help="who sets it (a planner or manager)")
+    setting.add_argument("--series", required=True, help="the series, sku|channel")
+    setting.add_argument("--period", required=True, help="the period's first day, YYYY-MM-DD")
+    setting.add_argument("--freq", choices=["D", "W", "MS"], default="MS", help="default MS (month)")
+    setting.add_argument("--quantity", type=float, required=True, help="the planner's number (units)")
+    setting.add_argument("--reason", required=True, help="why (scored and read by others)")
+    setting.add_argument("--json", action="store_true", help="print JSON")
+    listing = actions.add_parser("list", help="the stored overrides")
+    listing.add_argument("--freq", choices=["D", "W", "MS"], help="only this frequency")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    override.set_defaults(func=cmd_override)
