@@ -22,7 +22,7 @@ from .inputs import build_problem
 from .priority import PriorityWeights
 from .rush import RushResult, insert_rush_order
 
-__all__ = ["rush_what_if", "RUSH_WEIGHT_FACTOR"]
+__all__ = ["rush_what_if", "longest_wait", "RUSH_WEIGHT_FACTOR"]
 
 RUSH_WEIGHT_FACTOR = 2
 
@@ -73,3 +73,16 @@ def rush_what_if(
     heaviest = max((o.weight for o in problem.orders), default=PriorityWeights().max_weight)
     rush = replace(rush_problem.orders[0], weight=weight or RUSH_WEIGHT_FACTOR * heaviest)
     return insert_rush_order(problem, current, rush, frozen_minutes, time_limit)
+
+
+def longest_wait(result: RushResult, order_id: str) -> tuple[int, int, str]:
+    """Where an order waits longest for a machine after its previous operation (or its release), in a
+    what-if's plan: (plant minutes, operation, work center). With the rush order planned first, this is
+    why it cannot be done sooner."""
+    ops = sorted((key, a) for key, a in result.plan.assignments.items() if key[0] == order_id)
+    ready = next(o.release for o in result.problem.orders if o.order == order_id)
+    waits = []
+    for (_, seq), a in ops:
+        waits.append((a.start - ready, seq, result.problem.machines[a.machine]))
+        ready = a.end
+    return max(waits)
