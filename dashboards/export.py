@@ -98,7 +98,7 @@ def page_workbook_button() -> None:
         return
     page = st.session_state.get(_PAGE, "page")
     st.download_button(
-        t("All tables of this page (Excel, {n} sheets)", n=len(tables)),
+        t("All tables of this page (Excel: {n})", n=len(tables)),
         data=lambda: workbook_bytes(tables),
         file_name=f"{file_name(page)}.xlsx",
         mime=XLSX,
