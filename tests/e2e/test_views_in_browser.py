@@ -4,6 +4,7 @@ Excel workbooks, the first KPI is near the top on a phone, and the order timelin
 from __future__ import annotations
 
 import io
+import re
 from urllib.parse import parse_qs, urlparse
 
 import openpyxl
@@ -20,8 +21,7 @@ def test_a_shared_address_opens_the_overview_with_its_filters(server, page: Page
     page.wait_for_selector("[data-testid='stMetric']")
     settle(page)
     sidebar = page.locator("[data-testid='stSidebar']")
-    expect(sidebar.get_by_role("combobox", name="Period")).to_be_visible()
-    expect(sidebar).to_contain_text("Month to date")
+    expect(sidebar.get_by_role("combobox", name="Period")).to_have_value("Month to date")
     expect(sidebar.get_by_role("button", name=f"Remove {channel} · ")).to_be_visible()
     assert parse_qs(urlparse(page.url).query) == {"period": ["month_to_date"], "channel": [channel]}
     page.screenshot(path=str(artifacts / "overview_shared_address.png"), full_page=True)
@@ -83,3 +83,22 @@ def test_the_order_timeline_labels_do_not_overlap(server, page: Page, built_inst
         if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
     ]
     assert boxes and not overlapping, overlapping
+
+
+def test_a_late_rush_order_shows_its_earliest_date_and_every_order_it_delays(server, page: Page, artifacts):
+    """The what-if said "done 01-07, late" with no reason, no earliest date and ten delayed orders."""
+    sign_in(page, f"{server.url}/production", "manager")
+    expect(page.get_by_role("heading", name="Production")).to_be_visible()
+    settle(page)
+    page.get_by_role("tab", name="Rush order what-if").click()
+    page.get_by_role("spinbutton", name="Quantity").fill("5000")
+    page.get_by_role("button", name="Insert and re-plan").click()
+    done = page.locator("[data-testid='stMetric']").filter(has_text="Rush order done")
+    expect(done).to_be_visible(timeout=120_000)
+    settle(page)
+    page.screenshot(path=str(artifacts / "rush_what_if.png"), full_page=True)
+    value = done.locator("[data-testid='stMetricValue']").inner_text().strip()
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", value), value
+    if "late" in done.inner_text().split(value)[-1]:
+        expect(page.get_by_text("Late: the earliest it can be done")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Orders the rush order delays: \d+"))).to_be_visible()
