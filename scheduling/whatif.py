@@ -22,7 +22,7 @@ from .inputs import build_problem
 from .priority import PriorityWeights
 from .rush import RushResult, insert_rush_order
 
-__all__ = ["rush_what_if", "longest_wait", "RUSH_WEIGHT_FACTOR"]
+__all__ = ["rush_what_if", "RUSH_WEIGHT_FACTOR"]
 
 RUSH_WEIGHT_FACTOR = 2
 
