@@ -6,16 +6,24 @@ export OMNIOPS_HOME ?= $(CURDIR)/data
 
 .PHONY: demo test install install-dev browser postgresql lint run serve generate clean
 
+# The install steps are quiet: pip's output (and setuptools' warnings) go to $(INSTALL_LOG), shown only
+# when a step fails.
+INSTALL_LOG = $(VENV)/install.log
+QUIETLY = > $(INSTALL_LOG) 2>&1 || { tail -n 40 $(INSTALL_LOG); echo "install failed; full log: $(INSTALL_LOG)"; exit 1; }
+
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "creating $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --upgrade pip $(QUIETLY)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	@echo "installing OmniOps and its dependencies (log: $(INSTALL_LOG))"
+	@$(BIN)/pip install -e . $(QUIETLY)
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	@echo "installing OmniOps with its development tools (log: $(INSTALL_LOG))"
+	@$(BIN)/pip install -e '.[dev,spark]' $(QUIETLY)
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -43,7 +51,7 @@ postgresql:
 	fi
 
 demo: install
-	$(BIN)/omniops demo
+	@$(BIN)/omniops demo
 
 test: install-dev browser postgresql
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboards import export
 from dashboards.access import PAGES, pages_for
 from dashboards.auth import current_user, login_form, user_box, write_cookie
 from dashboards.i18n import language_switch, t
@@ -48,4 +49,7 @@ navigation = st.navigation(
         for index, page in enumerate(pages_for(user.role))
     ]
 )
+export.start_page(navigation.title)
 navigation.run()
+with st.sidebar:
+    export.page_workbook_button()  # every table the page showed, one sheet each

@@ -1,4 +1,5 @@
-"""Number formatting (units in the session's language) and KPI status colours shared by the pages."""
+"""The one place for how the pages write numbers, percentages, durations and dates (units in the session's
+language), plain words for technical names, and the KPI status colours."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ import math
 
 from dashboards.i18n import t
 
-STATUS_COLOURS = {"on_target": "#1a7f37", "off_target": "#cf222e", "info": "#57606a"}
+STATUS_COLOURS = {
+    "on_target": "#1a7f37",
+    "off_target": "#cf222e",
+    "slipping": "#9a6700",  # on target for the period, off it in the latest week
+    "info": "#57606a",
+}
+# One unit per duration KPI, stated on its card, its trend and its drill-down (never hours on one and
+# minutes on the other).
+DURATION_UNITS = {"order_cycle_time": "days", "cs_first_response": "min", "inventory_days": "days"}
 
 
 def is_missing(value: float | None) -> bool:
@@ -31,6 +40,38 @@ def fmt_minutes(value: float | None, hours_from: float = 90) -> str:
     if math.isnan(value):
         return "–"
     return t("{n} min", n=f"{value:.0f}") if value < hours_from else t("{n} h", n=f"{value / 60:.1f}")
+
+
+def fmt_duration(value: float | None, unit: str, digits: int = 0) -> str:
+    """A duration in one stated unit (``min``, ``h`` or ``days``): "320 min", "2.5 days"."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    if math.isnan(value):
+        return "–"
+    words = {"min": "{n} min", "h": "{n} h", "days": "{n} days"}
+    return t(words[unit], n=f"{value:,.{digits}f}")
+
+
+def unit_label(unit: str) -> str:
+    """A unit as an axis title or a column header shows it."""
+    return {"min": t("min"), "h": t("h"), "days": t("days"), "%": "%"}.get(unit, unit)
+
+
+def fmt_number(value: float | None, digits: int = 0, unit: str | None = None) -> str:
+    """A count or amount with thousands separators and, when it has one, its unit after it."""
+    if is_missing(value):
+        return "–"
+    text = f"{value:,.{digits}f}"
+    return f"{text} {unit}" if unit else text
+
+
+def fmt_date(value: object) -> str:
+    """A day with its year (01-07 alone could be this January or the next)."""
+    import pandas as pd
+
+    return "–" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
 
 
 def fmt_money(value: float | None, currency: str = "CNY") -> str:
@@ -113,6 +154,23 @@ def model_names() -> dict[str, str]:
 
 def model_name(code: object) -> str:
     return model_names().get(str(code), str(code))
+
+
+def ticket_categories() -> dict[str, str]:
+    """The customer-service ticket categories (``demo_company/cs.py``, the help desk's codes) in words."""
+    return {
+        "where_is_my_order": t("where is my order"),
+        "return_request": t("return request"),
+        "damaged_item": t("item arrived damaged"),
+        "wrong_item": t("wrong item received"),
+        "cancel_request": t("cancellation request"),
+        "invoice_request": t("invoice request"),
+        "product_question": t("product question"),
+    }
+
+
+def ticket_category(code: object) -> str:
+    return ticket_categories().get(str(code), str(code))
 
 
 # ---- tables and dates -------------------------------------------------------------------------------------

@@ -56,13 +56,9 @@ def _clock(calendar, minute) -> datetime | None:
 
 def _longest_wait(result, rush_id: str) -> str:
     """The work centre where the rush order's operations wait longest after their predecessor."""
-    ops = sorted((key, a) for key, a in result.plan.assignments.items() if key[0] == rush_id)
-    ready = next(o.release for o in result.problem.orders if o.order == rush_id)
-    waits = []
-    for (_, seq), a in ops:
-        waits.append((a.start - ready, seq, result.problem.machines[a.machine]))
-        ready = a.end
-    wait, seq, work_center = max(waits)
+    from scheduling.whatif import longest_wait
+
+    wait, seq, work_center = longest_wait(result, rush_id)
     return f"waits {wait} plant minutes at {work_center} (operation {seq}) even when it goes first"
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from core.settings import DASHBOARD_APP, export_environment, get_paths
 from orchestration.alert_commands import add_parsers as add_alert_parsers
 from orchestration.close_commands import add_parsers as add_close_parsers
+from orchestration.console import failure_lines, log_path, quiet_console, summary
 from orchestration.decision_commands import add_parsers as add_decision_parsers
 from orchestration.forecast_override_commands import add_override_parser
 from orchestration.rush_commands import add_parsers as add_rush_parsers
@@ -76,16 +77,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         _echo("nothing published yet: this first run builds everything, the forecast included")
         job_name = ALL_JOB
     _echo(f"running {job_name}{' (full refresh)' if full_refresh else ''} on {paths.home}")
-    try:
-        result = run_pipeline(paths, echo=_echo, job_name=job_name, full_refresh=full_refresh)
-    except PipelineError as exc:
-        _echo(f"FAILED: {exc}")
-        _report_rejected(exc.rejected_files)
+    log_file = log_path(paths)
+    failure = None
+    # Dagster's and dbt's own output goes to the log file; the console gets a line per stage.
+    with quiet_console(log_file) as console:
+        try:
+            result = run_pipeline(
+                paths, echo=console.echo, job_name=job_name, full_refresh=full_refresh, console=console
+            )
+        except PipelineError as exc:
+            failure = exc
+    if failure is not None:
+        _echo(f"FAILED: {failure}")
+        _report_rejected(failure.rejected_files)
+        for line in failure_lines(log_file):
+            print(line, flush=True)
+        _echo(f"full log: {log_file}")
         return EXIT_FAILED
-    slowest = ", ".join(
-        f"{k} {v:.0f}s" for k, v in sorted(result.step_seconds.items(), key=lambda kv: -kv[1])
-    )
-    _echo(f"done in {result.seconds:.0f} s ({slowest}); published {paths.published_db}")
+    for line in summary(result.seconds, result.step_seconds, paths.published_db, log_file):
+        _echo(line)
     if result.rejected_files:
         _echo(
             f"{len(result.rejected_files)} file(s) not landed whole (files in landing/<source>/_rejected/ "

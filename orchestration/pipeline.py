@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -21,6 +22,7 @@ from core.settings import OmniopsPaths, dbt_target, export_environment
 from forecasting.parallel import silence_tracker_warnings
 from landing.report import trouble_lines
 from orchestration.alerts import ALERTED_TAG, RunFailureAlert, send_alert, step_error_text
+from orchestration.console import Console, StageProgress
 
 
 class PipelineError(RuntimeError):
@@ -139,14 +141,30 @@ def run_config(full_refresh: bool, job_defaults: Mapping[str, Any] | None = None
     return config
 
 
+DBT_STEP = "omniops_dbt_models"
+
+
+def dbt_asset_count() -> int:
+    """How many assets the dbt step materialises (models, seeds, snapshots): the dbt progress bar's end."""
+    import json
+
+    from orchestration.resources import dbt_project
+
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text(encoding="utf-8"))
+    kinds = {"model", "seed", "snapshot"}
+    return sum(1 for node in manifest["nodes"].values() if node["resource_type"] in kinds)
+
+
 def run_pipeline(
     paths: OmniopsPaths | None = None,
     echo: Callable[[str], None] = print,
     job_name: str = ALL_JOB,
     full_refresh: bool = False,
+    console: Console | None = None,
 ) -> PipelineResult:
     """Materialise the job's assets (default every one: land → dbt build → forecast, KPIs → publish).
-    ``full_refresh`` rebuilds dbt's incremental models from all of history. Raises PipelineError."""
+    ``full_refresh`` rebuilds dbt's incremental models from all of history. With a ``console``, a line per
+    finished stage (``orchestration/console.py``). Raises PipelineError."""
     paths = export_environment(paths)
     paths.dagster_home.mkdir(parents=True, exist_ok=True)
     instance_config = paths.dagster_home / "dagster.yaml"
@@ -169,14 +187,23 @@ def run_pipeline(
 
     job = defs.resolve_job_def(job_name)
     started = time.monotonic()
+    run_id = str(uuid.uuid4())
+    progress = StageProgress(run_id, console, DBT_STEP, dbt_asset_count()) if console else None
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config=run_config(full_refresh, job.run_config),
-            # No daemon watches an in-process run: this function sends its alert (below).
-            tags={ALERTED_TAG: "omniops run"},
-        )
+        if progress:
+            progress.start()
+        try:
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config=run_config(full_refresh, job.run_config),
+                # No daemon watches an in-process run: this function sends its alert (below).
+                tags={ALERTED_TAG: "omniops run"},
+                run_id=run_id,
+            )
+        finally:
+            if progress:
+                progress.stop()
         step_seconds = _step_seconds(instance, result.run_id)
         if not result.success:
             failures = [e for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE]

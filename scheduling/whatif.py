@@ -103,3 +103,16 @@ def rush_what_if(
         problem, current = placed.problem, placed.plan
     rush = order(order_id, routing, quantity, due_at, tier, weight or rush_weight)
     return insert_rush_order(problem, current, rush, frozen_minutes, time_limit)
+
+
+def longest_wait(result: RushResult, order_id: str) -> tuple[int, int, str]:
+    """Where an order waits longest for a machine after its previous operation (or its release), in a
+    what-if's plan: (plant minutes, operation, work center). With the rush order planned first, this is
+    why it cannot be done sooner."""
+    ops = sorted((key, a) for key, a in result.plan.assignments.items() if key[0] == order_id)
+    ready = next(o.release for o in result.problem.orders if o.order == order_id)
+    waits = []
+    for (_, seq), a in ops:
+        waits.append((a.start - ready, seq, result.problem.machines[a.machine]))
+        ready = a.end
+    return max(waits)

@@ -14,6 +14,27 @@ TIME_FORMAT = "%Y-%m-%d %H:%M"
 LANE_COLOURS = {"order": "#0969da", "shipment": "#1a7f37", "ticket": "#bf8700"}
 
 
+LABEL_GAP = 0.12  # labels of two points closer than this share of the time axis would overlap
+
+
+def label_positions(times: list[pd.Timestamp], start: pd.Timestamp, end: pd.Timestamp) -> list[str | None]:
+    """Where each point of one lane (in time order) prints its label: above, below (when the point before
+    is too close), or not at all (hover only) when the points on both sides are too close: labels never
+    print on top of each other."""
+    gap = LABEL_GAP * max((end - start).total_seconds(), 60.0)
+    last = {"top center": None, "bottom center": None}
+    positions: list[str | None] = []
+    for at in times:
+        for side in ("top center", "bottom center"):
+            if last[side] is None or (at - last[side]).total_seconds() >= gap:
+                last[side] = at
+                positions.append(side)
+                break
+        else:
+            positions.append(None)
+    return positions
+
+
 def timeline(events: pd.DataFrame, labels: dict[str, str], zone: ZoneInfo) -> go.Figure:
     """One lane for the order, one per shipment and one per ticket; each event a labelled marker."""
     timed = events.dropna(subset=["event_at_utc"]).copy()
@@ -39,25 +60,29 @@ def timeline(events: pd.DataFrame, labels: dict[str, str], zone: ZoneInfo) -> go
         .reset_index()
     )
     figure = go.Figure()
+    start, end = points["minute"].min(), points["minute"].max()
     for lane, rows in points.groupby("lane", sort=False):
+        rows = rows.sort_values("minute")
         colour = LANE_COLOURS[rows["lane_kind"].iloc[0]]
+        positions = label_positions(list(rows["minute"]), start, end)
         figure.add_trace(
             go.Scatter(
                 x=rows["minute"],
                 y=[lane] * len(rows),
                 mode="lines+markers+text",
-                text=rows["label"],
-                textposition="top center",
+                text=[label if at else "" for label, at in zip(rows["label"], positions, strict=True)],
+                textposition=[at or "top center" for at in positions],
                 cliponaxis=False,
+                customdata=rows["label"],
                 hovertext=rows["detail"],
-                hovertemplate="%{text}<br>%{x|" + TIME_FORMAT + "}<br>%{hovertext}<extra></extra>",
+                hovertemplate="%{customdata}<br>%{x|" + TIME_FORMAT + "}<br>%{hovertext}<extra></extra>",
                 marker={"size": 11, "color": colour},
                 line={"color": colour, "width": 2},
                 name=lane,
             )
         )
     figure.update_layout(
-        height=150 + 50 * points["lane"].nunique(),
+        height=150 + 70 * points["lane"].nunique(),
         margin={"l": 10, "r": 40, "t": 40, "b": 10},
         showlegend=False,
         xaxis_title=t("Time ({zone})", zone=zone.key),

@@ -22,6 +22,29 @@ def status_colours(values: pd.Series, direction: str, target=None, low=None, hig
     ]
 
 
+MIN_SPAN_POINTS = 20.0  # a share's trend axis spans at least 20 percentage points
+MIN_SPAN_SHARE = 0.4  # other trends at least 40 % of their largest value
+
+
+def axis_range(values: list[float], lines: list[float], *, percent: bool) -> tuple[float, float]:
+    """The y range of a trend: its values and target lines, widened to a minimum span around their middle
+    so that a wobble of one point (OEE 79–80.3 %) does not fill the card like a cliff. Shares stay within
+    0–100 %, other values above 0."""
+    shown = [v for v in [*values, *lines] if v is not None and v == v]
+    if not shown:
+        return (0.0, 100.0) if percent else (0.0, 1.0)
+    low, high = min(shown), max(shown)
+    span = MIN_SPAN_POINTS if percent else MIN_SPAN_SHARE * max(abs(high), 1e-9)
+    pad = max(span - (high - low), 0) / 2 + 0.05 * (high - low)
+    low, high = low - pad, high + pad
+    floor, ceiling = 0.0, 100.0 if percent else float("inf")
+    if low < floor:
+        low, high = floor, high + (floor - low)
+    if high > ceiling:
+        low, high = max(floor, low - (high - ceiling)), ceiling
+    return low, high
+
+
 def trend_figure(
     trend: pd.DataFrame,
     label: str,
@@ -42,11 +65,14 @@ def trend_figure(
         figure.add_hrect(y0=low, y1=high, fillcolor=STATUS_COLOURS["on_target"], opacity=0.12, line_width=0)
     elif low is not None:
         figure.add_hline(y=low * scale, line_dash="dash", line_color=STATUS_COLOURS["off_target"])
+    lines = [v * scale for v in target_lines if v is not None]  # the band's scale is 1 (days)
+    y_range = axis_range(list(trend["value"] * scale), lines, percent=scale == 100.0)
     figure.update_layout(
         height=170,
         margin=MARGIN,
         showlegend=False,
         yaxis_title=axis,
+        yaxis_range=list(y_range),
         xaxis=dict(type="category", title=t("week from") if bucket == "week" else None),
     )
     return figure

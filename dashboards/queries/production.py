@@ -44,6 +44,14 @@ def schedule_orders(method: str) -> pd.DataFrame:
     )
 
 
+def late_by_tier() -> pd.DataFrame:
+    """Per plan and customer tier: orders planned late and their weighted tardiness (the header's why)."""
+    return query(
+        "select method, customer_tier, count(*) filter (where is_late) as late, count(*) as orders "
+        "from production.schedule_orders group by all order by method, customer_tier"
+    )
+
+
 def t3_warnings() -> pd.DataFrame:
     return query("select * from production.t3_warnings order by status desc, due_at, production_order_id")
 

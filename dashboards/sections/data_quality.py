@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboards import export
 from dashboards.charts.data_quality import failed_expectations
-from dashboards.components import company_zone, to_company_time
+from dashboards.components import company_zone, table_height, to_company_time
 from dashboards.i18n import t
 
 
@@ -55,7 +56,9 @@ def show_table(frame: pd.DataFrame) -> None:
     """A table with the page's headers in the user's language."""
     names = headers()
     config = {column: names[column] for column in frame.columns if column in names}
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+    export.table(
+        frame, hide_index=True, width="stretch", height=table_height(len(frame)), column_config=config
+    )
 
 
 def in_company_time(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:

@@ -169,8 +169,8 @@ def actuals_against_forecast(
         st.caption(
             t(
                 "This sums {n} series. The band combines their intervals as if their errors "
-                "were independent (half-widths add as √Σ squares), an approximation: errors that "
-                "move together, such as a festival every series misses, make the true band wider.",
+                "were independent (the band grows more slowly than the sum), an approximation: errors "
+                "that move together, such as a festival every series misses, make the true band wider.",
                 n=f"{n_series:,}",
             )
         )
@@ -220,15 +220,16 @@ def demand_notes(
             )
         )
     if not has_actuals:
-        notes.append(t("No actuals: this warehouse has no `marts.fct_demand_daily` yet."))
+        notes.append(t("No actuals: this warehouse has no daily demand history yet."))
     if n_series == 1 and present["forecast_accuracy_series"]:
         own = q.champion_accuracy(freq, scope)
         if not own.empty:
             notes.append(
                 t(
-                    "In the backtest {model} won this series with a WAPE of {wape} and an "
-                    "interval coverage of {coverage}.",
-                    model=own["model"].iloc[0],
+                    "In the backtest (forecasting the past) the model {model} did best on this series: "
+                    "off by {wape} of the actual volume, and the actuals fell inside its band {coverage} "
+                    "of the time.",
+                    model=model_name(own["model"].iloc[0]),
                     wape=fmt_percent(own["wape"].iloc[0]),
                     coverage=fmt_percent(own["coverage"].iloc[0], 0),
                 )

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboards.charts.order_lookup import timeline
 from dashboards.components import company_zone, to_company_time
-from dashboards.formatting import escape_markdown, fmt_minutes
+from dashboards.formatting import escape_markdown, fmt_minutes, ticket_category
 from dashboards.i18n import t
 from dashboards.queries import order_lookup as q
 from dashboards.sections.order_lookup_text import (
@@ -138,7 +138,7 @@ def tickets_section(order_key: str, viewer: Viewer) -> None:
             {
                 t("Ticket"): tickets["ticket_id"],
                 t("Created"): company_times(tickets["created_at_utc"]),
-                t("Category"): tickets["category"],
+                t("Category"): tickets["category"].map(ticket_category),
                 t("Subject"): tickets["subject"].map(viewer.contact_text),
                 t("Contact"): tickets["customer_contact"].map(viewer.contact_text),
                 t("First response"): tickets["first_response_minutes"].map(
@@ -231,7 +231,7 @@ def replacement_stock_section(order_key: str) -> None:
     st.caption(
         t(
             "Available = on hand − reserved, per warehouse, in units, at the end of {date} (the latest WMS "
-            "stock snapshot, `marts.fct_inventory_daily`). A blank: the SKU has no stock record there.",
+            "stock snapshot). A blank: the SKU has no stock record there.",
             date=f"{pd.Timestamp(snapshot.iloc[0]):%Y-%m-%d}" if not snapshot.empty else "–",
         )
     )

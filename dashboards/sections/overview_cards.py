@@ -5,20 +5,34 @@ Cycle time and first response are means (Σ ÷ count, so they add up over filter
 answered tickets. Filters a KPI cannot follow are named under its card whenever one of them is set, never
 dropped silently: OEE follows only the work center (the company has one plant); inventory days ignore the
 channel and work center; first response follows only the channel; the order KPIs ignore the work center.
+
+Each card also shows the change against the previous period (``overview_periods.previous_range``) and
+the latest seven days of the range with their direction against the seven before. A card says "on target"
+only when the latest seven days are on target too: a month on target whose last week is not is
+"slipping" (amber), never green.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
 
 from dashboards.charts.overview import trend_figure
-from dashboards.formatting import STATUS_COLOURS, fmt_days, fmt_minutes, fmt_money, fmt_percent
+from dashboards.formatting import (
+    DURATION_UNITS,
+    STATUS_COLOURS,
+    fmt_duration,
+    fmt_money,
+    fmt_percent,
+    kpi_delta,
+    unit_label,
+)
 from dashboards.i18n import t
 from dashboards.queries import overview as q
+from dashboards.sections.overview_periods import Range, latest_weeks
 from kpis.formulas import Ratio, target_status
 
 KPIS = (
@@ -55,7 +69,32 @@ def kpi_labels() -> dict[str, str]:
 
 
 def status_labels() -> dict[str, str]:
-    return {"on_target": t("On target"), "off_target": t("Off target"), "info": t("No target")}
+    return {
+        "on_target": t("On target"),
+        "off_target": t("Off target"),
+        "slipping": t("On target for the period, off target in the latest 7 days"),
+        "info": t("No target"),
+    }
+
+
+def card_status(period: str, latest: str) -> str:
+    """The card's status: "on target" only when the latest seven days are on target as well (or have no
+    data); a period on target whose latest week is off target is ``slipping``."""
+    if period == "on_target" and latest == "off_target":
+        return "slipping"
+    return period
+
+
+def direction(latest: float | None, before: float | None) -> str:
+    """``up``, ``down`` or ``flat`` (within 0.5 % of the week before), ``""`` without both values."""
+    if latest is None or before is None:
+        return ""
+    if abs(latest - before) <= 0.005 * max(abs(before), 1e-9):
+        return "flat"
+    return "up" if latest > before else "down"
+
+
+ARROWS = {"up": "↑", "down": "↓", "flat": "→", "": ""}
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
@@ -129,6 +168,34 @@ class Kpi:
     axis: str = ""
     target_lines: tuple[float | None, float | None] = (None, None)
     band: bool = False
+    fmt: Callable[[float | None], str] = fmt_percent
+    previous: float | None = None
+    latest: float | None = None
+    week_before: float | None = None
+    lower_is_better: bool | None = None
+
+    def change(self, before: float | None) -> str | None:
+        """The signed change from ``before``, in the card's unit (points for shares)."""
+        if self.value is None or before is None:
+            return None
+        if self.scale == 100.0:
+            return t("{n} pts", n=f"{100 * (self.value - before):+.1f}")
+        digits = 1 if self.key == "order_cycle_time" else 0  # as the value itself
+        return f"{self.value - before:+,.{digits}f} {unit_label(self.axis_unit)}"
+
+    @property
+    def axis_unit(self) -> str:
+        return DURATION_UNITS.get(self.key, "%")
+
+
+def days_text(value: float | None) -> str:
+    """Order cycle time: always days, one decimal."""
+    return fmt_duration(value, "days", 1)
+
+
+def minutes_text(value: float | None) -> str:
+    """First response: always minutes (its target is in minutes), on the card, the trend and the target."""
+    return fmt_duration(value, "min")
 
 
 def trend(
@@ -136,7 +203,7 @@ def trend(
 ) -> pd.DataFrame:
     """Per bucket: factor × Σ numerator ÷ Σ denominator (buckets without a denominator are left out)."""
     rows = frame[frame[denominator] > 0]
-    label = "%m-%d" if bucket == "week" else "%Y-%m"
+    label = "%Y-%m-%d" if bucket == "week" else "%Y-%m"
     return pd.DataFrame(
         {
             "bucket": pd.to_datetime(rows["bucket"]).dt.strftime(label),
@@ -145,22 +212,57 @@ def trend(
     )
 
 
-class Headline:
-    """The seven KPIs for the filters: one query per daily mart by trend bucket, then Σ ÷ Σ per KPI."""
+class Sums:
+    """Σ numerators and Σ denominators of the seven KPIs over a range: one query per daily mart."""
 
-    def __init__(self, filters: q.Filters, bucket: str, targets: Targets, band: Band) -> None:
-        self.filters, self.bucket, self.targets, self.band = filters, bucket, targets, band
+    def __init__(self, filters: q.Filters, bucket: str = "month") -> None:
         self.delivery = q.delivery_by_bucket(filters, bucket)
         self.fill = q.fill_by_bucket(filters, bucket)
         self.machines = q.machines_by_bucket(filters, bucket)
         self.inventory = q.inventory_by_bucket(filters, bucket)
         self.tickets = q.tickets_by_bucket(filters, bucket)
+
+    def values(self) -> dict[str, float | None]:
+        """The seven KPIs: shares Σ ÷ Σ; cycle time Σ hours ÷ (24 × delivered); inventory days Σ stock
+        value ÷ Σ COGS; first response Σ minutes ÷ answered tickets."""
+        delivered = total(self.delivery, "delivered")
+        cogs = total(self.inventory, "cogs")
+        return {
+            "otd_rate": ratio(total(self.delivery, "on_time"), delivered),
+            "otif_rate": ratio(total(self.delivery, "otif"), delivered),
+            "fill_rate": ratio(total(self.fill, "filled"), total(self.fill, "ordered")),
+            "order_cycle_time": ratio(total(self.delivery, "cycle_time_hours"), 24 * delivered),
+            "oee": ratio(total(self.machines, "oee"), total(self.machines, "ppt")),
+            "inventory_days": ratio(total(self.inventory, "inventory_value"), cogs) if cogs > 0 else None,
+            "cs_first_response": ratio(total(self.tickets, "minutes"), total(self.tickets, "answered")),
+        }
+
+
+def with_range(filters: q.Filters, span: Range) -> q.Filters:
+    return replace(filters, start=span.start, end=span.end)
+
+
+class Headline(Sums):
+    """The seven KPIs for the filters: by trend bucket over the range, then Σ ÷ Σ per KPI; the same
+    sums over the previous period, the latest seven days and the seven before."""
+
+    def __init__(
+        self, filters: q.Filters, bucket: str, targets: Targets, band: Band, previous: Range | None = None
+    ) -> None:
+        super().__init__(filters, bucket)
+        self.filters, self.bucket, self.targets, self.band = filters, bucket, targets, band
         self.labels = kpi_labels()
         self.delivered = total(self.delivery, "delivered")
         self.stock_days = total(self.inventory, "days")
+        self.previous_range = previous
+        latest, before = latest_weeks(Range(filters.start, filters.end))
+        self.latest_range = latest
+        self.previous = Sums(with_range(filters, previous)).values() if previous else {}
+        self.latest = Sums(with_range(filters, latest)).values()
+        self.week_before = Sums(with_range(filters, before)).values()
 
     def kpis(self) -> dict[str, Kpi]:
-        return {
+        kpis = {
             "otd_rate": self.otd(),
             "otif_rate": self.otif(),
             "fill_rate": self.fill_rate(),
@@ -169,6 +271,18 @@ class Headline:
             "inventory_days": self.inventory_days(),
             "cs_first_response": self.first_response(),
         }
+        for key, kpi in kpis.items():
+            kpi.previous = self.previous.get(key)
+            kpi.latest = self.latest.get(key)
+            kpi.week_before = self.week_before.get(key)
+            target, direction_ = self.targets.of(key)
+            if key == "inventory_days":
+                latest_status = target_status(kpi.latest, "band", low=self.band.low, high=self.band.high)
+            else:
+                latest_status = target_status(kpi.latest, direction_, target)
+            kpi.status = card_status(kpi.status, latest_status)
+            kpi.lower_is_better = None if key == "inventory_days" else direction_ == "max"
+        return kpis
 
     def ignored(self, *names: str) -> list[str]:
         """The filters a KPI cannot follow, among those the user set (shown under its card)."""
@@ -251,12 +365,12 @@ class Headline:
     def cycle_time(self) -> Kpi:
         """Mean days from order to delivery (Σ hours ÷ delivered orders, so it adds up over filters)."""
         days = ratio(total(self.delivery, "cycle_time_hours"), 24 * self.delivered)
-        target, direction, text = self.targets.text("order_cycle_time", lambda v: fmt_days(v, 1))
+        target, direction, text = self.targets.text("order_cycle_time", days_text)
         return Kpi(
             "order_cycle_time",
             self.labels["order_cycle_time"],
             days,
-            fmt_days(days, 1),
+            days_text(days),
             target_status(days, direction, target),
             text,
             t("Mean of delivered − ordered over {n:,.0f} delivered orders", n=self.delivered),
@@ -264,6 +378,7 @@ class Headline:
             self.trend(self.delivery, "cycle_time_hours", "delivered", 1 / 24),
             axis=t("days"),
             target_lines=(target, None),
+            fmt=days_text,
         )
 
     def inventory_days(self) -> Kpi:
@@ -281,7 +396,7 @@ class Headline:
             "inventory_days",
             self.labels["inventory_days"],
             dio,
-            fmt_days(dio),
+            fmt_duration(dio, "days"),
             target_status(dio, "band", low=band.low, high=band.high),
             band.text,
             detail,
@@ -290,13 +405,14 @@ class Headline:
             axis=t("days"),
             target_lines=(band.low, band.high),
             band=True,
+            fmt=lambda v: fmt_duration(v, "days"),
         )
 
     def first_response(self) -> Kpi:
         """Mean minutes to the first response over answered tickets."""
         answered = total(self.tickets, "answered")
         response = ratio(total(self.tickets, "minutes"), answered)
-        target, direction, text = self.targets.text("cs_first_response", fmt_minutes)
+        target, direction, text = self.targets.text("cs_first_response", minutes_text)
         detail = t(
             "Mean over {answered:,.0f} answered tickets; {open:,.0f} not answered yet",
             answered=answered,
@@ -306,7 +422,7 @@ class Headline:
             "cs_first_response",
             self.labels["cs_first_response"],
             response,
-            fmt_minutes(response),
+            minutes_text(response),
             target_status(response, direction, target),
             text,
             detail,
@@ -314,12 +430,32 @@ class Headline:
             self.trend(self.tickets, "minutes", "answered"),
             axis=t("min"),
             target_lines=(target, None),
+            fmt=minutes_text,
         )
 
 
-def card(kpi: Kpi, bucket: str) -> None:
+def latest_text(kpi: Kpi, latest: Range) -> str:
+    """The latest seven days: their value and its direction against the seven before."""
+    if kpi.latest is None:
+        return t("Latest 7 days ({range}): no data", range=latest.label())
+    arrow = ARROWS[direction(kpi.latest, kpi.week_before)]
+    return t(
+        "Latest 7 days ({range}): {value} {arrow} (7 days before: {before})",
+        range=latest.label(),
+        value=kpi.fmt(kpi.latest),
+        arrow=arrow,
+        before=kpi.fmt(kpi.week_before),
+    )
+
+
+def card(kpi: Kpi, bucket: str, latest: Range, previous: Range | None = None) -> None:
     with st.container(border=True):
-        st.metric(kpi.label, kpi.shown)
+        comparison = t("vs {range}", range=previous.label()) if previous else ""
+        st.metric(
+            kpi.label,
+            kpi.shown,
+            **kpi_delta(kpi.change(kpi.previous), comparison, lower_is_better=kpi.lower_is_better),
+        )
         colour = STATUS_COLOURS.get(kpi.status, STATUS_COLOURS["info"])
         st.markdown(
             f"<span style='color:{colour};font-weight:600'>● {status_labels()[kpi.status]}</span> · "
@@ -329,6 +465,7 @@ def card(kpi: Kpi, bucket: str) -> None:
         if kpi.value is None:
             st.caption(t("No data for these filters in this range."))
         else:
+            st.caption(latest_text(kpi, latest))
             st.caption(kpi.detail)
         if kpi.ignores:
             st.caption(t("Not filtered by: {filters}", filters=", ".join(kpi.ignores)))

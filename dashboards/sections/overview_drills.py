@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from dashboards import export
 from dashboards.charts import overview as charts
-from dashboards.components import to_company_time
+from dashboards.components import table_height, to_company_time
 from dashboards.formatting import fmt_money, fmt_percent
 from dashboards.i18n import t
 from dashboards.queries import overview as q
@@ -85,8 +86,9 @@ def follow_table(select_key: str, table_key: str, options: list) -> None:
 
 
 def clickable_table(frame: pd.DataFrame, key: str, column_config: dict) -> None:
-    st.dataframe(
+    export.table(
         frame,
+        height=table_height(len(frame)),
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -97,7 +99,14 @@ def clickable_table(frame: pd.DataFrame, key: str, column_config: dict) -> None:
 
 
 def plain_table(frame: pd.DataFrame, key: str, column_config: dict) -> None:
-    st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=column_config)
+    export.table(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(frame)),
+        key=key,
+        column_config=column_config,
+    )
 
 
 # ---- on-time delivery: by channel → late orders of a channel → lines of a late order -----------------
@@ -138,7 +147,7 @@ def drill_otd(drill: Drill) -> None:
         t(
             "Reason rule: the order had to leave by promised date − the carrier's median transit days. "
             "Left in time → carrier; left later after waiting for a production order that finished late → "
-            "late production; otherwise → late shipment (marts.kpi_late_orders)."
+            "late production; otherwise → late shipment."
         )
     )
     channels = by_channel["channel"].tolist()

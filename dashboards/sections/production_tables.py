@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from dashboards import export
+from dashboards.components import table_height
 from dashboards.formatting import as_percent_points, fmt_days_left, percent_column, solver_states
 from dashboards.i18n import t
 
@@ -126,6 +128,27 @@ def headers() -> dict:
     }
 
 
+def tradeoff_note(late: pd.DataFrame, rule: str, rule_name: str) -> str | None:
+    """Why the optimised plan may have more late orders than a dispatch rule: it minimises weighted
+    tardiness (Σ priority weight × minutes late), so it lets low-priority orders slip to keep
+    high-priority ones on time. None when it has no more late orders than the rule."""
+    by = late.pivot_table(index="customer_tier", columns="method", values="late", aggfunc="sum").fillna(0)
+    if "cpsat" not in by or rule not in by or by["cpsat"].sum() <= by[rule].sum():
+        return None
+    tiers = sorted(by.index)
+    top = tiers[0]
+    return t(
+        "Why more late orders than {rule}: the optimised plan weighs each late minute by the order's "
+        "priority, so it lets low-priority orders slip to keep high-priority ones on time. Late orders by "
+        "customer tier, optimised vs {rule}: {tiers}. Tier {top}: {cp} vs {other}.",
+        rule=rule_name,
+        tiers=", ".join(f"{tier} {int(by.at[tier, 'cpsat'])} vs {int(by.at[tier, rule])}" for tier in tiers),
+        top=top,
+        cp=int(by.at[top, "cpsat"]),
+        other=int(by.at[top, rule]),
+    )
+
+
 def shown(column: pd.Series, words: dict[str, str]) -> pd.Series:
     return column.map(lambda value: words.get(value, value))
 
@@ -133,16 +156,24 @@ def shown(column: pd.Series, words: dict[str, str]) -> pd.Series:
 PERCENT_COLUMNS = ("gap", "load_ratio", "variance_pct")
 
 
-def show_table(frame: pd.DataFrame) -> None:
+def show_table(frame: pd.DataFrame, name: str | None = None) -> None:
     """A table with the page's headers, and the pipeline's words, in the user's language; shares as
-    percentages, days left in words."""
+    percentages, days left in words; every row shown (up to 30 before it scrolls), with its Excel
+    download (sheet ``name``)."""
     names, words = headers(), values()
     config = {column: names[column] for column in frame.columns if column in names}
     data = {column: shown(frame[column], words[column]) for column in frame.columns if column in words}
     data |= {column: as_percent_points(frame[column]) for column in PERCENT_COLUMNS if column in frame}
     if "days_left" in frame:
         data["days_left"] = frame["days_left"].map(fmt_days_left)
-    st.dataframe(frame.assign(**data), hide_index=True, width="stretch", column_config=config)
+    export.table(
+        frame.assign(**data),
+        name,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(frame)),
+        column_config=config,
+    )
 
 
 def plant_time(frame: pd.DataFrame, tz: str, *columns: str) -> pd.DataFrame:

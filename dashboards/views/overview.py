@@ -15,21 +15,22 @@ the WMS sync gap (``dashboards/sections/overview_oversell.py``).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from dashboards import url_state
 from dashboards.components import page_header
 from dashboards.i18n import current_language, t
 from dashboards.queries import overview as q
 from dashboards.sections.overview_cards import KPIS, Band, Headline, Targets, card, kpi_labels
 from dashboards.sections.overview_drills import Drill, drill_down
 from dashboards.sections.overview_oversell import oversell_section
+from dashboards.sections.overview_periods import PRESETS, Range, preset_labels, preset_range, previous_range
 from kpis.periods import monthly_periods
 
 WEEKLY_UP_TO_DAYS = 92
-PERIODS = ("last_month", "last_90_days", "history", "custom")
 
 
 def bucket_for(start: date, end: date) -> str:
@@ -60,6 +61,7 @@ complete_months = [
     p for p in monthly_periods(FIRST_DAY, LAST_DAY) if p.period_type == "month" and p.is_complete
 ]
 LAST_MONTH = complete_months[-1] if complete_months else None
+last_month = Range(LAST_MONTH.start, LAST_MONTH.end) if LAST_MONTH else None
 targets = Targets(q.kpi_targets())
 band = Band.from_benchmark(q.inventory_benchmark())
 
@@ -74,65 +76,72 @@ if st.session_state.get("overview_language") != current_language():
             st.session_state[choice] = st.session_state[choice]
     st.session_state["overview_language"] = current_language()
 
-period_labels = {
-    "last_month": t("Last complete month ({month})", month=LAST_MONTH.label) if LAST_MONTH else "",
-    "last_90_days": t("Last 90 days"),
-    "history": t("Whole history ({start} – {end})", start=FIRST_DAY, end=LAST_DAY),
-    "custom": t("Custom range"),
-}
-period_options = [p for p in PERIODS if p != "last_month" or LAST_MONTH]
+period_labels = preset_labels(last_month, LAST_MONTH.label if LAST_MONTH else "", FIRST_DAY, LAST_DAY)
+period_options = [p for p in PRESETS if p != "last_month" or LAST_MONTH]
 channel_label = q.channel_names()
 categories = q.categories()
 work_center_label = q.work_center_names()
 warehouses = q.warehouses()
+# The view in the address (?period=…&channel=…): a shared link opens with the same filters.
+url_state.restore("overview_period", "period", options=period_options)
+url_state.restore("overview_dates", "dates", "dates")
+url_state.restore("overview_channels", "channel", "list", channel_label)
+url_state.restore("overview_categories", "category", "list", categories)
+url_state.restore("overview_work_centers", "work_center", "list", work_center_label)
+url_state.restore("overview_warehouses", "warehouse", "list", warehouses)
 
-with st.container(border=True):
-    top = st.columns([2, 2, 3])
-    period = top[0].selectbox(
-        t("Period"), period_options, format_func=period_labels.get, key="overview_period"
-    )
-    if period == "last_month" and LAST_MONTH:
-        start, end = LAST_MONTH.start, LAST_MONTH.end
-    elif period == "last_90_days":
-        start, end = max(FIRST_DAY, LAST_DAY - timedelta(days=89)), LAST_DAY
-    elif period == "history":
-        start, end = FIRST_DAY, LAST_DAY
-    else:
-        default = (LAST_MONTH.start, LAST_MONTH.end) if LAST_MONTH else (FIRST_DAY, LAST_DAY)
-        picked = top[1].date_input(
+st.session_state.setdefault("overview_period", "last_month" if LAST_MONTH else "history")
+
+# In the sidebar: on a phone it folds away and the first KPI is the first thing under the title.
+with st.sidebar.expander(t("Filters"), expanded=True):
+    period = st.selectbox(t("Period"), period_options, format_func=period_labels.get, key="overview_period")
+    chosen = preset_range(period, FIRST_DAY, LAST_DAY, last_month)
+    if chosen is None:
+        default = (last_month.start, last_month.end) if last_month else (FIRST_DAY, LAST_DAY)
+        picked = st.date_input(
             t("From – to"), value=default, min_value=FIRST_DAY, max_value=LAST_DAY, key="overview_dates"
         )
         picked = tuple(picked) if isinstance(picked, list | tuple) else (picked,)
-        start, end = (picked[0], picked[-1]) if picked else default
-    if period != "custom":
-        top[1].markdown(f"**{start:%Y-%m-%d} – {end:%Y-%m-%d}**")
-    top[2].caption(
-        t(
-            "Dates in company time. Empty filters mean all. Plant: one plant; its work centers filter OEE. "
-            "Targets from seeds/kpi_targets.csv, the benchmark from seeds/industry_benchmarks.csv."
-        )
-    )
-    row = st.columns(4)
-    chosen_channels = row[0].multiselect(
+        chosen = Range(*((picked[0], picked[-1]) if picked else default))
+    else:
+        st.markdown(f"**{chosen.label()}**")
+    start, end = chosen.start, chosen.end
+    chosen_channels = st.multiselect(
         t("Channel"),
         list(channel_label),
         format_func=lambda c: f"{c} · {channel_label[c]}",
         key="overview_channels",
         placeholder=t("All"),
     )
-    chosen_categories = row[1].multiselect(
+    chosen_categories = st.multiselect(
         t("Product category"), categories, key="overview_categories", placeholder=t("All")
     )
-    chosen_work_centers = row[2].multiselect(
+    chosen_work_centers = st.multiselect(
         t("Plant / work center"),
         list(work_center_label),
         format_func=lambda w: f"{w} · {work_center_label[w]}",
         key="overview_work_centers",
         placeholder=t("All"),
     )
-    chosen_warehouses = row[3].multiselect(
+    chosen_warehouses = st.multiselect(
         t("Warehouse"), warehouses, key="overview_warehouses", placeholder=t("All")
     )
+    st.caption(
+        t(
+            "Dates in company time. Empty filters mean all. Plant: one plant; its work centers filter OEE. "
+            "Targets and the benchmark band are the company's settings (KPI targets, industry benchmarks)."
+        )
+    )
+url_state.publish(
+    {
+        "period": period,
+        "dates": [f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"] if period == "custom" else None,
+        "channel": chosen_channels,
+        "category": chosen_categories,
+        "work_center": chosen_work_centers,
+        "warehouse": chosen_warehouses,
+    }
+)
 
 filters = q.Filters(
     start,
@@ -146,7 +155,8 @@ BUCKET = bucket_for(start, end)  # "week" or "month", never user text
 
 # ---- cards --------------------------------------------------------------------------------------------
 
-headline = Headline(filters, BUCKET, targets, band)
+previous = previous_range(period, chosen)
+headline = Headline(filters, BUCKET, targets, band, previous)
 kpis = headline.kpis()
 if all(kpi.value is None for kpi in kpis.values()):
     st.info(
@@ -166,7 +176,7 @@ st.caption(
 for keys in (KPIS[:4], KPIS[4:]):
     for column, key in zip(st.columns(4), keys, strict=False):
         with column:
-            card(kpis[key], BUCKET)
+            card(kpis[key], BUCKET, headline.latest_range, previous)
 
 # ---- drill-down ---------------------------------------------------------------------------------------
 

@@ -25,7 +25,14 @@ from dashboards.queries import production as q
 from dashboards.sections.production_floor import close_tab, t3_tab
 from dashboards.sections.production_plan import gantt_tab, load_tab
 from dashboards.sections.production_rush import rush_tab
-from dashboards.sections.production_tables import Plant, methods, show_table, shown, solver_status
+from dashboards.sections.production_tables import (
+    Plant,
+    methods,
+    show_table,
+    shown,
+    solver_status,
+    tradeoff_note,
+)
 
 page_header(t("Production"))
 
@@ -59,23 +66,23 @@ st.caption(
 )
 gain = None if rule.weighted_tardiness == 0 else 1 - cp.weighted_tardiness / rule.weighted_tardiness
 k = st.columns(5)
-versus = t("vs {rule}", rule=best_rule.upper())
+versus = t("vs {rule}", rule=methods()[best_rule])
 k[0].metric(
-    t("Late orders (CP-SAT)"),
+    t("Late orders (optimised plan)"),
     f"{int(cp.late_orders)}",
     **kpi_delta(f"{int(cp.late_orders - rule.late_orders):+d}", versus, lower_is_better=True),
 )
 k[1].metric(
     t("Weighted tardiness"),
-    f"{int(cp.weighted_tardiness):,}",
+    t("{n} weight × min", n=f"{int(cp.weighted_tardiness):,}"),
     help=t("Σ priority weight × minutes late, over the open orders"),
     **kpi_delta(None if gain is None else f"{-gain:+.0%}", versus, lower_is_better=True),
 )
 k[2].metric(
     t("Solver"),
     solver_state(cp.status),
-    help=technical_name(cp.status),
-    **status_note(t("gap {gap}", gap=fmt_percent(cp.gap))),
+    help=technical_name(cp.status) + " · " + t("optimality gap {gap}", gap=fmt_percent(cp.gap)),
+    **status_note(t("at most {gap} from the best possible", gap=fmt_percent(cp.gap))),
 )
 k[3].metric(t("Plan ends"), fmt_datetime(plant.clock(cp.makespan_at_utc)))
 load = q.work_center_load() if present["work_center_load"] else None
@@ -86,6 +93,10 @@ if load is not None and len(load):
         str(top.work_center),
         **status_note(t("{ratio} loaded", ratio=fmt_percent(top.load_ratio))),
     )
+
+why = tradeoff_note(q.late_by_tier(), best_rule, methods()[best_rule])
+if why:
+    st.info(why)
 
 with st.expander(t("Plans compared: CP-SAT against the dispatch rules"), key="pr_plans"):
     show = runs.reset_index()[

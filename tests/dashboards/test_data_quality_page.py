@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from landing.sources import source_systems
-from tests.dashboards.appkit import open_app
+from tests.dashboards.appkit import freshness, open_app
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 PAGE = "views/data_quality.py"
@@ -53,8 +53,8 @@ def test_the_page_shows_the_latest_results_of_every_source(built_instance, monke
     assert shopify["result"] == "warnings" and shopify["unexpected"] == unexpected
 
     assert len(app.get("plotly_chart")) == 1  # the failures chart (the Shopify `N/A` prices)
-    freshness = next(c.value for c in app.caption if c.value.startswith("Last landed ("))
-    assert all(f"{source} " in freshness for source in source_systems())
+    line = freshness(app)
+    assert all(f"{source} " in line for source in source_systems())
 
 
 def test_ledger_rows_in_and_quarantine_filter(home_copy, monkeypatch):

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards.formatting import fmt_percent, model_name
 from dashboards.queries.forecast import FORECAST_TABLES
-from tests.dashboards.appkit import open_app
+from tests.dashboards.appkit import freshness, open_app
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 PAGE = "views/forecast.py"
@@ -239,7 +239,7 @@ def landed_sources(instance) -> list[str]:
 
 def test_the_freshness_line_names_every_landed_source(built_instance, monkeypatch):
     app = open_page(built_instance.home, monkeypatch)
-    line = next(c.value for c in app.caption if c.value.startswith("Last landed ("))
+    line = freshness(app)
     sources = landed_sources(built_instance)
     assert {"erp", "shopify"} <= set(sources)
     assert all(f"{source} " in line for source in sources)

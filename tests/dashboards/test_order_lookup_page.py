@@ -439,7 +439,7 @@ def test_the_stock_available_now_for_a_replacement(built_instance, monkeypatch):
         assert shown.loc[sku, "All warehouses"] == rows["available"].sum()
     ((latest,),) = built_instance.query("select max(snapshot_date) from marts.fct_inventory_daily")
     assert any(
-        f"{latest:%Y-%m-%d}" in caption.value and "fct_inventory_daily" in caption.value
+        f"{latest:%Y-%m-%d}" in caption.value and "the latest WMS stock snapshot" in caption.value
         for caption in app.caption
     )
 

@@ -134,7 +134,7 @@ def percent(value: float) -> str:
 
 
 def minutes(value: float) -> str:
-    return f"{value:.0f} min" if value < 90 else f"{value / 60:.1f} h"
+    return f"{value:,.0f} min"  # one unit for first response: its target is in minutes
 
 
 def metrics(app) -> dict[str, str]:
@@ -435,6 +435,71 @@ def test_a_filter_that_selects_no_orders_says_so(app, built_instance, last_month
     assert shown["OTIF"] == "–"
     assert "No data for these filters in this range." in captions(app)
     assert "No delivered orders for these filters in this range." in [info.value for info in app.info]
+
+
+def test_a_shared_address_opens_the_overview_with_its_filters_and_keeps_them_in_sync(
+    built_instance, monkeypatch
+):
+    """Filters were not in the address, so a view could not be bookmarked or shared."""
+    channel = built_instance.query("select channel from marts.dim_channels order by 1 limit 1")[0][0]
+    address = {"period": "month_to_date", "channel": f"{channel},no-such-channel"}
+    app = open_app(built_instance.home, monkeypatch, role="manager", address=address)
+    assert app.selectbox(key="overview_period").value == "month_to_date"
+    assert app.multiselect(key="overview_channels").value == [channel]
+    assert "Not filtered by: channel" in captions(app)
+    app.selectbox(key="overview_period").select("year_to_date").run()
+    app.multiselect(key="overview_channels").set_value([]).run()
+    assert app.query_params["period"] == "year_to_date" and "channel" not in app.query_params
+
+
+def test_each_card_compares_with_the_previous_period_and_shows_the_latest_week(
+    app, built_instance, last_month
+):
+    _, start, end = last_month
+    previous_end = start - timedelta(days=1)
+    previous_start = previous_end.replace(day=1)
+    now = hand_order_kpis(built_instance, start, end)
+    before = hand_order_kpis(built_instance, previous_start, previous_end)
+    otd = next(m for m in app.metric if m.label == "On-time delivery")
+    change = 100 * (now[0] / now[2] - before[0] / before[2])
+    assert otd.proto.delta in (f"{change:+.1f} pts", f"{change:+.1f} pts".replace("-0.0", "+0.0"))
+    assert otd.proto.delta_description == f"vs {previous_start:%Y-%m-%d} – {previous_end:%Y-%m-%d}"
+    latest = f"Latest 7 days ({end - timedelta(days=6):%Y-%m-%d} – {end:%Y-%m-%d}): "
+    week = [c for c in captions(app) if c.startswith(latest)]
+    assert len(week) == 7, captions(app)
+    on_time, _, delivered, _ = hand_order_kpis(built_instance, end - timedelta(days=6), end)
+    if delivered:
+        assert week[0].startswith(f"{latest}{percent(on_time / delivered)}")
+    app.selectbox(key="overview_period").select("week").run()
+    assert not app.exception, app.exception
+    assert all(m.proto.delta_description.startswith("vs ") for m in app.metric if m.proto.delta)
+
+
+def test_a_card_is_on_target_only_when_its_latest_week_is_too(built_instance, monkeypatch):
+    """First response "3.2 h, on target" while the last week ran ~320 min against a 240-min target."""
+    from dashboards.queries import overview as q
+    from dashboards.sections.overview_cards import Band, Headline, Targets
+    from kpis.formulas import target_status
+
+    monkeypatch.setenv("OMNIOPS_HOME", str(built_instance.home))
+    targets, band = Targets(q.kpi_targets()), Band.from_benchmark(q.inventory_benchmark())
+    months = built_instance.query(
+        "select period_start, period_end from marts.kpi_monthly where period_type = 'month' order by 1"
+    )
+    statuses = set()
+    for start, end in months:
+        for kpi in Headline(q.Filters(start, end), "week", targets, band).kpis().values():
+            target, direction = targets.of(kpi.key)
+            if kpi.key == "inventory_days":
+                latest = target_status(kpi.latest, "band", low=band.low, high=band.high)
+            else:
+                latest = target_status(kpi.latest, direction, target)
+            statuses.add(kpi.status)
+            if kpi.status == "on_target":
+                assert latest != "off_target", (kpi.key, start, kpi.value, kpi.latest)
+            if latest == "off_target" and target_status(kpi.value, direction, target) == "on_target":
+                assert kpi.status == "slipping"
+    assert "on_target" in statuses
 
 
 def test_the_page_in_chinese(built_instance, monkeypatch):

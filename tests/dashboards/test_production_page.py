@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboards.appkit import open_app
+from tests.dashboards.appkit import freshness, open_app
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 PAGE = "views/production.py"
@@ -29,7 +29,7 @@ def test_page_shows_the_plan_and_its_figures(built_instance, monkeypatch):
     app = open_page(built_instance.home, monkeypatch)
     runs = dict(built_instance.query("select method, late_orders from production.schedule_runs"))
     got = metrics(app)
-    assert got["Late orders (CP-SAT)"] == str(runs["cpsat"])
+    assert got["Late orders (optimised plan)"] == str(runs["cpsat"])
     top = built_instance.query("select work_center from production.work_center_load where rank = 1")[0][0]
     assert got["Bottleneck"] == top
     open_w = built_instance.query("select count(*) from production.t3_warnings where status = 'open'")[0][0]
@@ -46,20 +46,44 @@ def test_gantt_by_order_and_other_methods(built_instance, monkeypatch):
 
 
 def test_rush_order_what_if(built_instance, monkeypatch):
+    """A late rush order said "done 01-07, late" with no reason; the delayed orders lacked due date, tier
+    and SKU and showed 10 rows."""
     app = open_page(built_instance.home, monkeypatch)
     sku = built_instance.query(
         "select sku from staging.stg_erp__routings group by sku order by count(*) desc, sku limit 1"
     )[0][0]
+    (as_of,) = built_instance.query("select max(as_of) from production.schedule_runs")[0]
     app.selectbox(key="rush_sku").set_value(sku)
-    app.number_input(key="rush_qty").set_value(50)
-    app.number_input(key="rush_limit").set_value(2)
-    form_button = [b for b in app.get("form_submit_button")]
-    form_button[0].click().run()
+    app.number_input(key="rush_qty").set_value(5000)
+    app.date_input(key="rush_due").set_value(as_of.date())
+    app.get("form_submit_button")[0].click().run()
     assert not app.exception, app.exception
     got = metrics(app)
-    assert "Orders delayed" in got and "Rush order done" in got
-    assert int(got["Orders delayed"]) >= 0
+    assert "Orders delayed" in got and re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", got["Rush order done"])
     assert not [e.value for e in app.error]
+    (late,) = [w.value for w in app.warning if w.value.startswith("Late: the earliest")]
+    assert re.search(
+        r"is \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(plant time\); even then it waits [\d,]+ plant minutes", late
+    )
+    delayed = next(f for f in app.dataframe if "delay_hours" in f.value.columns)
+    assert {"due_at_utc", "customer_tier", "sku", "completion_after"} <= set(delayed.value.columns)
+    assert len(delayed.value) == int(got["Orders delayed"])
+
+
+def test_the_what_if_is_limited_per_user_with_a_clear_message(built_instance, monkeypatch):
+    from dashboards.sections.production_rush import WHAT_IFS, WHAT_IFS_PER_WINDOW
+
+    app = open_page(built_instance.home, monkeypatch)
+    for _ in range(WHAT_IFS_PER_WINDOW):
+        WHAT_IFS.fail("user:test-planner")
+    try:
+        app.get("form_submit_button")[0].click().run()
+    finally:
+        WHAT_IFS.clear("user:test-planner")
+    assert not app.exception, app.exception
+    (warning,) = [w.value for w in app.warning if "rush orders in the last" in w.value]
+    assert f"You have tried {WHAT_IFS_PER_WINDOW} rush orders in the last 10 minutes" in warning
+    assert "Rush order done" not in metrics(app)
 
 
 def test_page_without_production_tables_says_what_to_do(built_instance, tmp_path, monkeypatch):
@@ -83,7 +107,7 @@ def spec(chart) -> dict:
 
 def test_the_freshness_line_names_every_landed_source(built_instance, monkeypatch):
     app = open_page(built_instance.home, monkeypatch)
-    line = next(c.value for c in app.caption if c.value.startswith("Last landed ("))
+    line = freshness(app)
     sources = [row[0] for row in built_instance.query("select distinct source from landing.file_ledger")]
     assert {"erp", "mes"} <= set(sources)
     assert all(f"{source} " in line for source in sources)
@@ -99,7 +123,7 @@ def test_in_chinese_the_page_shows_the_same_figures_under_chinese_labels(built_i
     zh = [(m.label, numbers(m.value)) for m in chinese.metric]
     assert [n for _, n in zh] == [n for _, n in en] and len(en) >= 10
     got = metrics(chinese)
-    assert got["延期订单（CP-SAT）"] == metrics(english)["Late orders (CP-SAT)"]
+    assert got["延期订单（优化计划）"] == metrics(english)["Late orders (optimised plan)"]
     assert got["未关闭预警"] == metrics(english)["Open warnings"]
     assert got["瓶颈"] == metrics(english)["Bottleneck"]
     # The tables keep their data (and column names); only the headers and the pipeline's words change.
@@ -148,7 +172,7 @@ def test_a_change_points_and_colours_the_same_way_in_english_and_chinese(built_i
     english = open_page(built_instance.home, monkeypatch)
     chinese = open_app(built_instance.home, monkeypatch, role="planner", page=PAGE, language="zh", timeout=90)
     assert signals(chinese) == signals(english) and signals(english)
-    late = next(m for m in english.metric if m.label == "Late orders (CP-SAT)")
+    late = next(m for m in english.metric if m.label == "Late orders (optimised plan)")
     runs = dict(built_instance.query("select method, late_orders from production.schedule_runs"))
     rule = min((method for method in runs if method != "cpsat"), key=lambda m: runs[m])
     # More late orders than the rule is bad: red; fewer is good: green (the colour says which).
@@ -163,7 +187,7 @@ def test_solver_states_are_plain_words_with_the_code_in_a_tooltip(built_instance
     (status,) = built_instance.query("select status from production.schedule_runs where method = 'cpsat'")[0]
     solver = next(m for m in app.metric if m.label == "Solver")
     assert solver.value not in {"OPTIMAL", "FEASIBLE", "HINT", "UNKNOWN"}
-    assert solver.proto.help == f"Technical name: {status}"
+    assert solver.proto.help.startswith(f"Technical name: {status} · optimality gap ")
 
 
 def test_shares_show_as_percentages_with_one_precision_days_left_in_words_and_dates_with_year(

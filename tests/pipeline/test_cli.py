@@ -27,6 +27,14 @@ def test_an_unmapped_channel_status_stops_the_run_with_a_message_naming_it(tmp_p
     out = capsys.readouterr().out
     assert "FAILED: step omniops_dbt_models failed" in out
     assert 'channel=amazon, status="Lost in Transit"' in out
+    # The console shows the stages, not Dagster's and dbt's own lines; those are in the run's log, whose
+    # end the failure shows.
+    (log,) = (tmp_path / "logs").glob("run-*.log")
+    assert "  ✓ land_amazon (" in out and "  ✗ omniops_dbt_models (" in out
+    assert " - dagster - " not in out and f"last 25 lines of {log}:" in out
+    assert " - dagster - " in log.read_text() and f"full log: {log}" in out
+    tail = log.read_text().splitlines()[-25:]
+    assert all(f"    {line}" in out for line in tail)
     assert not (tmp_path / "warehouse" / "omniops.duckdb").exists(), "a failed build must not be published"
 
     # The failure was announced once, in the alert file and to the webhook, with the same content.
@@ -70,6 +78,9 @@ def checksums(db, schema: str) -> dict[str, str]:
     return result
 
 
+TROUBLE = ("REJECTED", "HELD", "IGNORED", "QUARANTINED")
+
+
 def test_a_rejected_file_exits_2_naming_it_and_a_second_run_changes_nothing(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("OMNIOPS_HOME", str(tmp_path))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
@@ -96,6 +107,11 @@ def test_a_rejected_file_exits_2_naming_it_and_a_second_run_changes_nothing(tmp_
     )
     assert "IGNORED shopify/orders.xlsx: no raw table of shopify takes this name" in out
     assert "3 file(s) not landed whole" in out
+    (log,) = (tmp_path / "logs").glob("run-*.log")
+    assert f"full log (Dagster, dbt): {log}" in out and " - dagster - " in log.read_text()
+    assert "stages; published" in out and "slowest: " in out and " - dagster - " not in out
+    noise = [line for line in out.splitlines() if not line.startswith(("[omniops]", *TROUBLE))]
+    assert not noise, noise
     assert not bad.exists()
     assert (bad.parent / "_rejected" / "orders_export_x.csv.reason.txt").exists()
     published = tmp_path / "warehouse" / "omniops.duckdb"
