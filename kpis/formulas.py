@@ -69,15 +69,25 @@ def oee(machine_shifts: pd.DataFrame, start: date, end: date) -> Ratio:
 
 
 def oee_components(machine_shifts: pd.DataFrame, start: date, end: date) -> dict[str, float | None]:
-    """Availability, performance and quality rolled up the same way (PPT-weighted)."""
+    """Availability, performance and quality rolled up as ratios of time sums, so that they multiply to
+    the rolled-up ``oee`` (a PPT-weighted mean of each part would not):
+
+    A = Σ runᵢ ÷ Σ PPTᵢ, P = Σ netᵢ ÷ Σ runᵢ, Q = Σ productiveᵢ ÷ Σ netᵢ, with runᵢ = Aᵢ × PPTᵢ,
+    netᵢ = runᵢ × Pᵢ and productiveᵢ = netᵢ × Qᵢ = OEEᵢ × PPTᵢ; so A × P × Q = Σ(OEEᵢ × PPTᵢ) ÷ Σ PPTᵢ.
+    A missing A or P counts as 0, a missing Q as 1 (as in ``oee``). None where the denominator is 0.
+    """
     rows = machine_shifts[_in_period(machine_shifts["shift_date"], start, end)]
-    weights = rows["planned_production_minutes"].astype(float)
-    total = float(weights.sum())
-    result: dict[str, float | None] = {}
-    for part in ("availability", "performance", "quality"):
-        values = rows[part].astype(float).fillna(1.0 if part == "quality" else 0.0)
-        result[part] = float((values * weights).sum()) / total if total else None
-    return result
+    ppt = rows["planned_production_minutes"].astype(float)
+    run = ppt * rows["availability"].astype(float).fillna(0.0)
+    net = run * rows["performance"].astype(float).fillna(0.0)
+    productive = net * rows["quality"].astype(float).fillna(1.0)
+    sums = [float(ppt.sum()), float(run.sum()), float(net.sum()), float(productive.sum())]
+    return {
+        part: (numerator / denominator if denominator else None)
+        for part, denominator, numerator in zip(
+            ("availability", "performance", "quality"), sums[:3], sums[1:], strict=True
+        )
+    }
 
 
 def cost_of_goods_sold(order_lines: pd.DataFrame, start: date, end: date) -> float:

@@ -21,6 +21,7 @@ import streamlit as st
 from dashboards.components import page_header
 from dashboards.i18n import current_language, t
 from dashboards.queries import overview as q
+from dashboards.sections.kpi_how import overview_how
 from dashboards.sections.overview_cards import KPIS, Band, Headline, Targets, card, kpi_labels
 from dashboards.sections.overview_drills import Drill, drill_down
 from kpis.periods import monthly_periods
@@ -164,6 +165,7 @@ for keys in (KPIS[:4], KPIS[4:]):
     for column, key in zip(st.columns(4), keys, strict=False):
         with column:
             card(kpis[key], BUCKET)
+overview_how()
 
 # ---- drill-down ---------------------------------------------------------------------------------------
 
