@@ -84,6 +84,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"{k} {v:.0f}s" for k, v in sorted(result.step_seconds.items(), key=lambda kv: -kv[1])
     )
     _echo(f"done in {result.seconds:.0f} s ({slowest}); published {paths.published_db}")
+    if result.stale_sources:
+        # a warning (the exit code stays): the feeds that are late, the rest was built and published
+        _echo(f"{len(result.stale_sources)} daily feed(s) late (landing.source_freshness):")
+        _report_rejected(result.stale_sources)
     if result.rejected_files:
         _echo(
             f"{len(result.rejected_files)} file(s) not landed whole (files in landing/<source>/_rejected/ "
