@@ -44,6 +44,8 @@ LONGEST_FIRST = (
     "tests/pipeline/test_incremental_runs.py",
     "tests/spark/test_dbt_on_spark.py",
     "tests/pipeline/test_tests_on_written_rows.py",
+    "tests/kpis/test_partial_orders.py",
+    "tests/pipeline/test_volume_and_freshness.py",
     "tests/e2e/",
 )
 

@@ -128,7 +128,7 @@ select
     {{ star_except(['order_gross', 'gross_through_line', 'lines_in_file']) }},
     case
         when created_at_utc is null and financial_status is null
-            then 'its first row, with the order''s own fields and Subtotal, is missing'
+            then 'its first row, with the order fields and Subtotal, is missing'
         when order_gross <> order_subtotal + coalesce(order_discount, 0)
             then 'its ' || cast(lines_in_file as {{ dbt.type_string() }}) || ' line(s) add up to '
                 || cast(order_gross as {{ dbt.type_string() }}) || ', Subtotal + Discount Amount say '
