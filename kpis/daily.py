@@ -17,20 +17,21 @@ from kpis.formulas import SOLD_STATUSES
 
 _SOLD = ", ".join(f"'{s}'" for s in SOLD_STATUSES)
 
-# on_time_delivery: shipped orders not cancelled, by delivery date.
+# on_time_delivery: shipped orders not cancelled, by delivery date (not a partial order, until complete).
 DELIVERIES_SQL = """
 select delivered_date, count(*) filter (where delivered_date <= promised_date) as on_time,
     count(*) as delivered
 from marts.fct_orders
 where delivered_date is not null and order_status is distinct from 'cancelled' and fulfilment_type = 'ship'
+    and not is_partial
 group by 1 order by 1
 """
 
-# cost_of_goods_sold: sold lines and store returns, by order date.
+# cost_of_goods_sold: sold lines and store returns, by order date (not a partial order's lines).
 COGS_SQL = f"""
 select {{keys}}order_date, cast(sum(line_cost_reporting) as double) as cogs
 from marts.fct_order_lines
-where (line_status in ({_SOLD}) or quantity < 0) {{where}}
+where (line_status in ({_SOLD}) or quantity < 0) and not is_partial_order {{where}}
 group by all order by all
 """
 

@@ -33,17 +33,27 @@ def _in_period(dates: pd.Series, start: date, end: date) -> pd.Series:
     return (dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))
 
 
+def _complete(frame: pd.DataFrame, flag: str) -> pd.Series:
+    """The rows not flagged partial (an order whose landed copy is incomplete waits for the complete
+    one); every row when the frame has no such flag."""
+    if flag not in frame:
+        return pd.Series(True, index=frame.index)
+    return ~frame[flag].fillna(False).astype(bool)
+
+
 def on_time_delivery(orders: pd.DataFrame, start: date, end: date) -> Ratio:
     """OTD = orders delivered on or before their promised date ÷ orders delivered in the period.
 
     The period selects orders by delivery date (company zone). Cancelled orders are excluded, and so are
-    counter sales (handed over at the till: nothing to promise). Needs the columns ``delivered_date``,
-    ``promised_date``, ``order_status`` and ``fulfilment_type`` of ``fct_orders``.
+    counter sales (handed over at the till: nothing to promise) and partial orders (``is_partial``, when
+    given). Needs the columns ``delivered_date``, ``promised_date``, ``order_status`` and
+    ``fulfilment_type`` of ``fct_orders``.
     """
     delivered = orders[
         orders["delivered_date"].notna()
         & (orders["order_status"] != "cancelled")
         & (orders["fulfilment_type"] == "ship")
+        & _complete(orders, "is_partial")
         & _in_period(orders["delivered_date"], start, end)
     ]
     on_time = pd.to_datetime(delivered["delivered_date"]) <= pd.to_datetime(delivered["promised_date"])
@@ -69,25 +79,38 @@ def oee(machine_shifts: pd.DataFrame, start: date, end: date) -> Ratio:
 
 
 def oee_components(machine_shifts: pd.DataFrame, start: date, end: date) -> dict[str, float | None]:
-    """Availability, performance and quality rolled up the same way (PPT-weighted)."""
+    """Availability, performance and quality rolled up as ratios of time sums, so that they multiply to
+    the rolled-up ``oee`` (a PPT-weighted mean of each part would not):
+
+    A = Σ runᵢ ÷ Σ PPTᵢ, P = Σ netᵢ ÷ Σ runᵢ, Q = Σ productiveᵢ ÷ Σ netᵢ, with runᵢ = Aᵢ × PPTᵢ,
+    netᵢ = runᵢ × Pᵢ and productiveᵢ = netᵢ × Qᵢ = OEEᵢ × PPTᵢ; so A × P × Q = Σ(OEEᵢ × PPTᵢ) ÷ Σ PPTᵢ.
+    A missing A or P counts as 0, a missing Q as 1 (as in ``oee``). None where the denominator is 0.
+    """
     rows = machine_shifts[_in_period(machine_shifts["shift_date"], start, end)]
-    weights = rows["planned_production_minutes"].astype(float)
-    total = float(weights.sum())
-    result: dict[str, float | None] = {}
-    for part in ("availability", "performance", "quality"):
-        values = rows[part].astype(float).fillna(1.0 if part == "quality" else 0.0)
-        result[part] = float((values * weights).sum()) / total if total else None
-    return result
+    ppt = rows["planned_production_minutes"].astype(float)
+    run = ppt * rows["availability"].astype(float).fillna(0.0)
+    net = run * rows["performance"].astype(float).fillna(0.0)
+    productive = net * rows["quality"].astype(float).fillna(1.0)
+    sums = [float(ppt.sum()), float(run.sum()), float(net.sum()), float(productive.sum())]
+    return {
+        part: (numerator / denominator if denominator else None)
+        for part, denominator, numerator in zip(
+            ("availability", "performance", "quality"), sums[:3], sums[1:], strict=True
+        )
+    }
 
 
 def cost_of_goods_sold(order_lines: pd.DataFrame, start: date, end: date) -> float:
     """COGS = standard cost of the units sold in the period, by order date (company zone).
 
     A line is sold when its channel status maps to confirmed, shipped or delivered; store returns
-    (negative lines) subtract. Pending, cancelled and refunded lines carry no cost. Needs ``order_date``,
+    (negative lines) subtract. Pending, cancelled and refunded lines carry no cost, nor do the lines of
+    a partial order (``is_partial_order``). Needs ``order_date``,
     ``line_status``, ``quantity`` and ``line_cost_reporting`` of ``fct_order_lines``.
     """
-    rows = order_lines[_in_period(order_lines["order_date"], start, end)]
+    rows = order_lines[
+        _in_period(order_lines["order_date"], start, end) & _complete(order_lines, "is_partial_order")
+    ]
     sold = rows["line_status"].isin(SOLD_STATUSES) | (rows["quantity"] < 0)
     return float(rows.loc[sold, "line_cost_reporting"].astype(float).sum())
 

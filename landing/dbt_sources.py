@@ -91,9 +91,33 @@ def _file_format(table: SourceTable) -> str:
     return f"CSV, {delimiter}, {quote}, {table.encoding}"
 
 
+# dbt source freshness measures the time since the newest file of a table landed (`_loaded_at`, the
+# landing time, not the data's own timestamps: a demo or a back-filled history is old data, landed now).
+LOADED_AT_FIELD = "_loaded_at"
+WARN_AFTER_DUE = 1.5  # one and a half delivery intervals without a file: a warning
+ERROR_AFTER_DUE = 4  # four: an error for `dbt source freshness` (the pipeline reports it, never fails on it)
+
+
+def freshness_config(table: SourceTable) -> dict:
+    """dbt's freshness config of a table delivered every ``expected_every_hours``; none otherwise."""
+    if table.expected_every_hours is None:
+        return {}
+    hours = table.expected_every_hours
+    return {
+        "config": {
+            "loaded_at_field": LOADED_AT_FIELD,
+            "freshness": {
+                "warn_after": {"count": round(hours * WARN_AFTER_DUE), "period": "hour"},
+                "error_after": {"count": round(hours * ERROR_AFTER_DUE), "period": "hour"},
+            },
+        }
+    }
+
+
 def table_entry(table: SourceTable) -> dict:
     description = f"{table.description} Files `{table.source}/{table.pattern}` ({_file_format(table)})."
     entry = {"name": table.table, "identifier": table.raw_table, "description": description}
+    entry |= freshness_config(table)
     within = "A key of the JSON `record`. " if table.file_format == "jsonl" else ""
     columns = [{"name": c.name, "description": within + column_description(table, c)} for c in table.columns]
     return entry | ({"columns": columns} if columns else {})

@@ -96,6 +96,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     for line in summary(result.seconds, result.step_seconds, paths.published_db, log_file):
         _echo(line)
+    if result.stale_sources:
+        # a warning (the exit code stays): the feeds that are late, the rest was built and published
+        _echo(f"{len(result.stale_sources)} daily feed(s) late (landing.source_freshness):")
+        _report_rejected(result.stale_sources)
     if result.rejected_files:
         _echo(
             f"{len(result.rejected_files)} file(s) not landed whole (files in landing/<source>/_rejected/ "

@@ -4,7 +4,8 @@
   step's ``full_refresh`` config it rebuilds every incremental model from all of history.
 - ``omniops_daily``: everything but the demand forecast: land the new files, dbt (incremental models
   add only what the new files touch), KPIs, production schedule and T-3 warnings, the inventory plan on
-  the stored forecast, publish. Cost grows with the new day, not with the history.
+  the stored forecast, publish. Cost grows with the new day, not with the history. After dbt it checks
+  the daily feeds' freshness (``dbt source freshness``): a stale feed is reported, the run goes on.
 - ``omniops_weekly_forecast``: the demand forecast (40–85 s even on the small demo, most of a run) and
   what reads it, then publish. Demand is forecast in days, weeks and months from a year of history:
   one more day of data barely moves it, so once a week is enough.
@@ -27,7 +28,7 @@ daily_job = define_asset_job(
     "omniops_daily",
     selection=AssetSelection.all() - FORECAST,
     description="Land new files, incremental dbt, KPIs, production schedule, publish (no forecast).",
-    config={"ops": {"omniops_dbt_models": {"config": {"unit_tests": False}}}},
+    config={"ops": {"omniops_dbt_models": {"config": {"unit_tests": False, "source_freshness": True}}}},
 )
 
 weekly_forecast_job = define_asset_job(

@@ -20,6 +20,7 @@ import duckdb
 
 from core.settings import OmniopsPaths, dbt_target, export_environment
 from forecasting.parallel import silence_tracker_warnings
+from landing.freshness import stale_lines as freshness_lines
 from landing.report import trouble_lines
 from orchestration.alerts import ALERTED_TAG, RunFailureAlert, send_alert, step_error_text
 from orchestration.console import Console, StageProgress
@@ -40,6 +41,8 @@ class PipelineResult:
     step_seconds: dict[str, float] = field(default_factory=dict)
     # One line per file this run refused, held, ignored or quarantined rows of: "STATUS <file>: <reason>".
     rejected_files: list[str] = field(default_factory=list)
+    # One line per daily feed that is late ("STALE <source>.<table>: …"): a warning, the run still published.
+    stale_sources: list[str] = field(default_factory=list)
 
 
 def rejected_files(paths: OmniopsPaths, run_id: str) -> list[str]:
@@ -48,6 +51,14 @@ def rejected_files(paths: OmniopsPaths, run_id: str) -> list[str]:
         return []
     with duckdb.connect(str(paths.build_db), read_only=True) as conn:
         return trouble_lines(conn, run_id)
+
+
+def stale_sources(paths: OmniopsPaths, run_id: str) -> list[str]:
+    """One line per source table the run's freshness check found stale (``landing.freshness``)."""
+    if not paths.build_db.exists():
+        return []
+    with duckdb.connect(str(paths.build_db), read_only=True) as conn:
+        return freshness_lines(conn, run_id)
 
 
 def failure_text(error) -> str:
@@ -223,5 +234,9 @@ def run_pipeline(
             send_alert(alert, paths.alert_file)
             raise PipelineError(message, rejected)
     return PipelineResult(
-        result.run_id, time.monotonic() - started, step_seconds, rejected_files(paths, result.run_id)
+        result.run_id,
+        time.monotonic() - started,
+        step_seconds,
+        rejected_files(paths, result.run_id),
+        stale_sources(paths, result.run_id),
     )

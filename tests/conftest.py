@@ -45,6 +45,8 @@ LONGEST_FIRST = (
     "tests/spark/test_dbt_on_spark.py",
     "tests/spark/test_forecast_on_spark.py",
     "tests/pipeline/test_tests_on_written_rows.py",
+    "tests/kpis/test_partial_orders.py",
+    "tests/pipeline/test_volume_and_freshness.py",
     "tests/e2e/",
 )
 

@@ -146,8 +146,8 @@ def machines_by_bucket(filters: Filters, bucket: str) -> pd.DataFrame:
     sql, params = filters.where("shift_date", work_centers="work_center")
     return query(
         f"select date_trunc('{bucket}', shift_date) as bucket, sum(planned_production_minutes) as ppt, "
-        "sum(oee_weighted) as oee, sum(availability_weighted) as availability, "
-        "sum(performance_weighted) as performance, sum(quality_weighted) as quality "
+        "sum(oee_weighted) as oee, sum(availability_weighted) as run, sum(net_run_minutes) as net_run, "
+        "sum(shift_minutes) as shift_minutes "
         f"from marts.kpi_machine_daily where {sql} group by 1 order by 1",
         params,
     )
@@ -224,13 +224,16 @@ def oee_by_machine(filters: Filters) -> pd.DataFrame:
         "max(work_center_name) as work_center_name, sum(planned_production_minutes) as ppt, "
         "sum(oee_weighted) / sum(planned_production_minutes) as oee, "
         "sum(availability_weighted) / sum(planned_production_minutes) as availability, "
-        "sum(performance_weighted) / sum(planned_production_minutes) as performance, "
-        "sum(quality_weighted) / sum(planned_production_minutes) as quality, sum(lost_minutes) as lost, "
+        "sum(net_run_minutes) / nullif(sum(availability_weighted), 0) as performance, "
+        "sum(oee_weighted) / nullif(sum(net_run_minutes), 0) as quality, "
+        "sum(planned_production_minutes) / nullif(sum(shift_minutes), 0) as utilisation, "
+        "sum(lost_minutes) as lost, "
         "sum(breakdown_minutes) as breakdown_minutes, sum(setup_minutes) as setup_minutes, "
         "sum(minor_stop_minutes) as minor_stop_minutes, sum(reduced_speed_minutes) as reduced_speed_minutes, "
         "sum(quality_loss_minutes) as quality_loss_minutes, sum(shifts_over_ideal_speed) as over_ideal "
-        f"from marts.kpi_machine_daily where {sql} and planned_production_minutes > 0 "
-        "group by machine_id, work_center order by work_center, machine_id",
+        f"from marts.kpi_machine_daily where {sql} "
+        "group by machine_id, work_center having sum(planned_production_minutes) > 0 "
+        "order by work_center, machine_id",
         params,
     )
 

@@ -347,16 +347,23 @@ class Headline(Sums):
         return self.rate("fill_rate", self.fill, "filled", "ordered", detail, self.ignored("work_centers"))
 
     def oee(self) -> Kpi:
-        ppt = total(self.machines, "ppt")
-        parts = {
-            part: ratio(total(self.machines, part), ppt)
-            for part in ("availability", "performance", "quality")
-        }
-        detail = t(
-            "Availability {a} × performance {p} × quality {q}",
-            a=fmt_percent(parts["availability"]),
-            p=fmt_percent(parts["performance"]),
-            q=fmt_percent(parts["quality"]),
+        """OEE with parts that multiply to it (ratios of time sums: run ÷ PPT, net run ÷ run, fully
+        productive ÷ net run), and utilisation and TEEP over the shift time, idle shifts included."""
+        machines, shift_minutes = self.machines, total(self.machines, "shift_minutes")
+        run, net_run, productive = (total(machines, c) for c in ("run", "net_run", "oee"))
+        detail = (
+            t(
+                "Availability {a} × performance {p} × quality {q}",
+                a=fmt_percent(ratio(run, total(machines, "ppt"))),
+                p=fmt_percent(ratio(net_run, run)),
+                q=fmt_percent(ratio(productive, net_run)),
+            )
+            + "  \n"
+            + t(
+                "Utilisation {u} of the shift time (idle shifts included); TEEP {teep}",
+                u=fmt_percent(ratio(total(machines, "ppt"), shift_minutes)),
+                teep=fmt_percent(ratio(productive, shift_minutes)),
+            )
         )
         return self.rate(
             "oee", self.machines, "oee", "ppt", detail, self.ignored("channels", "categories", "warehouses")

@@ -242,6 +242,7 @@ def drill_oee(drill: Drill) -> None:
         "availability": pct(t("Availability")),
         "performance": pct(t("Performance")),
         "quality": pct(t("Quality")),
+        "utilisation": pct(t("Utilisation")),
         "lost_hours": st.column_config.NumberColumn(t("Lost time (h)"), format="%.1f"),
     }
     clickable_table(by_machine[list(config)], "overview_machine_table", config)

@@ -24,6 +24,7 @@ from dashboards import url_state
 from dashboards.components import page_header
 from dashboards.i18n import current_language, t
 from dashboards.queries import overview as q
+from dashboards.sections.kpi_how import overview_how
 from dashboards.sections.overview_cards import KPIS, Band, Headline, Targets, card, kpi_labels
 from dashboards.sections.overview_drills import Drill, drill_down
 from dashboards.sections.overview_oversell import oversell_section
@@ -177,6 +178,7 @@ for keys in (KPIS[:4], KPIS[4:]):
     for column, key in zip(st.columns(4), keys, strict=False):
         with column:
             card(kpis[key], BUCKET, headline.latest_range, previous)
+overview_how()
 
 # ---- drill-down ---------------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from dashboards.formatting import (
 )
 from dashboards.i18n import t
 from dashboards.queries import production as q
+from dashboards.sections.kpi_how import production_how
 from dashboards.sections.production_floor import close_tab, t3_tab
 from dashboards.sections.production_plan import gantt_tab, load_tab
 from dashboards.sections.production_rush import rush_tab
@@ -97,6 +98,7 @@ if load is not None and len(load):
 why = tradeoff_note(q.late_by_tier(), best_rule, methods()[best_rule])
 if why:
     st.info(why)
+production_how(tz)
 
 with st.expander(t("Plans compared: CP-SAT against the dispatch rules"), key="pr_plans"):
     show = runs.reset_index()[

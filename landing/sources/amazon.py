@@ -24,6 +24,7 @@ ALL_ORDERS = SourceTable(
     "all_orders",
     "All-Orders-Report_*.txt",
     "Amazon Seller Central All Orders Report (tab-separated, UTC).",
+    expected_every_hours=24,
     delimiter="\t",
     quote="",
     key=("amazon-order-id", "sku"),

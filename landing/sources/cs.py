@@ -20,6 +20,7 @@ TICKETS = SourceTable(
     "tickets",
     "tickets_*.csv",
     "Customer-service tickets.",
+    expected_every_hours=24,
     key=("ticket_id",),
     columns=(
         Column("ticket_id", required=BOTH, filled=BOTH),

@@ -136,7 +136,9 @@ class SourceTable:
     (``pattern``, a glob inside the source's landing folder), their format, and the table's columns.
 
     ``key``: unique within each file (exports overlap on purpose; staging de-duplicates across files);
-    ``order_id``: the channel order id, for counting the orders a file re-exports."""
+    ``order_id``: the channel order id, for counting the orders a file re-exports;
+    ``expected_every_hours``: how often a file of it is due (daily exports: 24), for dbt source freshness
+    on the landing time (``landing.dbt_sources``); None for extracts delivered when they change."""
 
     source: str
     table: str
@@ -150,6 +152,7 @@ class SourceTable:
     key: tuple[str, ...] = ()
     derived: tuple[Derived, ...] = ()
     order_id: str | None = None
+    expected_every_hours: int | None = None
 
     def __post_init__(self) -> None:
         by_name = {column.name: column for column in self.columns}

@@ -26,6 +26,7 @@ MACHINE_EVENTS = SourceTable(
     "machine_events",
     "machine_events_*.csv",
     "Machine state intervals.",
+    expected_every_hours=24,
     key=("event_id",),
     columns=(
         Column("event_id", required=BOTH, filled=BOTH),
@@ -42,6 +43,7 @@ PRODUCTION_COUNTS = SourceTable(
     "production_counts",
     "production_counts_*.csv",
     "Total and good counts per shift.",
+    expected_every_hours=24,
     key=("machine_id", "shift_date", "shift", "production_order", "operation_seq"),
     columns=(
         Column("machine_id", required=BOTH, filled=BOTH),

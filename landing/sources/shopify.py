@@ -34,6 +34,7 @@ ORDERS = SourceTable(
     "orders",
     "orders_export_*.csv",
     "Shopify orders export, one row per line item.",
+    expected_every_hours=24,
     key=("Name", "Lineitem sku"),
     order_id="Name",
     # Later rows of an order carry only Name, Email, Created at and Lineitem *: only these can be keys.

@@ -21,6 +21,7 @@ EVENTS = SourceTable(
     "events",
     "events_*.jsonl",
     "WeChat/Douyin/Xiaohongshu conversation events: inquiry, quote, negotiation, order.",
+    expected_every_hours=24,
     file_format="jsonl",
     key=("event_id",),
     columns=(

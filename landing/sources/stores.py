@@ -26,6 +26,7 @@ POS_RECEIPTS = SourceTable(
     "pos_receipts",
     "pos_receipts_*.csv",
     "Store POS receipt lines; returns negative.",
+    expected_every_hours=24,
     key=("receipt_no", "barcode"),
     order_id="receipt_no",
     columns=(
@@ -52,6 +53,7 @@ STORE_ORDERS = SourceTable(
     "store_orders",
     "store_orders_*.csv",
     "Orders taken by store sales reps for delivery.",
+    expected_every_hours=24,
     key=("order_no", "line_no"),
     order_id="order_no",
     columns=(

@@ -33,6 +33,7 @@ ORDERS = SourceTable(
     "orders",
     "ExportOrderList*.csv",
     "Tmall/Taobao seller order export (GBK, Chinese headers, Beijing time).",
+    expected_every_hours=24,
     encoding="gb18030",
     key=("子订单编号",),
     order_id="订单编号",

@@ -38,6 +38,7 @@ STOCK_SNAPSHOTS = SourceTable(
     "stock_snapshots",
     "stock_snapshots_*.csv",
     "End-of-day stock per SKU and warehouse.",
+    expected_every_hours=24,
     key=("snapshot_date", "warehouse_code", "sku"),
     columns=(
         Column("snapshot_date", Timestamp(SHANGHAI_DATE), required=BOTH, filled=BOTH),
@@ -54,6 +55,7 @@ MOVEMENTS = SourceTable(
     "movements",
     "movements_*.csv",
     "Stock movements.",
+    expected_every_hours=24,
     key=("movement_id",),
     columns=(
         Column("movement_id", required=BOTH, filled=BOTH),
@@ -72,6 +74,7 @@ SHIPMENTS = SourceTable(
     "shipments",
     "shipments_*.csv",
     "Shipped lines with carrier, tracking, delivery.",
+    expected_every_hours=24,
     key=("shipment_id", "sku"),
     columns=(
         Column("shipment_id", required=BOTH, filled=BOTH),

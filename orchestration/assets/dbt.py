@@ -5,7 +5,9 @@ newly landed files touch. ``full_refresh`` rebuilds them from all of history, wi
 An incremental build's data tests check the rows it wrote (dbt_project/macros/tests_on_written_rows.sql).
 """
 
+import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_as
 
 from core import settings
 from core.settings import get_paths
+from landing import freshness
 from orchestration.resources import dbt_project
 
 dbt_project.prepare_if_dev()
@@ -35,6 +38,9 @@ class DbtBuildConfig(Config):
     # dbt's unit tests check the models' code, which a deployment's daily runs do not change: the daily
     # job leaves them out (a full refresh still runs them); CI runs them on every change.
     unit_tests: bool = True
+    # `dbt source freshness` after the build (the daily job: are the daily feeds arriving?); stale feeds
+    # are logged and recorded in landing.source_freshness, never a failed run.
+    source_freshness: bool = False
 
 
 # Above this many landed rows a build over all history runs one model at a time (below, two at once fit
@@ -90,6 +96,25 @@ def omniops_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, conf
     threads = dbt_threads(config.full_refresh, get_paths().build_db)
     args = dbt_build_args(config.full_refresh, config.unit_tests, threads)
     yield from dbt.cli(args, context=context).stream()
+    if config.source_freshness:
+        check_source_freshness(context, dbt)
+
+
+def check_source_freshness(context: AssetExecutionContext, dbt: DbtCliResource) -> None:
+    """``dbt source freshness`` (exit code 1 on an error-level stale source: not raised), its results
+    kept in landing.source_freshness for the run's summary (``omniops run`` prints a line per stale feed)."""
+    invocation = dbt.cli(["source", "freshness"], manifest=dbt_project.manifest_path, raise_on_error=False)
+    invocation.wait()
+    results = Path(invocation.target_path) / "sources.json"
+    if not results.exists():
+        context.log.warning(f"dbt source freshness wrote no results: {invocation.get_error()}")
+        return
+    rows = freshness.from_sources_json(json.loads(results.read_text()))
+    with duckdb.connect(str(get_paths().build_db)) as conn:
+        freshness.record(conn, rows, context.run_id, datetime.now(UTC).replace(tzinfo=None))
+    for row in rows:
+        if line := row.line():
+            context.log.warning(line)
 
 
 def dbt_keys(names: list[str]) -> list:

@@ -18,7 +18,7 @@ PERIODS = [(date(2026, 1, 1), date(2026, 1, 31)), (date(2026, 2, 10), date(2026,
 @pytest.fixture(scope="module")
 def conn():
     """Random marts with the awkward rows: missing statuses and dates, cancelled orders, counter sales,
-    returns (negative lines), lines without cost."""
+    returns (negative lines), lines without cost, partial orders."""
     rng = np.random.default_rng(3)
     n = 2_000
 
@@ -33,6 +33,7 @@ def conn():
             "promised_date": pick([*DAYS, None]),
             "order_status": pick(["delivered", "shipped", "cancelled", "returned", None]),
             "fulfilment_type": pick(["ship", "ship", "counter", None]),
+            "is_partial": rng.random(n) < 0.05,
         }
     )
     lines = pd.DataFrame(
@@ -46,6 +47,7 @@ def conn():
             "line_cost_reporting": [
                 None if rng.random() < 0.05 else round(float(x), 4) for x in rng.random(n) * 90
             ],
+            "is_partial_order": rng.random(n) < 0.05,
         }
     )
     stock = pd.DataFrame(
@@ -59,9 +61,10 @@ def conn():
     db.execute("create schema marts")
     for name, frame, casts in (
         ("fct_orders", orders, "cast(order_date as date) order_date, cast(delivered_date as date) "
-         "delivered_date, cast(promised_date as date) promised_date, order_status, fulfilment_type"),
+         "delivered_date, cast(promised_date as date) promised_date, order_status, fulfilment_type, "
+         "is_partial"),
         ("fct_order_lines", lines, "sku, cast(order_date as date) order_date, line_status, quantity, "
-         "cast(line_cost_reporting as decimal(18, 4)) line_cost_reporting"),
+         "cast(line_cost_reporting as decimal(18, 4)) line_cost_reporting, is_partial_order"),
         ("fct_inventory_daily", stock, "sku, cast(snapshot_date as date) snapshot_date, "
          "cast(inventory_value_reporting as decimal(18, 4)) inventory_value_reporting"),
     ):  # fmt: skip

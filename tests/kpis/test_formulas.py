@@ -49,8 +49,32 @@ def test_oee_rolls_up_weighted_by_planned_production_time():
     # (0.81 × 450 + 0.2 × 150) / 600 = (364.5 + 30) / 600 = 0.6575
     assert formulas.oee(shifts, *MARCH).value == pytest.approx(0.6575)
     parts = formulas.oee_components(shifts, *MARCH)
-    assert parts["availability"] == pytest.approx((0.9 * 450 + 0.5 * 150) / 600)
-    assert parts["quality"] == pytest.approx((450 + 0.5 * 150) / 600)
+    # run 405 + 75 = 480 of 600; net run 364.5 + 60 = 424.5 of 480; productive 364.5 + 30 = 394.5 of 424.5
+    assert parts["availability"] == pytest.approx(480 / 600)
+    assert parts["performance"] == pytest.approx(424.5 / 480)
+    assert parts["quality"] == pytest.approx(394.5 / 424.5)
+
+
+def test_the_shown_availability_performance_and_quality_multiply_to_the_shown_oee():
+    """Issue 17: PPT-weighted means of A, P and Q did not multiply to the PPT-weighted OEE."""
+    shifts = pd.DataFrame(
+        {
+            "shift_date": ["2026-03-02", "2026-03-02", "2026-03-03", "2026-03-04"],
+            "planned_production_minutes": [450.0, 150.0, 0.0, 300.0],  # the 3rd: an idle shift
+            "availability": [0.9, 0.4, None, 1.0],
+            "performance": [0.95, 0.5, None, None],  # the 4th: no run counted, P unknown
+            "quality": [0.99, 0.6, None, None],
+        }
+    )
+    shifts["oee"] = shifts["availability"] * shifts["performance"] * shifts["quality"].fillna(1.0)
+    parts = formulas.oee_components(shifts, *MARCH)
+    product = parts["availability"] * parts["performance"] * parts["quality"]
+    assert product == pytest.approx(formulas.oee(shifts, *MARCH).value)
+    means = [
+        (shifts[part].fillna(0.0) * shifts["planned_production_minutes"]).sum() / 900
+        for part in ("availability", "performance", "quality")
+    ]
+    assert means[0] * means[1] * means[2] != pytest.approx(product)  # the old roll-up did not
 
 
 def test_inventory_days_from_average_stock_and_cogs():

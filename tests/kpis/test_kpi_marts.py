@@ -220,3 +220,57 @@ def test_the_ticket_mart_keeps_every_ticket_and_response_minute(built_instance):
 )
 def test_target_status(value, direction, target, low, high, status):
     assert target_status(value, direction, target, low, high) == status
+
+
+def test_the_shown_availability_performance_and_quality_multiply_to_the_shown_oee(built_instance):
+    """Issue 17: the parts shown beside OEE did not multiply to it (PPT-weighted means of each part).
+    Per month in kpi_monthly, and per machine and month summed from kpi_machine_daily as the page does."""
+    months = built_instance.query(
+        "select period, max(value) filter (where kpi = 'oee'), "
+        "max(value) filter (where kpi = 'oee_availability') "
+        "* max(value) filter (where kpi = 'oee_performance') "
+        "* max(value) filter (where kpi = 'oee_quality') from marts.kpi_monthly "
+        "where period_type in ('month', 'history') group by period "
+        "having max(value) filter (where kpi = 'oee') > 0"
+    )
+    assert len(months) >= 12
+    for period, oee, product in months:
+        assert product == pytest.approx(oee, rel=1e-9), period
+    machines = built_instance.query(
+        "select machine_id, date_trunc('month', shift_date) as month, "
+        "sum(availability_weighted) / sum(planned_production_minutes) "
+        "* (sum(net_run_minutes) / sum(availability_weighted)) * (sum(oee_weighted) / sum(net_run_minutes)), "
+        "sum(oee_weighted) / sum(planned_production_minutes) from marts.kpi_machine_daily "
+        "group by all having sum(net_run_minutes) > 0"
+    )
+    assert len(machines) > 50
+    for machine, month, product, oee in machines:
+        assert product == pytest.approx(oee, rel=1e-9), (machine, month)
+
+
+def test_idle_shifts_count_in_the_shift_time_so_utilisation_is_not_overstated(built_instance):
+    """Every past shift of the calendar, idle ones (no released work) included, is a machine shift:
+    utilisation = Σ planned production ÷ Σ shift time over all of them, not over the busy ones only."""
+    scheduled_shifts, scheduled_minutes = one(
+        built_instance,
+        "select count(*), sum(date_diff('second', shift_start_utc, shift_end_utc)) / 60.0 "
+        "from staging.stg_erp__shift_calendar "
+        "where shift_start_utc < (select max(ended_at_utc) from staging.stg_mes__machine_events)",
+    )
+    shifts, idle, idle_without_ppt = one(
+        built_instance,
+        "select count(*), count(*) filter (where is_idle_shift), "
+        "count(*) filter (where is_idle_shift and planned_production_minutes = 0 and oee is null) "
+        "from marts.fct_machine_shifts",
+    )
+    minutes, ppt, idle_days = one(
+        built_instance,
+        "select sum(shift_minutes), sum(planned_production_minutes), sum(idle_shifts) "
+        "from marts.kpi_machine_daily",
+    )
+    assert shifts == scheduled_shifts and minutes == pytest.approx(scheduled_minutes, rel=1e-12)
+    assert idle == idle_without_ppt == idle_days > 0
+    busy_minutes = one(
+        built_instance, "select sum(shift_minutes) from marts.fct_machine_shifts where not is_idle_shift"
+    )[0]
+    assert ppt / minutes < ppt / busy_minutes  # what leaving the idle shifts out overstated

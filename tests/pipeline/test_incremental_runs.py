@@ -5,10 +5,11 @@ the day's export files (orders of the day, and shipments of the day, many for ol
 corrected re-export of a past Shopify file (a 'replaced' file) and of the ERP customers (one changed
 tier) and runs incrementally. The corrected file also drops one order altogether (it must leave every
 mart), and a second correction of another past file, under a new name, repeats one order without its last
-line (the order is taken whole from the newest copy, never line by line). Customer identity
-is exercised both ways: the day's first Shopify order carries one old customer's e-mail and another's
-phone (two customers merge), and the corrected file gives back an order the phone a typo had given it,
-which had joined two customers (they split). The full one
+line (the order is taken whole from the newest copy, never line by line), and a truncated copy of a
+third past file comes again under its own name (landing holds it: the marts keep that file's orders).
+Customer identity is exercised both ways: the day's first Shopify order carries one old customer's
+e-mail and another's phone (two customers merge), and the corrected file gives back an order the phone
+a typo had given it, which had joined two customers (they split). The full one
 lands the same files in one run with ``--full-refresh``. Only landing and dbt run
 (the ``omniops_land_and_transform`` job): the forecast does not read what is compared here.
 """
@@ -51,6 +52,8 @@ CORRECTED_DELIVERY = "shopify/orders_export_2026-06.correction.csv"
 # A correction of the May file delivered under a new name: one order again, without its last line.
 RENAMED_CORRECTION = "shopify/orders_export_2026-05_corrected.csv"
 ERP_CUSTOMERS = "erp/customers.csv"
+# A truncated copy of the April file re-delivered under its own name: landing holds it, the marts keep April.
+SHRUNKEN_REDELIVERY = "shopify/orders_export_2026-04.csv"
 
 
 def _run(home: Path, patch: pytest.MonkeyPatch, full_refresh: bool = False) -> None:
@@ -243,6 +246,8 @@ def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module, demo_com
     _change_a_tier(base / "landing" / ERP_CUSTOMERS)
     for relative in [*sorted(held_back), Path(RENAMED_CORRECTION), Path(ERP_CUSTOMERS)]:
         shutil.copy2(base / "landing" / relative, incremental / "landing" / relative)
+    shrunken = _rows(incremental / "landing" / SHRUNKEN_REDELIVERY)
+    _write_rows(incremental / "landing" / SHRUNKEN_REDELIVERY, shrunken[: len(shrunken) // 2])
     # The June re-export drops an order, so it comes with the `.correction` infix (landing holds a
     # shrinking re-delivery under the old name): it stands for the plain name and replaces it.
     shutil.copy2(base / "landing" / CORRECTED_FILE, incremental / "landing" / CORRECTED_DELIVERY)
@@ -424,3 +429,24 @@ def test_a_correction_under_a_new_name_replaces_the_order_whole_not_line_by_line
             f"where channel = 'shopify' and channel_order_id = '{name}'",
         )
         assert (total, files) == (units, RENAMED_CORRECTION), home
+
+
+def test_a_shrunken_re_delivery_is_held_and_the_marts_keep_the_file_it_would_have_cut(homes):
+    inc = homes["incremental"]
+    statuses = [
+        status
+        for (status,) in _query(
+            inc,
+            "select status from landing.file_ledger "
+            f"where file_path = '{SHRUNKEN_REDELIVERY}' order by landed_at",
+        )
+    ]
+    assert statuses == ["loaded", "held"]
+    assert (inc / "landing" / "shopify" / "_held").is_dir()
+    landed = _column(homes["full"] / "landing" / SHRUNKEN_REDELIVERY, "Name")
+    (kept,) = _query(
+        inc,
+        "select count(*) from marts.fct_orders where channel = 'shopify' and channel_order_id in "
+        f"({_sql_values(landed)})",
+    )[0]
+    assert kept == len(landed)

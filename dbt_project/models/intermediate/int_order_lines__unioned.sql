@@ -3,7 +3,8 @@
 -- `record_updated_at_utc` orders copies of the same order so the newest export wins.
 -- Per line: `is_line_cancelled` when the channel's own line-level field says the line was refunded or
 -- cancelled before it shipped, and gross_amount − discount_amount = line_amount (net), as
--- docs/data_sources.md ("Statuses and amounts") describes for each channel.
+-- docs/data_sources.md ("Statuses and amounts") describes for each channel. `partial_reason`: why this copy
+-- of the order is incomplete (Shopify: its lines do not add up to its own Subtotal), else null.
 --
 -- Incremental: a run reads only the files landed since the last build (a constant list, so the filter
 -- reaches below the staging views' per-file windows) and replaces the rows of each such file, keyed by
@@ -57,6 +58,7 @@ with shopify as (
             coalesce(cancelled_at_utc, created_at_utc)
         ) as record_updated_at_utc,
         gross_amount - discount_amount is null as has_data_issue,
+        partial_reason,
         source_time_zone,
         source_file,
         source_record_number,
@@ -97,6 +99,7 @@ amazon as (
         'ship' as fulfilment_type,
         last_updated_at_utc as record_updated_at_utc,
         item_price is null and channel_status <> 'Pending' as has_data_issue,
+        cast(null as {{ dbt.type_string() }}) as partial_reason,
         source_time_zone,
         source_file,
         source_record_number,
@@ -142,6 +145,7 @@ tmall as (
             coalesce(received_at_utc, created_at_utc)
         ) as record_updated_at_utc,
         false as has_data_issue,
+        cast(null as {{ dbt.type_string() }}) as partial_reason,
         source_time_zone,
         source_file,
         source_record_number,
@@ -179,6 +183,7 @@ social as (
         'ship' as fulfilment_type,
         last_event_at_utc as record_updated_at_utc,
         false as has_data_issue,
+        cast(null as {{ dbt.type_string() }}) as partial_reason,
         'Asia/Shanghai' as source_time_zone,
         source_file,
         source_record_number,
@@ -222,6 +227,7 @@ pos as (
         'counter' as fulfilment_type,
         sold_at_utc as record_updated_at_utc,
         false as has_data_issue,
+        cast(null as {{ dbt.type_string() }}) as partial_reason,
         source_time_zone,
         source_file,
         source_record_number,
@@ -263,6 +269,7 @@ store_orders as (
             coalesce(invoiced_at_utc, created_at_utc)
         ) as record_updated_at_utc,
         false as has_data_issue,
+        cast(null as {{ dbt.type_string() }}) as partial_reason,
         source_time_zone,
         source_file,
         source_record_number,

@@ -7,6 +7,9 @@
 --     cycle time is wrong)
 --   quality = good count / total count
 --   OEE = availability × performance × quality; roll-ups weight by PPT.
+-- Every planned shift of the past is a row, also an idle one (`is_idle_shift`: no planned production time,
+-- the whole shift a planned stop such as no released work): it has no OEE, but its shift time counts in
+-- utilisation and TEEP (kpi_machine_daily), which would be overstated without it.
 with shifts as (
     select * from {{ ref('int_machine_shifts__state_minutes') }}
 ),
@@ -71,6 +74,6 @@ select
     *,
     least(performance_uncapped, 1.0) as performance,
     performance_uncapped > 1.0 as is_performance_over_ideal,
-    availability * least(performance_uncapped, 1.0) * coalesce(quality, 1.0) as oee
+    availability * least(performance_uncapped, 1.0) * coalesce(quality, 1.0) as oee,
+    planned_production_minutes <= 0 as is_idle_shift
 from ratios
-where planned_production_minutes > 0

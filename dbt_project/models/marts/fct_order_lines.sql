@@ -9,7 +9,7 @@
     post_hook="{{ delete_orders_gone_from(ref('fct_orders')) }}",
 ) }}
 with orders as (
-    select order_key, customer_key, order_status, promised_date, delivered_at_utc
+    select order_key, customer_key, order_status, promised_date, delivered_at_utc, is_partial
     from {{ ref('fct_orders') }}
     {%- if is_incremental() %}
     where refreshed_at_utc > {{ last_refreshed_at() }}
@@ -42,6 +42,7 @@ select
     lines.quantity > 0 and (lines.line_status not in ('cancelled', 'pending') or lines.is_line_cancelled)
         as counts_as_ordered,
     orders.order_status,
+    orders.is_partial as is_partial_order,
     lines.ordered_at_utc,
     lines.order_date,
     orders.promised_date,

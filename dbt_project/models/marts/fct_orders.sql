@@ -1,7 +1,9 @@
 -- One row per unified order. Status: the channel's own (mapped) status, moved forward by what the
 -- WMS knows (shipped, delivered) unless the order is cancelled or returned. Promised date: the
 -- channel's when it gives one, else order date + the channel's service level (seed), else the due date
--- of the production order made for it.
+-- of the production order made for it. `is_partial`: the copy landed is incomplete (its lines do not
+-- add up to its own subtotal, `partial_reason` says how); the KPI marts leave it out until a complete copy
+-- lands, and dq_partial_orders lists it.
 --
 -- Incremental: the orders whose lines, shipments, production order or customer changed since the last
 -- build are recomputed (a later shipment, cancellation or return updates an old order).
@@ -99,6 +101,7 @@ orders as (
         sum(case when line_status <> 'cancelled' then line_amount_reporting end) as sold_amount_reporting,
         sum(case when line_status <> 'cancelled' then line_cost_reporting end) as sold_cost_reporting,
         max(source_copies) as source_copies,
+        max(partial_reason) as partial_reason,
         -- a line without a price, or without an exchange rate for its month
         max(case when has_data_issue or fx_rate_to_reporting is null then 1 else 0 end) = 1 as has_data_issue,
         max(source_time_zone) as source_time_zone
@@ -210,6 +213,9 @@ select
     with_status.sold_cost_reporting,
     with_status.source_copies,
     with_status.has_data_issue,
+    -- the copy of the order landed is incomplete: kept out of the KPI marts until a complete copy lands
+    with_status.partial_reason is not null as is_partial,
+    with_status.partial_reason,
     with_status.source_time_zone,
     {{ refreshed_at() }} as refreshed_at_utc
 from with_status

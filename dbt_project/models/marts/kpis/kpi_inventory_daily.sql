@@ -3,7 +3,8 @@
 -- (the average is Σ value ÷ days, so the days cancel).
 --   inventory_value = end-of-day stock at standard cost (fct_inventory_daily) on kpi_date = snapshot date.
 --   cogs = standard cost of the units sold on kpi_date = order date, the same lines as kpi_monthly: line
---     status confirmed, shipped or delivered, and return lines (negative) subtract.
+--     status confirmed, shipped or delivered, and return lines (negative) subtract; not the lines of a
+--     partial order (fct_orders.is_partial) until its complete copy lands.
 -- A unit KPI, so each line counts under its own category. COGS is attributed to the warehouse the units
 -- left from: for a shipped line the warehouse that shipped its SKU for the order (most units; ties: first
 -- code), for a counter sale or store return the warehouse of its WMS `pos_sale` / `return` movement
@@ -40,7 +41,8 @@ products as (
 sold_lines as (
     select order_key, channel_order_id, fulfilment_type, sku, order_date, quantity, line_cost_reporting
     from {{ ref('fct_order_lines') }}
-    where (line_status in ('confirmed', 'shipped', 'delivered') or quantity < 0) and {{ on_dates('order_date', dates) }}
+    where (line_status in ('confirmed', 'shipped', 'delivered') or quantity < 0)
+        and not coalesce(is_partial_order, false) and {{ on_dates('order_date', dates) }}
 ),
 
 shipments as (

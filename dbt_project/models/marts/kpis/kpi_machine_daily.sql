@@ -16,8 +16,13 @@
 -- rejects from defects or rework, so the quality loss is one figure ("defects & start-up rejects"), not two.
 -- By construction the six sum to the lost time: PPT − run × P × Q = PPT × (1 − OEE).
 --
--- Idle capacity (docs/kpi_definitions.md): time without released work is a planned stop, outside PPT, so
--- OEE does not show it. shift_minutes and no_orders_minutes (of the shifts that had work) sit beside it:
+-- The shown parts multiply to the shown OEE over any machines and days, because each is a ratio of time
+-- sums (docs/kpi_definitions.md): A = Σ availability_weighted ÷ Σ PPT (run time), P = Σ net_run_minutes
+-- ÷ Σ availability_weighted (net run = run × P), Q = Σ oee_weighted ÷ Σ net_run_minutes (fully productive
+-- time = run × P × Q = OEE × PPT), so A × P × Q = Σ oee_weighted ÷ Σ PPT = OEE.
+--
+-- Idle capacity: time without released work is a planned stop, outside PPT, so OEE does not show it.
+-- shift_minutes (of every shift, idle shifts included) and no_orders_minutes sit beside it:
 -- utilisation = Σ PPT ÷ Σ shift_minutes, TEEP on scheduled time = Σ oee_weighted ÷ Σ shift_minutes
 -- = OEE × utilisation.
 with shifts as (
@@ -41,9 +46,9 @@ per_shift as (
         total_count,
         good_count,
         is_performance_over_ideal,
+        is_idle_shift,
         planned_production_minutes * coalesce(availability, 0) as availability_weighted,
-        planned_production_minutes * coalesce(performance, 0) as performance_weighted,
-        planned_production_minutes * coalesce(quality, 1) as quality_weighted,
+        planned_production_minutes * coalesce(availability, 0) * coalesce(performance, 0) as net_run_minutes,
         planned_production_minutes * coalesce(oee, 0) as oee_weighted,
         breakdown_minutes,
         setup_minutes,
@@ -60,13 +65,13 @@ select
     per_shift.work_center,
     max(work_centers.work_center_name) as work_center_name,
     count(*) as shifts,
+    count(*) filter (where per_shift.is_idle_shift) as idle_shifts,
     sum(per_shift.shift_minutes) as shift_minutes,
     sum(per_shift.no_orders_minutes) as no_orders_minutes,
     sum(per_shift.planned_production_minutes) as planned_production_minutes,
     sum(per_shift.run_minutes) as run_minutes,
     sum(per_shift.availability_weighted) as availability_weighted,
-    sum(per_shift.performance_weighted) as performance_weighted,
-    sum(per_shift.quality_weighted) as quality_weighted,
+    sum(per_shift.net_run_minutes) as net_run_minutes,
     sum(per_shift.oee_weighted) as oee_weighted,
     sum(per_shift.planned_production_minutes) - sum(per_shift.oee_weighted) as lost_minutes,
     sum(per_shift.breakdown_minutes) as breakdown_minutes,

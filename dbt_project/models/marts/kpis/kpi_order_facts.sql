@@ -1,4 +1,5 @@
--- One row per order delivered by carrier (fulfilment_type `ship`) that is not cancelled: what the order
+-- One row per order delivered by carrier (fulfilment_type `ship`) that is not cancelled, and complete (a
+-- partial copy, fct_orders.is_partial, waits in dq_partial_orders for its complete copy): what the order
 -- KPIs (OTD, OTIF, order cycle time) and their drill-down need, so the page never reads order lines for
 -- a headline. Counter sales are left out as in OTD (handed over at the till: nothing to promise or ship).
 --
@@ -14,7 +15,7 @@
 --
 -- Incremental: the row of every order whose order, lines, shipments or production order changed since
 -- the last build is rebuilt; all of them when products landed (the primary category moves). An order
--- that became cancelled (or counter) is not in the new batch, so the post-hook deletes its old row.
+-- that became cancelled (or counter, or partial) is not in the new batch, so the post-hook deletes its old row.
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
     incremental_strategy='delete+insert',
@@ -25,7 +26,8 @@
             from {{ ref('fct_orders') }} as orders
             inner join {{ this }} as built on built.order_key = orders.order_key
             where orders.refreshed_at_utc > built.refreshed_at_utc
-                and (orders.fulfilment_type <> 'ship' or orders.order_status = 'cancelled')
+                and (orders.fulfilment_type <> 'ship' or orders.order_status = 'cancelled'
+                    or coalesce(orders.is_partial, false))
         )
     {% endif %}"],
 ) }}
@@ -53,7 +55,7 @@ touched_orders as (
 
 orders as (
     select * from {{ ref('fct_orders') }}
-    where fulfilment_type = 'ship' and order_status <> 'cancelled'
+    where fulfilment_type = 'ship' and order_status <> 'cancelled' and not coalesce(is_partial, false)
     {%- if not recompute_all %}
         and order_key in (select order_key from touched_orders)
     {%- endif %}
@@ -62,7 +64,7 @@ orders as (
 order_lines as (
     select order_key, sku, line_status, quantity, line_amount_reporting, counts_as_ordered
     from {{ ref('fct_order_lines') }}
-    where fulfilment_type = 'ship' and order_status <> 'cancelled'
+    where fulfilment_type = 'ship' and order_status <> 'cancelled' and not coalesce(is_partial_order, false)
     {%- if not recompute_all %}
         and order_key in (select order_key from touched_orders)
     {%- endif %}

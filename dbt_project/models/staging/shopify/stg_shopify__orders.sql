@@ -7,6 +7,12 @@
 -- whole number of cents per unit; otherwise the price stays null (flagged downstream). The order's
 -- discount is spread over its lines in proportion to their gross, cumulatively rounded, so the lines'
 -- discounts add up to the order's to the cent.
+--
+-- Partial copy: when every line of the order in this file is priced and their gross does not add up to
+-- Subtotal + Discount Amount, a line is missing from this copy (a file cut inside a quoted field loses its
+-- last line to quarantine): `partial_reason` says so, and the order stays out of the KPIs until a complete
+-- copy lands (fct_orders.is_partial). So does an order whose first row (the one with the order's fields)
+-- is missing from the copy.
 with source as (
     select * from {{ source('shopify', 'orders') }}
 ),
@@ -112,13 +118,22 @@ gross as (
         end as order_gross,
         sum(quantity * unit_price) over (
             partition by source_file, order_name order by line_number rows unbounded preceding
-        ) as gross_through_line
+        ) as gross_through_line,
+        count(*) over order_in_file as lines_in_file
     from priced
     window order_in_file as (partition by source_file, order_name)
 )
 
 select
-    {{ star_except(['order_gross', 'gross_through_line']) }},
+    {{ star_except(['order_gross', 'gross_through_line', 'lines_in_file']) }},
+    case
+        when created_at_utc is null and financial_status is null
+            then 'its first row, with the order fields and Subtotal, is missing'
+        when order_gross <> order_subtotal + coalesce(order_discount, 0)
+            then 'its ' || cast(lines_in_file as {{ dbt.type_string() }}) || ' line(s) add up to '
+                || cast(order_gross as {{ dbt.type_string() }}) || ', Subtotal + Discount Amount say '
+                || cast(order_subtotal + coalesce(order_discount, 0) as {{ dbt.type_string() }})
+    end as partial_reason,
     cast(
         round(coalesce(order_discount, 0) * gross_through_line / nullif(order_gross, 0), 2)
         - round(coalesce(order_discount, 0) * (gross_through_line - gross_amount) / nullif(order_gross, 0), 2)
