@@ -1,8 +1,9 @@
 """Source freshness: how long since the newest file of each raw table landed, against how often its files
 are due (``expected_every_hours`` of its declaration). ``dbt source freshness`` computes it from the raw
-tables' ``_loaded_at`` (``landing.dbt_sources`` writes the thresholds); this reads its ``sources.json``
-into one row per table and a line per stale one. A stale feed is reported, never a reason to fail a run:
-the data that is there is still built and published.
+tables' ``_loaded_at`` (``landing.dbt_sources`` writes the thresholds), and :func:`from_sources_json`
+reads its ``sources.json``; the pipeline computes the same verdict in the warehouse with :func:`measure`
+(one query per table, no dbt process on every daily run; a test checks both agree). A stale feed is
+reported, never a reason to fail a run: the data that is there is still built and published.
 """
 
 from __future__ import annotations
@@ -78,6 +79,33 @@ def from_sources_json(results: dict) -> list[Freshness]:
                 _hours(criteria.get("error_after")),
             )
         )
+    return sorted(rows, key=lambda row: row.source_table)
+
+
+def measure(conn: duckdb.DuckDBPyConnection, now: datetime) -> list[Freshness]:
+    """dbt's verdict, computed here: for each raw table with a delivery cadence, hours since its newest
+    ``_loaded_at`` against ``warn_after``/``error_after`` of its dbt config (``landing.dbt_sources``);
+    ``runtime error`` when the table is missing (nothing landed yet)."""
+    from landing.dbt_sources import LOADED_AT_FIELD, freshness_config
+    from landing.sources import SOURCE_TABLES
+
+    rows = []
+    for table in SOURCE_TABLES:
+        config = freshness_config(table).get("config")
+        if not config:
+            continue
+        warn, error = (_hours(config["freshness"][k]) for k in ("warn_after", "error_after"))
+        name = f"{table.source}.{table.table}"
+        try:
+            (newest,) = conn.execute(
+                f'select max("{LOADED_AT_FIELD}") from raw."{table.raw_table}"'
+            ).fetchone()
+        except duckdb.CatalogException:
+            rows.append(Freshness(name, "runtime error", None, None, warn, error))
+            continue
+        since = None if newest is None else (now - newest).total_seconds() / 3600
+        status = "error" if since is None or since > error else "warn" if since > warn else "pass"
+        rows.append(Freshness(name, status, newest, since, warn, error))
     return sorted(rows, key=lambda row: row.source_table)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -90,6 +90,12 @@ def test_a_daily_feed_without_new_files_is_reported_stale_and_never_fails_the_bu
     status = {row.source_table: row.status for row in rows}
     assert status.pop("shopify.orders") == "warn" and status.pop("amazon.all_orders") == "error"
     assert set(status.values()) == {"pass"} and "erp.products" not in status  # masters: no cadence
+    # The pipeline's own measure (no dbt process) gives dbt's verdict on the same warehouse.
+    with duckdb.connect(str(home / "warehouse" / "build.duckdb"), read_only=True) as conn:
+        measured = freshness.measure(conn, datetime.now(UTC).replace(tzinfo=None))
+    assert [(r.source_table, r.status) for r in measured] == [(r.source_table, r.status) for r in rows]
+    hours = {r.source_table: r.hours_since for r in rows}
+    assert all(abs(r.hours_since - hours[r.source_table]) < 0.5 for r in measured)
     with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
         conn.execute("create schema landing")
         freshness.record(conn, rows, "run-1", datetime(2026, 12, 1))
