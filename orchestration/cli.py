@@ -14,6 +14,7 @@ from pathlib import Path
 from core.settings import DASHBOARD_APP, export_environment, get_paths
 from orchestration.close_commands import add_parsers as add_close_parsers
 from orchestration.decision_commands import add_parsers as add_decision_parsers
+from orchestration.promise_commands import add_parsers as add_promise_parsers
 from orchestration.rush_commands import add_parsers as add_rush_parsers
 from orchestration.spark_target import add_arguments as add_spark_arguments
 from scheduling import DEFAULT_TIME_LIMIT_S
@@ -338,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_decision_parsers(sub)
     add_close_parsers(sub)
     add_rush_parsers(sub)
+    add_promise_parsers(sub)
 
     demo = sub.add_parser("demo", help="generate (if absent), run, create demo users, then serve")
     add_generate_options(demo)

@@ -17,17 +17,19 @@ import pandas as pd
 
 from scheduling import RUSH_TIME_LIMIT_S
 
+from .calendar import PlantCalendar
 from .frames import calendar_from_frame, plan_from_frame, problem_from_frames
 from .inputs import build_problem
 from .priority import PriorityWeights
+from .problem import Order, Plan, Problem
 from .rush import RushResult, insert_rush_order
 
-__all__ = ["rush_what_if", "RUSH_WEIGHT_FACTOR"]
+__all__ = ["rush_inputs", "rush_what_if", "RUSH_WEIGHT_FACTOR"]
 
 RUSH_WEIGHT_FACTOR = 2
 
 
-def rush_what_if(
+def rush_inputs(
     tables: dict[str, pd.DataFrame],
     routing: pd.DataFrame,
     quantity: int,
@@ -35,15 +37,12 @@ def rush_what_if(
     tier: str = "A",
     margin: float = 0.3,
     order_id: str = "RUSH",
-    frozen_minutes: int = 480,
-    time_limit: float = RUSH_TIME_LIMIT_S,
     efficiency: dict[str, float] | None = None,
     method: str = "cpsat",
     weight: int | None = None,
-) -> RushResult:
-    """Insert a rush order of ``quantity`` units made by ``routing`` (rows of ``stg_erp__routings``:
-    ``operation_seq, work_center, eligible_machines, setup_minutes, run_minutes_per_unit``) due at
-    ``due_at`` (same clock as the calendar, UTC in the warehouse) into the stored ``method`` plan.
+) -> tuple[Problem, Plan, Order, PlantCalendar]:
+    """(stored problem, stored ``method`` plan, the new order, calendar): what every insertion into a
+    stored plan starts from (the rush what-if here, capable-to-promise in ``planning.promise``).
 
     A rush order is urgent by definition: unless ``weight`` is given, each minute it is late counts
     ``RUSH_WEIGHT_FACTOR`` (2) times the heaviest regular weight."""
@@ -71,5 +70,29 @@ def rush_what_if(
     )
     rush_problem, _ = build_problem(ops, machines, calendar, efficiency=efficiency)
     heaviest = max((o.weight for o in problem.orders), default=PriorityWeights().max_weight)
-    rush = replace(rush_problem.orders[0], weight=weight or RUSH_WEIGHT_FACTOR * heaviest)
+    order = replace(rush_problem.orders[0], weight=weight or RUSH_WEIGHT_FACTOR * heaviest)
+    return problem, current, order, calendar
+
+
+def rush_what_if(
+    tables: dict[str, pd.DataFrame],
+    routing: pd.DataFrame,
+    quantity: int,
+    due_at: pd.Timestamp,
+    tier: str = "A",
+    margin: float = 0.3,
+    order_id: str = "RUSH",
+    frozen_minutes: int = 480,
+    time_limit: float = RUSH_TIME_LIMIT_S,
+    efficiency: dict[str, float] | None = None,
+    method: str = "cpsat",
+    weight: int | None = None,
+) -> RushResult:
+    """Insert a rush order of ``quantity`` units made by ``routing`` (rows of ``stg_erp__routings``:
+    ``operation_seq, work_center, eligible_machines, setup_minutes, run_minutes_per_unit``) due at
+    ``due_at`` (same clock as the calendar, UTC in the warehouse) into the stored ``method`` plan
+    (weights: :func:`rush_inputs`)."""
+    problem, current, rush, _ = rush_inputs(
+        tables, routing, quantity, due_at, tier, margin, order_id, efficiency, method, weight
+    )
     return insert_rush_order(problem, current, rush, frozen_minutes, time_limit)
