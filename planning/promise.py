@@ -179,3 +179,20 @@ def decide(
         f"order, fitted into the current plan's free capacity (no planned order moves), complete "
         f"{completion:%Y-%m-%d %H:%M} UTC",
     )
+
+
+def line_ship_date(
+    atp: pd.DataFrame, need: float, completion_date: date | None = None
+) -> tuple[date | None, str, str | None]:
+    """Expected ship date of one open order line (docs/inventory.md, "Expected ship date"): (date,
+    source, warehouse). A line its production order makes ships on that order's planned completion day
+    (``completion_date``); any other from stock on the first day from which ATP stays ≥ ``need`` (0 for
+    a confirmed line, whose demand ATP already holds; its quantity for a pending one). No such day in the
+    horizon: (None, 'stock', None), a shortage beyond the horizon."""
+    if completion_date is not None:
+        return completion_date, "production", None
+    found = earliest_from_stock(atp, need)
+    if found is None:
+        return None, "stock", None
+    warehouse, day, _ = found
+    return day, "stock", warehouse
