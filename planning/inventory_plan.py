@@ -119,7 +119,7 @@ def plan(
         "proposal_qty": qty,
         "proposal_date": when,
         "proposal_type": kind,
-        "shortage": max(-float(atp), 0.0),
+        "shortage": max(0.0, -float(atp)),
         "note": note,
     }
 
