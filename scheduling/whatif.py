@@ -79,20 +79,13 @@ def rush_what_if(
     routing: pd.DataFrame,
     quantity: int,
     due_at: pd.Timestamp,
-    tier: str = "A",
-    margin: float = 0.3,
-    order_id: str = "RUSH",
     frozen_minutes: int = 480,
     time_limit: float = RUSH_TIME_LIMIT_S,
-    efficiency: dict[str, float] | None = None,
-    method: str = "cpsat",
-    weight: int | None = None,
+    **order,
 ) -> RushResult:
     """Insert a rush order of ``quantity`` units made by ``routing`` (rows of ``stg_erp__routings``:
     ``operation_seq, work_center, eligible_machines, setup_minutes, run_minutes_per_unit``) due at
-    ``due_at`` (same clock as the calendar, UTC in the warehouse) into the stored ``method`` plan
-    (weights: :func:`rush_inputs`)."""
-    problem, current, rush, _ = rush_inputs(
-        tables, routing, quantity, due_at, tier, margin, order_id, efficiency, method, weight
-    )
+    ``due_at`` (same clock as the calendar, UTC in the warehouse) into the stored plan; ``order``: the
+    other keywords of :func:`rush_inputs` (tier, margin, order_id, efficiency, method, weight)."""
+    problem, current, rush, _ = rush_inputs(tables, routing, quantity, due_at, **order)
     return insert_rush_order(problem, current, rush, frozen_minutes, time_limit)

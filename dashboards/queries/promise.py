@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.settings import COMPANY_TIME_ZONE
+from dashboards.queries.overview import channel_names as channels  # noqa: F401 (the page's choices)
 from dashboards.warehouse import call, query, table_exists
 
 
@@ -17,11 +18,6 @@ def skus() -> dict[str, str]:
     """SKU → product name, active products first."""
     rows = query("select sku, product_name from marts.dim_products order by not is_active, sku")
     return dict(zip(rows["sku"], rows["product_name"], strict=True))
-
-
-def channels() -> dict[str, str]:
-    rows = query("select channel, channel_name from marts.dim_channels order by channel")
-    return dict(zip(rows["channel"], rows["channel_name"], strict=True))
 
 
 def warehouses() -> list[str]:
