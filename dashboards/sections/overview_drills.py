@@ -317,7 +317,7 @@ def drill_inventory(drill: Drill) -> None:
     if "warehouse_code" in table:
         unshipped = float(table.loc[table["warehouse_code"].isna(), "cogs"].sum())
     if level != "product_category":
-        table = table[table["warehouse_code"].notna()]
+        table = table[table["warehouse_code"].notna()].copy()
     statuses = status_labels()
     table["status"] = [
         statuses[target_status(None if pd.isna(v) else float(v), "band", low=band.low, high=band.high)]
