@@ -4,10 +4,12 @@ show the same figures for the same dates, each equal to Σ stock value ÷ Σ COG
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from datetime import date
 
+import numpy as np
 import pytest
 
 from tests.dashboards.appkit import open_app
@@ -30,6 +32,13 @@ def hand_days(db, start: date, end: date) -> tuple[float, dict[str, float]]:
     return float(total), per_category
 
 
+def values(encoded) -> list:
+    """A trace's values: a plain list, or Plotly's typed array ({"dtype", "bdata"} in base64)."""
+    if isinstance(encoded, dict):
+        return np.frombuffer(base64.b64decode(encoded["bdata"]), dtype=encoded["dtype"]).tolist()
+    return list(encoded)
+
+
 def test_card_drill_down_and_turnover_chart_agree(built_instance, monkeypatch):
     home = built_instance.home
     forecast = open_app(home, monkeypatch, role="planner", page="views/forecast.py", timeout=60)
@@ -39,7 +48,7 @@ def test_card_drill_down_and_turnover_chart_agree(built_instance, monkeypatch):
         category: days
         for trace in json.loads(chart.proto.spec)["data"]
         if trace["type"] == "bar"
-        for category, days in zip(trace["y"], trace["x"], strict=True)
+        for category, days in zip(values(trace["y"]), values(trace["x"]), strict=True)
     }
     in_band_chart = {
         category

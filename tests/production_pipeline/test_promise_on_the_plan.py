@@ -5,6 +5,7 @@ ships on its production order's planned completion with that order's T-3 level."
 from __future__ import annotations
 
 import json
+import shutil
 
 import duckdb
 import pandas as pd
@@ -68,26 +69,69 @@ def test_production_answer_is_a_job_in_the_free_gaps_of_the_plan(conn):
     assert answer.ship_date == last.tz_localize("UTC").tz_convert(COMPANY_TIME_ZONE).date()
 
 
-def test_expected_ship_date_of_made_to_order_lines_is_the_planned_completion(conn):
-    made = conn.execute(
-        "select distinct o.order_key, so.production_order_id, so.sku, so.planned_completion_utc, "
-        "(select level from production.t3_warnings w where w.production_order_id = so.production_order_id "
-        " and w.status = 'open' order by opened_at desc limit 1) as level "
-        "from marts.fct_orders o "
-        "join marts.fct_production_operations p on p.sales_order_ref = o.channel || ':' || o.fulfilment_ref "
-        "join production.schedule_orders so on so.production_order_id = p.production_order_id "
-        "and so.method = (select method from production.schedule_runs where is_chosen limit 1) "
-        "where o.order_status in ('pending', 'confirmed')"
-    ).df()
-    assert len(made), "the demo company has no open order made to order in the plan"
-    for row in made.itertuples():
-        lines = expected_ship_dates(conn, row.order_key, COMPANY_TIME_ZONE).set_index("sku")
-        line = lines.loc[row.sku]
-        done = pd.Timestamp(row.planned_completion_utc).tz_localize("UTC").tz_convert(COMPANY_TIME_ZONE)
-        assert (line["source"], line["expected_ship_date"]) == ("production", done.date())
-        assert line["production_order_id"] == row.production_order_id
-        assert line["t3_level"] == (None if pd.isna(row.level) else row.level)
-        assert order_ship_date(lines) >= done.date()
+@pytest.fixture()
+def made_to_order(built_instance, tmp_path):
+    """A copy of the warehouse where one open order is made to order: its first line's SKU becomes that of
+    a production order in the chosen plan (one with an open T-3 warning when there is one, else it gets
+    one), and that production order's source names the sales order, as the ERP writes it."""
+    path = tmp_path / "omniops.duckdb"
+    shutil.copyfile(built_instance.published_db, path)
+    with duckdb.connect(str(path)) as db:
+        order_key, ref = db.execute(
+            "select order_key, channel || ':' || coalesce(fulfilment_ref, '') from marts.fct_orders "
+            "where order_status = 'confirmed' order by order_key limit 1"
+        ).fetchone()
+        production_order, sku = db.execute(
+            "select o.production_order_id, o.sku from production.schedule_orders o "
+            "where o.method = (select method from production.schedule_runs where is_chosen limit 1) "
+            "order by exists (select 1 from production.t3_warnings w where w.status = 'open' "
+            "and w.production_order_id = o.production_order_id) desc, o.production_order_id limit 1"
+        ).fetchone()
+        db.execute(
+            "update marts.fct_order_lines set sku = ?, line_status = 'confirmed' where order_key = ? "
+            "and line_number = (select min(line_number) from marts.fct_order_lines where order_key = ?)",
+            [sku, order_key, order_key],
+        )
+        db.execute(
+            "update marts.fct_production_operations set sales_order_ref = null where sales_order_ref = ?",
+            [ref],
+        )
+        db.execute(
+            "update marts.fct_production_operations set sales_order_ref = ? where production_order_id = ?",
+            [ref, production_order],
+        )
+        db.execute(  # a small company may have no T-3 warning: give this order one, as the T-3 step does
+            "insert into production.t3_warnings "
+            "(warning_id, production_order_id, sku, level, status, opened_at) "
+            "select 'T3-TEST', ?, ?, 'T-1', 'open', now() where not exists (select 1 from "
+            "production.t3_warnings where production_order_id = ? and status = 'open')",
+            [production_order, sku, production_order],
+        )
+    with duckdb.connect(str(path), read_only=True) as db:
+        yield db, order_key, production_order, sku
+
+
+def test_expected_ship_date_of_a_made_to_order_line_is_the_planned_completion(made_to_order):
+    db, order_key, production_order, sku = made_to_order
+    completion, level = db.execute(
+        "select planned_completion_utc, (select level from production.t3_warnings w where w.status = 'open' "
+        "and w.production_order_id = o.production_order_id order by opened_at desc limit 1) "
+        "from production.schedule_orders o where production_order_id = ? "
+        "and method = (select method from production.schedule_runs where is_chosen limit 1)",
+        [production_order],
+    ).fetchone()
+    lines = expected_ship_dates(db, order_key, COMPANY_TIME_ZONE)
+    line = lines.loc[lines["sku"] == sku].iloc[0]
+    done = pd.Timestamp(completion).tz_localize("UTC").tz_convert(COMPANY_TIME_ZONE).date()
+    assert (line["source"], line["expected_ship_date"]) == ("production", done)
+    assert level is not None and line["t3_level"] == level
+    assert line["production_order_id"] == production_order
+    others = lines.loc[lines["sku"] != sku]
+    assert (others["source"] == "stock").all()
+    assert order_ship_date(lines) == (
+        None if others["expected_ship_date"].isna().any() else max(lines["expected_ship_date"])
+    )
+    assert order_ship_date(lines) is None or order_ship_date(lines) >= done
 
 
 def test_every_open_order_gets_a_date_or_a_shortage(conn):
