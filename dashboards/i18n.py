@@ -79,6 +79,9 @@ TRANSLATED_CHOICES = (
     "pr_by",
     "pr_day",
     "pr_method",
+    "promise_channel",
+    "promise_sku",
+    "promise_warehouse",
 )
 
 
