@@ -23,25 +23,22 @@ class PromiseInputError(ValueError):
     """A SKU, channel or warehouse the warehouse does not know, or a quantity below 1."""
 
 
+# What each input must name: (label, table, column, what a miss means).
+KNOWN = (
+    ("SKU", "marts.dim_products", "sku", "no such product"),
+    ("channel", "marts.dim_channels", "channel", "no such channel"),
+    ("warehouse", "marts.fct_inventory_daily", "warehouse_code", "no stock snapshot"),
+)
+
+
 def _check(conn, sku: str, quantity: int, channel: str | None, warehouse: str | None) -> None:
     if quantity < 1:
         raise PromiseInputError(f"--qty {quantity}: must be at least 1")
-    if not conn.execute("select count(*) from marts.dim_products where sku = ?", [sku]).fetchone()[0]:
-        raise PromiseInputError(f"SKU {sku!r}: no such product in marts.dim_products")
-    if (
-        channel is not None
-        and not conn.execute(
-            "select count(*) from marts.dim_channels where channel = ?", [channel]
-        ).fetchone()[0]
-    ):
-        raise PromiseInputError(f"channel {channel!r}: no such channel in marts.dim_channels")
-    if (
-        warehouse is not None
-        and not conn.execute(
-            "select count(*) from marts.fct_inventory_daily where warehouse_code = ?", [warehouse]
-        ).fetchone()[0]
-    ):
-        raise PromiseInputError(f"warehouse {warehouse!r}: no stock snapshot in marts.fct_inventory_daily")
+    for (label, table, column, missing), value in zip(KNOWN, (sku, channel, warehouse), strict=True):
+        # table and column come from KNOWN (never user input); the value travels as a parameter
+        sql = f"select count(*) from {table} where {column} = ?"
+        if value is not None and not conn.execute(sql, [value]).fetchone()[0]:
+            raise PromiseInputError(f"{label} {value!r}: {missing} in {table}")
 
 
 def plan_inputs(conn, sku: str) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict[str, float], str]:
