@@ -43,6 +43,7 @@ _CUSTOMER_SERVICE = frozenset({"cs_agent", "manager", "analyst"})
 PAGES = (
     PageSpec("overview", "overview.py", "KPI overview", "📊", _MANAGEMENT),
     PageSpec("order_lookup", "order_lookup.py", "Order lookup", "🔎", _CUSTOMER_SERVICE),
+    PageSpec("promise", "promise.py", "Promise date", "📅", _CUSTOMER_SERVICE | {"planner", "pmc"}),
     PageSpec("forecast", "forecast.py", "Forecast & inventory", "📈", _MANAGEMENT),
     PageSpec("production", "production.py", "Production", "🏭", _MANAGEMENT | {"supervisor"}),
     PageSpec("inbox", "inbox.py", "My inbox", "📥", _MANAGEMENT | {"supervisor"}),

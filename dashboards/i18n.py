@@ -87,6 +87,9 @@ TRANSLATED_CHOICES = (
     "rp_pick",
     "rp_states",
     "t3_res_cause",
+    "promise_channel",
+    "promise_sku",
+    "promise_warehouse",
 )
 
 

@@ -90,3 +90,27 @@ def published_cursor() -> Iterator[duckdb.DuckDBPyConnection]:
         yield cursor
     finally:
         cursor.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_call(name: str, args: tuple, path: str, version: float):
+    from importlib import import_module
+
+    module, function = name.rsplit(".", 1)
+    action = getattr(import_module(module), function)
+    with _CURSOR_LOCK:
+        cursor = _connection(path, version).cursor()
+    try:
+        cursor.execute("use published")
+        return action(cursor, *args)
+    finally:
+        cursor.close()
+
+
+def call(name: str, *args):
+    """``module.function(cursor, *args)`` on the published warehouse, cached per published version: for
+    library code that reads a DuckDB connection itself (``planning.promise_answer``)."""
+    version = warehouse_version()
+    if version is None:
+        raise FileNotFoundError(f"no published warehouse at {published_db_path()}: run `omniops run` first")
+    return _cached_call(name, tuple(args), str(published_db_path()), version)

@@ -17,6 +17,7 @@ from orchestration.close_commands import add_parsers as add_close_parsers
 from orchestration.console import failure_lines, log_path, quiet_console, summary
 from orchestration.decision_commands import add_parsers as add_decision_parsers
 from orchestration.forecast_override_commands import add_override_parser
+from orchestration.promise_commands import add_parsers as add_promise_parsers
 from orchestration.rush_commands import add_parsers as add_rush_parsers
 from orchestration.spark_target import add_arguments as add_spark_arguments
 from scheduling import DEFAULT_TIME_LIMIT_S
@@ -391,6 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_close_parsers(sub)
     add_alert_parsers(sub)
     add_rush_parsers(sub)
+    add_promise_parsers(sub)
 
     demo = sub.add_parser("demo", help="generate (if absent), run, create demo users, then serve")
     add_generate_options(demo)

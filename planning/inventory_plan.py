@@ -8,15 +8,22 @@ Formulas (the arithmetic is in ``forecasting.inventory``):
 - Safety stock SS = z(service level) × σ × √L, σ = standard deviation of the daily forecast error
   (per day), L = lead time in days.
 - Reorder point ROP = d̄ × L + SS.
-- Days of cover = max(ATP, 0) ÷ d̄ (none when nothing is expected to sell).
+- Days of cover = max(ATP, 0) ÷ d̄ (none when nothing is expected to sell: the page says "no demand").
+- Shortage = max(−ATP, 0): open orders already need more than is on hand and inbound; a negative ATP is
+  units owed, not stock.
 - Projected ATP at the end of day k = ATP − Σ_{j≤k} forecast(j) (k = 0 is as_of itself).
 - Stock-out date = first day projected ATP falls below 0 within the 28 forecast days.
-- Proposal: when projected ATP falls below ROP on some day k within the horizon, order on that day
+- Proposal (only when something is expected to sell, d̄ > 0): when projected ATP falls below ROP on
+  some day k within the horizon, order on that day
   (at the earliest the run day, as_of + 1) — the textbook reorder trigger: ROP already holds the lead-time
   demand, so goods ordered that day arrive as stock reaches the safety stock. Quantity = order-up-to
   level − projected ATP on that day, order-up-to level = ROP + d̄ × review period, rounded up to a whole
   unit. Production for SKUs made in house, purchase otherwise.
-- Overstock: days of cover above the policy's limit, or stock on hand that nothing is expected to sell.
+- Overstock: the stock above the safety stock lasts longer than the policy's limit, ATP − SS > d̄ × max
+  cover days (the safety stock is wanted, whatever its cover), or stock that nothing is expected to sell
+  (d̄ = 0) and that sold nothing in the last ``RECENT_DAYS`` days. A proposal for an overstocked position
+  can then only come from a lead time + horizon longer than the limit; the row's ``note`` says so. A
+  position without forecast demand that did sell lately is neither: its note asks for a forecast check.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from forecasting.horizons import HORIZONS
 from planning.tables import INVENTORY_PLAN
 
 HORIZON_DAYS = HORIZONS["D"]
+RECENT_DAYS = 90  # a position that sold within these days is not "stock nothing sells"
 
 
 @dataclass(frozen=True)
@@ -52,8 +60,10 @@ def plan(
     replenishment: str,
     as_of: date,
     policy: Policy = Policy(),
+    sold_recently: bool = False,
 ) -> dict:
-    """The plan numbers of one SKU × warehouse (see the module docstring)."""
+    """The plan numbers of one SKU × warehouse (see the module docstring); ``sold_recently``: it left
+    this warehouse to a customer within ``RECENT_DAYS``."""
     atp = inventory.available_to_promise(on_hand, reserved, inbound)
     horizon = len(daily_forecast) or HORIZON_DAYS
     total = float(sum(daily_forecast))
@@ -65,7 +75,7 @@ def plan(
     projected = [atp]
     for demand in daily_forecast:
         projected.append(projected[-1] - demand)
-    trigger = next((k for k, level in enumerate(projected) if level < rop), None)
+    trigger = next((k for k, level in enumerate(projected) if level < rop), None) if per_day > 0 else None
     qty, when, kind = 0.0, None, None
     if trigger is not None:
         order_up_to = rop + per_day * policy.review_period_days
@@ -74,6 +84,21 @@ def plan(
             when, kind = as_of + timedelta(days=max(trigger, 1)), replenishment
         else:
             qty = 0.0
+    if per_day > 0:
+        overstock = atp - ss > per_day * policy.max_cover_days
+    else:
+        overstock = atp > 0 and not sold_recently
+    note = None
+    if overstock and qty > 0:
+        note = (
+            f"lead time {int(lead_time_days)} d + {horizon} d horizon exceed the "
+            f"{policy.max_cover_days:.0f}-day overstock limit: stock falls below the reorder point "
+            "before a later order could arrive"
+        )
+    elif per_day == 0 and sold_recently:
+        note = f"no forecast demand although it sold in the last {RECENT_DAYS} days: check the forecast"
+    elif per_day == 0:
+        note = "no demand expected"
     return {
         "on_hand": float(on_hand),
         "reserved": float(reserved),
@@ -90,12 +115,12 @@ def plan(
         "days_of_cover": None if math.isinf(cover) else cover,
         "stockout_date": stockout,
         "is_stockout_risk": stockout is not None,
-        "is_overstock": atp > 0
-        if math.isinf(cover)
-        else inventory.is_overstocked(cover, policy.max_cover_days),
+        "is_overstock": bool(overstock),
         "proposal_qty": qty,
         "proposal_date": when,
         "proposal_type": kind,
+        "shortage": max(0.0, -float(atp)),
+        "note": note,
     }
 
 
@@ -155,12 +180,18 @@ def build_plan(
     """One plan row per active SKU × warehouse of the newest snapshot (docs/forecasting.md).
 
     SKU demand per day = Σ channels' daily forecast; a warehouse gets its share
-    (``warehouse_shares``) of the demand and of the error σ; σ of a SKU = √(Σ channel σ²).
+    (``warehouse_shares``) of the demand and of the error σ; σ of a SKU = √(Σ channel σ²). ``outbound``
+    may carry ``recent_quantity`` (units out in the last ``RECENT_DAYS``; absent: none).
     """
     active = products[products["is_active"].astype(bool)].set_index("sku")
     stock = snapshot[snapshot["sku"].isin(active.index)]
     shares = warehouse_shares(outbound, stock.rename(columns={"on_hand_qty": "on_hand"}))
     share = shares.set_index(["sku", "warehouse_code"])["share"]
+    recent = (
+        outbound.groupby(["sku", "warehouse_code"])["recent_quantity"].sum()
+        if "recent_quantity" in outbound
+        else pd.Series(dtype=float)
+    )
     days = pd.date_range(pd.Timestamp(as_of) + pd.Timedelta(days=1), periods=HORIZON_DAYS, freq="D")
     per_sku = (
         daily_forecast.assign(ds=pd.to_datetime(daily_forecast["ds"]))
@@ -193,6 +224,7 @@ def build_plan(
             replenishment="production" if made else "purchase",
             as_of=as_of,
             policy=policy_for(policy_rows, product["product_category"]),
+            sold_recently=float(recent.get((r.sku, r.warehouse_code), 0.0)) > 0,
         )
         rows.append(
             {

@@ -43,6 +43,7 @@ INVENTORY_PLAN = {
     "service_level": "double", "safety_stock": "double", "reorder_point": "double",
     "days_of_cover": "double", "stockout_date": "date", "is_stockout_risk": "boolean",
     "is_overstock": "boolean", "proposal_qty": "double", "proposal_date": "date", "proposal_type": "varchar",
+    "shortage": "double", "note": "varchar",
 }  # fmt: skip
 INVENTORY_TURNOVER = {
     "as_of": "date", "level": "varchar", "sku": "varchar", "product_category": "varchar",

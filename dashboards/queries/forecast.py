@@ -6,10 +6,12 @@ A scope is a few ``column = ?`` conditions (category, SKU, channel; ``ALL`` leav
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
+from dashboards.queries.inventory_days import inventory_days
+from dashboards.queries.overview import inventory_benchmark
 from dashboards.warehouse import query, table_exists
 
 ALL = "All"
@@ -190,6 +192,8 @@ class Plan:
                 "select count(*) as positions, count(*) filter (where is_stockout_risk) as at_risk, "
                 "count(*) filter (where is_overstock) as overstocked, "
                 "count(*) filter (where proposal_qty > 0) as proposals, "
+                "count(*) filter (where shortage > 0) as short, "
+                "count(*) filter (where proposal_qty > 0 and is_overstock) as overstocked_proposals, "
                 f"coalesce(sum(proposal_qty), 0) as proposal_units {self.base}",
                 self.params,
             )
@@ -201,9 +205,9 @@ class Plan:
     def at_risk(self, limit: int) -> pd.DataFrame:
         """Positions at risk of a stock-out, soonest first."""
         return query(
-            "select warehouse_code, sku, product_name, product_category, atp, forecast_daily_demand, "
-            "days_of_cover, stockout_date, lead_time_days, reorder_point, proposal_type, proposal_qty, "
-            f"proposal_date {self.base} and is_stockout_risk "
+            "select warehouse_code, sku, product_name, product_category, atp, shortage, "
+            "forecast_daily_demand, days_of_cover, stockout_date, lead_time_days, reorder_point, "
+            f"proposal_type, proposal_qty, proposal_date, note {self.base} and is_stockout_risk "
             "order by stockout_date nulls last, days_of_cover nulls last, warehouse_code, sku limit ?",
             (*self.params, limit),
         )
@@ -211,8 +215,8 @@ class Plan:
     def overstock(self, limit: int) -> pd.DataFrame:
         """Overstocked positions, most days of cover first."""
         return query(
-            "select warehouse_code, sku, product_name, product_category, atp, forecast_daily_demand, "
-            f"days_of_cover, forecast_28d {self.base} and is_overstock "
+            "select warehouse_code, sku, product_name, product_category, atp, safety_stock, "
+            f"forecast_daily_demand, days_of_cover, forecast_28d, note {self.base} and is_overstock "
             "order by days_of_cover desc nulls first, atp desc, warehouse_code, sku limit ?",
             (*self.params, limit),
         )
@@ -221,17 +225,28 @@ class Plan:
         """Replenishment and production proposals, by order date."""
         return query(
             "select proposal_date, proposal_type, proposal_qty, warehouse_code, sku, product_name, "
-            "product_category, atp, reorder_point, safety_stock, lead_time_days, stockout_date "
-            f"{self.base} and proposal_qty > 0 "
+            "product_category, atp, shortage, reorder_point, safety_stock, lead_time_days, stockout_date, "
+            f"note {self.base} and proposal_qty > 0 "
             "order by proposal_date, proposal_type, warehouse_code, sku limit ?",
             (*self.params, limit),
         )
 
 
-def category_turnover() -> pd.DataFrame:
-    return query(
-        "select product_category, turnover_days, benchmark_days, band_low, band_high, status "
-        "from forecasting.inventory_turnover "
-        "where as_of = (select max(as_of) from forecasting.inventory_turnover) and level = 'category' "
-        "order by turnover_days desc nulls last",
+def category_turnover(window_days: int = 365) -> tuple[pd.DataFrame, date | None, date | None]:
+    """Inventory days per category over the last ``window_days`` with data, with the same query as the
+    overview's card and drill-down (``queries.inventory_days``): (rows, first day, last day)."""
+    end = query("select max(kpi_date) as d from marts.kpi_inventory_daily")["d"].iloc[0]
+    if pd.isna(end):
+        return pd.DataFrame(), None, None
+    end = pd.Timestamp(end).date()
+    start = end - timedelta(days=window_days - 1)
+    bench = inventory_benchmark()
+    value = float(bench["value"].iloc[0]) if len(bench) else None
+    low = float(bench["band_low_factor"].iloc[0]) * value if value else None
+    high = float(bench["band_high_factor"].iloc[0]) * value if value else None
+    rows = inventory_days(start, end, ("product_category",), band=(low, high))
+    rows = rows[rows["product_category"].notna() & (rows["inventory_value"] > 0)]
+    rows = rows.rename(columns={"inventory_days": "turnover_days"}).assign(
+        benchmark_days=value, band_low=low, band_high=high
     )
+    return rows.sort_values("turnover_days", ascending=False, na_position="first"), start, end

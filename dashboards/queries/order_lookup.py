@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from dashboards.warehouse import query, table_exists
+from dashboards.warehouse import call, query, table_exists
 
 MIN_PHONE_DIGITS = 4
 # A text typed with phone characters only (digits, spaces, + ( ) . - /) is also searched as a phone.
@@ -182,3 +182,10 @@ def replacement_stock(order_key: str) -> pd.DataFrame:
         "on i.sku = skus.sku and i.snapshot_date = latest.snapshot_date order by skus.sku, i.warehouse_code",
         (order_key,),
     )
+
+
+def expected_ship(order_key: str) -> pd.DataFrame:
+    """The open lines of an open order with their expected ship date (``planning.promise_answer``)."""
+    from core.settings import COMPANY_TIME_ZONE
+
+    return call("planning.promise_answer.expected_ship_dates", order_key, COMPANY_TIME_ZONE)

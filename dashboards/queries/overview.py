@@ -238,16 +238,6 @@ def oee_by_machine(filters: Filters) -> pd.DataFrame:
     )
 
 
-def inventory_parts(filters: Filters) -> pd.DataFrame:
-    """Stock value and COGS per category × warehouse (COGS of unshipped lines: no warehouse)."""
-    sql, params = filters.where("kpi_date", **INVENTORY_DIMENSIONS)
-    return query(
-        "select product_category, warehouse_code, sum(inventory_value) as inventory_value, sum(cogs) as cogs "
-        f"from marts.kpi_inventory_daily where {sql} group by 1, 2",
-        params,
-    )
-
-
 def delivery_by_channel(filters: Filters) -> pd.DataFrame:
     sql, params = filters.where("delivered_date", **ORDER_DIMENSIONS)
     return query(

@@ -28,9 +28,28 @@ def band_names() -> dict[str, str]:
     }
 
 
-def with_proposal_words(frame: pd.DataFrame) -> pd.DataFrame:
+def cover_text(days, demand) -> str:
+    """Days of cover as the planner reads it: whole days, or "no demand" (never "None")."""
+    if pd.isna(days):
+        return t("no demand") if pd.isna(demand) or demand == 0 else ""
+    return f"{days:,.0f}"
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Proposal types in the user's language, days of cover as text, a negative ATP shown as 0 with
+    its shortage beside it (units owed to open orders, not stock)."""
     words = proposal_types()
-    return frame.assign(proposal_type=frame["proposal_type"].map(lambda v: words.get(v, v)))
+    out = frame.copy()
+    if "proposal_type" in out:
+        out["proposal_type"] = out["proposal_type"].map(lambda v: words.get(v, v))
+    if "days_of_cover" in out:
+        demand = out.get("forecast_daily_demand", pd.Series(0.0, index=out.index))
+        out["days_of_cover"] = [cover_text(d, m) for d, m in zip(out["days_of_cover"], demand, strict=True)]
+    if "atp" in out:
+        out["atp"] = out["atp"].clip(lower=0)
+    if "note" in out:
+        out["note"] = out["note"].map(lambda v: "" if pd.isna(v) else t(v))
+    return out
 
 
 def plan_columns() -> dict:
@@ -40,8 +59,10 @@ def plan_columns() -> dict:
         "product_name": st.column_config.TextColumn(t("Product")),
         "product_category": st.column_config.TextColumn(t("Category")),
         "atp": st.column_config.NumberColumn(t("ATP"), format="%.0f"),
+        "shortage": st.column_config.NumberColumn(t("Shortage"), format="%.0f"),
+        "note": st.column_config.TextColumn(t("Why")),
         "forecast_daily_demand": st.column_config.NumberColumn(t("Demand / day"), format="%.2f"),
-        "days_of_cover": st.column_config.NumberColumn(t("Days of cover"), format="%.0f"),
+        "days_of_cover": st.column_config.TextColumn(t("Days of cover")),
         "stockout_date": st.column_config.DateColumn(t("Stock-out date"), format="YYYY-MM-DD"),
         "lead_time_days": st.column_config.NumberColumn(t("Lead time (days)"), format="%d"),
         "safety_stock": st.column_config.NumberColumn(t("Safety stock"), format="%.0f"),
@@ -67,16 +88,20 @@ def plan_section() -> None:
     )
     plan = q.Plan(plan_as_of, warehouse, category)
     counts = plan.counts()
-    cards = st.columns(4)
+    cards = st.columns(5)
     cards[0].metric(t("Stock-out risk"), f"{counts['at_risk']:,}")
-    cards[1].metric(t("Overstocked"), f"{counts['overstocked']:,}")
-    cards[2].metric(t("Proposals"), f"{counts['proposals']:,}")
-    cards[3].metric(t("Proposed quantity"), fmt_units(counts["proposal_units"]))
+    cards[1].metric(t("Short now"), f"{counts['short']:,}")
+    cards[2].metric(t("Overstocked"), f"{counts['overstocked']:,}")
+    cards[3].metric(t("Proposals"), f"{counts['proposals']:,}")
+    cards[4].metric(t("Proposed quantity"), fmt_units(counts["proposal_units"]))
     if plan_as_of is not None:
         st.caption(
             t(
                 "Plan as of {as_of} over {n} SKU × warehouse positions. "
-                "ATP = on hand − reserved + inbound. Days of cover = ATP ÷ forecast daily demand.",
+                "ATP = on hand − reserved + inbound; below 0 it is a shortage (units open orders need beyond "
+                "stock and inbound), shown as ATP 0 with its shortage. Days of cover = ATP ÷ forecast daily "
+                "demand. Overstocked: the stock above the safety stock lasts longer than the policy's limit, "
+                "or nothing sells it; an overstocked position gets a proposal only with its reason.",
                 as_of=f"{plan_as_of:%Y-%m-%d}",
                 n=f"{counts['positions']:,}",
             )
@@ -88,37 +113,40 @@ def plan_section() -> None:
     if at_risk.empty:
         st.success(t("No SKU is at risk of a stock-out within its lead time for this selection."))
     else:
-        st.dataframe(with_proposal_words(at_risk), hide_index=True, width="stretch", column_config=columns)
+        st.dataframe(readable(at_risk), hide_index=True, width="stretch", column_config=columns)
 
     st.markdown(t("**Overstock** (most days of cover first)"))
     overstock = plan.overstock(LIST_LIMIT)
     if overstock.empty:
         st.success(t("No overstocked SKU for this selection."))
     else:
-        st.dataframe(overstock, hide_index=True, width="stretch", column_config=columns)
-        st.caption(t("An empty days of cover means no demand is expected: the stock is not selling."))
+        st.dataframe(readable(overstock), hide_index=True, width="stretch", column_config=columns)
+        st.caption(t('Days of cover "no demand": no demand is expected, the stock is not selling.'))
 
     st.markdown(t("**Replenishment and production proposals** (by order date)"))
     proposals = plan.proposals(LIST_LIMIT)
     if proposals.empty:
         st.success(t("Nothing to order or produce for this selection: every ATP is above its reorder point."))
     else:
-        st.dataframe(with_proposal_words(proposals), hide_index=True, width="stretch", column_config=columns)
+        st.dataframe(readable(proposals), hide_index=True, width="stretch", column_config=columns)
     if max(counts["at_risk"], counts["overstocked"], counts["proposals"]) > LIST_LIMIT:
         st.caption(t("Each list shows its first {n} rows.", n=LIST_LIMIT))
 
 
 def turnover_section() -> None:
     """The section under "Inventory turnover by category"."""
-    turnover = q.category_turnover()
+    turnover, start, end = q.category_turnover()
     if turnover.empty:
         st.info(t("No category turnover in this warehouse (no cost of goods sold in the last 365 days)."))
         return
     st.plotly_chart(charts.turnover(turnover, band_names()), width="stretch", key="fc_turnover")
     st.caption(
         t(
-            "Days of stock held over the last 365 days, per category. The black marker is the industry "
-            "benchmark and its whiskers the target band: above the band ties up cash, below it risks "
-            "stock-outs."
+            "Days of stock held from {start} to {end}, per category, computed as the overview's inventory "
+            "days (same query): set the overview to these dates to see the same figures. The black marker "
+            "is the industry benchmark and its whiskers the target band: above the band ties up cash, below "
+            "it risks stock-outs.",
+            start=f"{start:%Y-%m-%d}",
+            end=f"{end:%Y-%m-%d}",
         )
     )

@@ -97,6 +97,52 @@ def lines_section(order_key: str) -> None:
     )
 
 
+def expected_ship_section(order: pd.Series) -> None:
+    """When an open order will ship: per open line from stock (ATP) or its production order's planned
+    completion, with the T-3 level of that production order (docs/inventory.md, "Expected ship date")."""
+    if order["order_status"] not in ("pending", "confirmed"):
+        return
+    lines = q.expected_ship(order["order_key"])
+    if lines.empty:
+        return
+    st.markdown(f"#### {t('Expected ship date')}")
+    dates = lines["expected_ship_date"]
+    if dates.isna().any():
+        st.warning(
+            t(
+                "Not within the planning horizon: stock and receipts do not cover {n} line(s) yet "
+                "(a shortage); ask planning for a make-to-order date.",
+                n=int(dates.isna().sum()),
+            )
+        )
+    else:
+        st.metric(t("Expected to ship"), f"{max(dates):%Y-%m-%d}")
+    sources = {"stock": t("from stock"), "production": t("production order")}
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("Line"): lines["line_number"],
+                t("SKU"): lines["sku"],
+                t("Open quantity"): lines["open_quantity"],
+                t("Expected ship date"): [
+                    "–" if pd.isna(d) else f"{pd.Timestamp(d):%Y-%m-%d}" for d in dates
+                ],
+                t("From"): [sources.get(s, s) for s in lines["source"]],
+                t("Warehouse"): lines["warehouse"].fillna("–"),
+                t("Production order"): lines["production_order_id"].fillna("–"),
+                t("T-3 level"): lines["t3_level"].fillna("–"),
+            }
+        ),
+        hide_index=True,
+    )
+    st.caption(
+        t(
+            "A line made to order ships on its production order's planned completion in the current plan; "
+            "any other ships from stock on the first day from which ATP stays covered."
+        )
+    )
+
+
 def shipments_section(order: pd.Series) -> None:
     st.markdown(f"#### {t('Shipments')}")
     shipments = q.shipments(order["order_key"])

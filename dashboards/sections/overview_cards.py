@@ -32,6 +32,7 @@ from dashboards.formatting import (
 )
 from dashboards.i18n import t
 from dashboards.queries import overview as q
+from dashboards.queries.inventory_days import inventory_days
 from dashboards.sections.overview_periods import Range, latest_weeks
 from kpis.formulas import Ratio, target_status
 
@@ -390,9 +391,11 @@ class Headline(Sums):
 
     def inventory_days(self) -> Kpi:
         """Σ stock value ÷ Σ COGS over the range, against the benchmark band."""
-        days, band = self.stock_days, self.band
-        cogs, stock_sum = total(self.inventory, "cogs"), total(self.inventory, "inventory_value")
-        dio = ratio(stock_sum, cogs) if cogs > 0 else None
+        band, f = self.band, self.filters
+        # the same query as the drill-down and the forecast page's turnover chart
+        whole = inventory_days(f.start, f.end, (), f.categories, f.warehouses, (band.low, band.high)).iloc[0]
+        days, cogs, stock_sum = float(whole["days"]), float(whole["cogs"]), float(whole["inventory_value"])
+        dio = None if pd.isna(whole["inventory_days"]) else float(whole["inventory_days"])
         detail = t(
             "Average stock {stock} at cost; COGS {cogs} over {days:.0f} days",
             stock=fmt_money(stock_sum / days if days else None),

@@ -22,7 +22,8 @@ from dashboards.components import table_height, to_company_time
 from dashboards.formatting import fmt_money, fmt_percent
 from dashboards.i18n import t
 from dashboards.queries import overview as q
-from dashboards.sections.overview_cards import Band, Targets, kpi_labels, ratio, status_labels
+from dashboards.queries.inventory_days import inventory_days
+from dashboards.sections.overview_cards import Band, Targets, kpi_labels, status_labels
 from kpis.formulas import target_status
 
 LATE_ORDERS_SHOWN = 1000
@@ -304,9 +305,8 @@ def losses_of(row: pd.Series, machine: str) -> None:
 
 
 def drill_inventory(drill: Drill) -> None:
-    parts = q.inventory_parts(drill.filters)
-    days, band = drill.stock_days, drill.band
-    if parts.empty or days == 0:
+    f, band = drill.filters, drill.band
+    if drill.stock_days == 0:
         st.info(t("No stock for these filters in this range."))
         return
     level = st.radio(
@@ -320,16 +320,14 @@ def drill_inventory(drill: Drill) -> None:
         horizontal=True,
         key="overview_inventory_level",
     )
-    unshipped = float(parts.loc[parts["warehouse_code"].isna(), "cogs"].sum())
-    if level != "product_category":
-        parts = parts[parts["warehouse_code"].notna()]
     keys = ["product_category", "warehouse_code"] if level == "both" else [level]
-    table = parts.groupby(keys, as_index=False)[["inventory_value", "cogs"]].sum()
-    table["average_stock"] = table["inventory_value"] / days
-    table["inventory_days"] = [
-        ratio(value, cost) if cost > 0 else None
-        for value, cost in zip(table["inventory_value"], table["cogs"], strict=True)
-    ]
+    # the same query as the card and the forecast page's turnover chart (queries/inventory_days.py)
+    table = inventory_days(f.start, f.end, tuple(keys), f.categories, f.warehouses, (band.low, band.high))
+    unshipped = 0.0
+    if "warehouse_code" in table:
+        unshipped = float(table.loc[table["warehouse_code"].isna(), "cogs"].sum())
+    if level != "product_category":
+        table = table[table["warehouse_code"].notna()].copy()
     statuses = status_labels()
     table["status"] = [
         statuses[target_status(None if pd.isna(v) else float(v), "band", low=band.low, high=band.high)]

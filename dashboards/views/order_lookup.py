@@ -162,6 +162,7 @@ order_key = st.selectbox(
 # --- the order -------------------------------------------------------------------------------------
 order = q.order(order_key)
 one.order_header(order, results, viewer)
+one.expected_ship_section(order)
 one.timeline_section(order_key)
 one.lines_section(order_key)
 one.shipments_section(order)

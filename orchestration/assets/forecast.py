@@ -166,8 +166,11 @@ def inventory_plan(context: AssetExecutionContext, warehouse: WarehouseResource)
         ).df()
         products = conn.execute("select * from marts.dim_products").df()
         outbound = conn.execute(
-            "select sku, warehouse_code, -sum(quantity) as quantity from staging.stg_wms__movements "
-            "where movement_type in ('shipment', 'pos_sale') group by all"
+            "select sku, warehouse_code, -sum(quantity) as quantity, "
+            f"-sum(quantity) filter (where moved_at_utc >= ?::date - {planning.RECENT_DAYS}) "
+            "as recent_quantity from staging.stg_wms__movements "
+            "where movement_type in ('shipment', 'pos_sale') group by all",
+            [as_of],
         ).df()
         daily = conn.execute(
             f"select sku, ds, yhat from {SCHEMA}.demand_forecast where freq = 'D' and as_of = ?",

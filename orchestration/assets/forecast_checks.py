@@ -114,7 +114,10 @@ def every_active_sku_warehouse_is_planned(warehouse: WarehouseResource) -> Asset
     )
 
 
-@asset_check(asset="inventory_plan", description="0 ≤ safety stock ≤ reorder point; proposals are complete.")
+@asset_check(
+    asset="inventory_plan",
+    description="0 ≤ safety stock ≤ reorder point; proposals complete; none for an overstock without reason.",
+)
 def inventory_plan_is_consistent(warehouse: WarehouseResource) -> AssetCheckResult:
     return _check(
         "inventory_plan",
@@ -122,9 +125,12 @@ def inventory_plan_is_consistent(warehouse: WarehouseResource) -> AssetCheckResu
         f"select count(*) from {SCHEMA}.inventory_plan where not coalesce(safety_stock >= 0 "
         "and reorder_point >= safety_stock - 1e-9 and abs(atp - (on_hand - reserved + inbound)) < 1e-9 "
         "and ((proposal_qty > 0) = (proposal_date is not null)) "
-        "and ((proposal_qty > 0) = (proposal_type is not null)), false)",
+        "and ((proposal_qty > 0) = (proposal_type is not null)) "
+        "and shortage = greatest(-atp, 0) "
+        "and not (is_overstock and proposal_qty > 0 and note is null), false)",
         warehouse,
-        "safety_stock ≥ 0, reorder_point ≥ safety_stock, ATP formula, proposal fields filled together",
+        "safety_stock ≥ 0, reorder_point ≥ safety_stock, ATP formula, proposal fields filled together, "
+        "shortage = max(−ATP, 0), no proposal for an overstocked position without its reason",
     )
 
 

@@ -27,6 +27,7 @@ from tests.dashboards.appkit import APP, open_app
 TITLES = {
     "overview.py": "KPI overview",
     "order_lookup.py": "Order lookup",
+    "promise.py": "Promise date",
     "forecast.py": "Forecast & inventory",
     "production.py": "Production",
     "data_quality.py": "Data quality",
@@ -142,8 +143,8 @@ def test_without_users_the_log_in_page_says_how_to_add_one(users_home):
 def test_every_role_has_pages_and_every_page_a_role():
     assert all(pages_for(role) for role in ROLES)
     assert all(page.roles for page in PAGES)
-    # Customer service looks orders up, and proposes a rush order for a customer's order.
-    assert [page.file for page in pages_for("cs_agent")] == ["order_lookup.py", "rush.py"]
+    # Customer service looks orders up, promises dates, and proposes a rush order for a customer's order.
+    assert [page.file for page in pages_for("cs_agent")] == ["order_lookup.py", "promise.py", "rush.py"]
     assert "data_quality.py" not in {page.file for page in pages_for("manager")}
 
 

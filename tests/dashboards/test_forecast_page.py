@@ -195,8 +195,14 @@ def test_stock_out_and_overstock_lists_follow_the_plan_and_its_filters(forecast_
         dates = risk["stockout_date"].dropna().tolist()
         assert dates == sorted(dates)
     if overstocked:
-        cover = lists.pop(0)["days_of_cover"].dropna().tolist()
-        assert cover == sorted(cover, reverse=True)
+        cover = lists.pop(0)["days_of_cover"].tolist()
+        # "no demand" (stock nothing sells) first, then the most days of cover; never "None" or blank
+        days = [float(c.replace(",", "")) for c in cover if c != "no demand"]
+        assert cover[: len(cover) - len(days)] == ["no demand"] * (len(cover) - len(days))
+        assert days == sorted(days, reverse=True)
+    for frame in app.dataframe:
+        if "atp" in frame.value.columns:
+            assert (frame.value["atp"] >= 0).all()  # a negative ATP shows as 0 with its shortage
 
     (warehouse,) = forecast_instance.query(f"select min(warehouse_code) {plan}")[0]
     (at_risk_here,) = forecast_instance.query(

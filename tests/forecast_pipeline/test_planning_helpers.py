@@ -131,3 +131,27 @@ def test_warehouse_shares_follow_outbound_then_stock():
     assert shares[("A", "W1")] == pytest.approx(0.75)
     assert shares[("B", "W1")] == pytest.approx(0.75)  # never shipped: by stock
     assert planning.combined_error_std([3.0, 4.0]) == pytest.approx(5.0)
+
+
+def test_overstock_is_stock_beyond_safety_stock_and_never_meets_a_proposal():
+    # 1 a day, σ 4, L 9, 95 %: SS = 1.6449 × 4 × 3 = 19.74; limit 120 days → overstocked above 139.74
+    args = ([1.0] * 28, 4.0, 9, "purchase", date(2026, 11, 22), planning.Policy(0.95, 120, 14))
+    assert not planning.plan(139, 0, 0, *args)["is_overstock"]
+    assert planning.plan(140, 0, 0, *args)["is_overstock"]
+    low = planning.plan(20, 0, 0, *args)  # below ROP 28.74: a proposal, not overstocked
+    assert low["proposal_qty"] > 0 and not low["is_overstock"] and low["note"] is None
+
+
+def test_plan_without_demand_proposes_nothing_and_says_why():
+    # σ from the past but no forecast demand: no proposal, whatever the safety stock says
+    args = ([0.0] * 28, 3.0, 10, "purchase", date(2026, 11, 22))
+    quiet = planning.plan(5, 0, 0, *args)
+    assert quiet["proposal_qty"] == 0 and quiet["is_overstock"] and quiet["note"] == "no demand expected"
+    selling = planning.plan(5, 0, 0, *args, sold_recently=True)
+    assert selling["proposal_qty"] == 0 and not selling["is_overstock"]
+    assert "check the forecast" in selling["note"]
+
+
+def test_negative_atp_is_a_shortage():
+    row = planning.plan(10, 290, 0, [2.0] * 28, 1.0, 9, "purchase", date(2026, 11, 22))
+    assert row["atp"] == -280 and row["shortage"] == 280 and row["days_of_cover"] == 0
