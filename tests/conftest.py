@@ -36,13 +36,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # The longest modules, started first so that the two workers finish together (each worker is handed two
-# modules at the start); the rest follows in collection order. Measured with `--durations` (docs/testing.md).
+# modules at the start); the rest follows in collection order. Measured with `--durations` and in CPU seconds
+# per module (docs/testing.md).
 LONGEST_FIRST = (
     "tests/pipeline/test_crash_recovery.py",
-    "tests/pipeline/test_cli.py",
-    "tests/pipeline/test_readers_during_a_run.py",
     "tests/pipeline/test_incremental_runs.py",
+    "tests/pipeline/test_cli.py",
     "tests/spark/test_dbt_on_spark.py",
+    "tests/pipeline/test_readers_during_a_run.py",
+    "tests/e2e/test_loops_in_browser.py",
     "tests/spark/test_forecast_on_spark.py",
     "tests/pipeline/test_tests_on_written_rows.py",
     "tests/kpis/test_partial_orders.py",

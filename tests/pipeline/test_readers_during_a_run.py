@@ -3,7 +3,8 @@
 DuckDB lets one process write a file, and another process cannot even open it read-only meanwhile. The
 pipeline therefore builds into ``build.duckdb`` and publishes by renaming a finished copy over
 ``omniops.duckdb``; the dashboards read only that file (``dashboards/warehouse.py``). Here a second
-process queries the published file the way the pages do, in a loop, while a whole run goes through.
+process queries the published file the way the pages do, in a loop, while a daily run goes through (the
+same landing, dbt and publish steps as a whole run, without the forecast).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import textwrap
 import time
 
 from core.settings import OmniopsPaths
-from orchestration.pipeline import run_pipeline
+from orchestration.pipeline import DAILY_JOB, run_pipeline
 from tests.e2e.conftest import REPO
 
 # One answer touches several schemas the run writes at different steps: a half-published build would
@@ -81,7 +82,7 @@ def test_a_reader_never_fails_and_always_sees_a_complete_build_while_a_run_publi
         while not (answers.exists() and answers.read_text().count("\n") >= 3):
             assert reader.poll() is None and time.monotonic() < deadline, "the reader did not start"
             time.sleep(0.2)
-        run_pipeline(paths, echo=lambda message: None)
+        run_pipeline(paths, echo=lambda message: None, job_name=DAILY_JOB)
         time.sleep(1.5)  # the reader's next queries see the new file
     finally:
         stop.touch()
