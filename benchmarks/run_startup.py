@@ -60,6 +60,7 @@ def main() -> None:
             env=env,
             check=True,
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         totals.append(time.time() - launched)
         first, seconds = step_times(home / "dagster", launched)

@@ -113,9 +113,21 @@ def prepare_build(paths: OmniopsPaths) -> str:
     return how
 
 
+def unpublished_versions(paths: OmniopsPaths) -> list[Path]:
+    """Versions newer than the published one, oldest first: builds a crash left before their swap.
+    Newer by name (a time stamp) than the version the link points at, or, while the published file is
+    still a plain file of the old layout, written after it."""
+    current = current_version(paths)
+    if current is None:
+        return version_files(paths)
+    if current.parent == versions_dir(paths):
+        return [v for v in version_files(paths) if v.name > current.name]
+    return [v for v in version_files(paths) if v.stat().st_mtime_ns > current.stat().st_mtime_ns]
+
+
 def _recover_build(paths: OmniopsPaths) -> str:
     current = current_version(paths)
-    newer = [v for v in version_files(paths) if current is None or v.name > current.name]
+    newer = unpublished_versions(paths)
     if newer:
         os.replace(newer[-1], paths.build_db)
         _fsync_folder(paths.warehouse_dir)

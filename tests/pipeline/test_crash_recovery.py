@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 
 from core.settings import OmniopsPaths
+from core.warehouse_versions import unpublished_versions
 from landing.sources import SOURCE_TABLES
 from tests.e2e.conftest import REPO
 
@@ -287,8 +288,7 @@ def test_a_run_killed_in_landing_dbt_and_publish_recovers_to_what_one_clean_run_
     assert_published_untouched(crashed, published, probe)
     assert not crashed.build_db.exists()
     current = crashed.published_db.resolve()
-    versions = (crashed.warehouse_dir / "versions").glob("*.duckdb")
-    (unpublished,) = [v for v in versions if v.name > current.name]
+    (unpublished,) = unpublished_versions(crashed)
     assert_landing_consistent(crashed, files_before, unpublished)
 
     # 5. Runs to the end (on that version, taken back as its build), and publishes.

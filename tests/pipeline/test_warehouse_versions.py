@@ -153,3 +153,19 @@ def test_killed_while_restoring_the_build_the_next_run_copies_it_again(paths):
 
 def test_a_new_instance_has_nothing_to_prepare(paths):
     assert prepare_build(paths) == "new" and not paths.build_db.exists()
+
+
+def test_an_instance_copied_with_its_link_followed_still_takes_its_own_build_back(paths, tmp_path):
+    """``shutil.copytree`` (as the tests copy instances) turns the link into a plain file beside a
+    copy of the versions; a build killed before its swap is still told from those copies."""
+    import shutil
+
+    write_build(paths, 1)
+    publish_build(paths)
+    restore_build(paths)
+    copy = OmniopsPaths(tmp_path / "copy")
+    shutil.copytree(paths.warehouse_dir, copy.warehouse_dir)
+    assert not copy.published_db.is_symlink() and prepare_build(copy) == "kept"
+    write_build(copy, 2)
+    publish_killed_at(copy, "publish.before_swap")
+    assert published_value(copy) == 1 and prepare_build(copy) == "adopted" and build_value(copy) == 2

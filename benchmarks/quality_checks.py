@@ -1,0 +1,67 @@
+"""How long the data-quality checks of a whole first landing take: GX on frames against DuckDB in SQL.
+
+Target (issue 22): the checks of a 10 M-line full build in at most 30 s. Takes a built instance's
+published warehouse (``--home``, default ``$OMNIOPS_HOME``), forgets which files were checked, and
+checks every file of every raw table with each engine in turn (``OMNIOPS_CHECK_WORKERS`` processes
+for GX, as in a run). Prints the seconds per engine and whether the outcomes agree:
+
+    .venv/bin/python benchmarks/quality_checks.py --home tmp_bench [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import tempfile
+import time
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def check_all(db: Path, engine: str, now: datetime) -> tuple[float, int, dict]:
+    import duckdb
+
+    from landing.sources import source_systems
+    from quality.validate import check_source
+
+    with duckdb.connect(str(db)) as conn:
+        conn.execute("drop table if exists landing.dq_file_checks")
+        started = time.perf_counter()
+        outcomes = {}
+        for source in source_systems():
+            for o in check_source(conn, source, now, engine=engine).outcomes:
+                outcomes[(o.raw_table, o.expectation, o.column)] = o
+        seconds = time.perf_counter() - started
+    rows = sum({o.raw_table: o.rows_validated for o in outcomes.values()}.values())
+    return seconds, rows, outcomes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", default=os.environ.get("OMNIOPS_HOME", "data"))
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    published = Path(args.home).resolve() / "warehouse" / "omniops.duckdb"
+    now = datetime.now(UTC)
+    seconds: dict[str, list[float]] = {"gx": [], "duckdb": []}
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="omniops-dq-") as tmp:
+        for _ in range(args.repeat):
+            for engine in seconds:
+                db = Path(tmp) / f"{engine}.duckdb"
+                shutil.copyfile(published, db)
+                spent, rows, results[engine] = check_all(db, engine, now)
+                seconds[engine].append(spent)
+    same = results["gx"] == results["duckdb"]
+    print(f"{published}: {rows:,} raw rows, {len(results['gx'])} expectations; load {os.getloadavg()[0]:.1f}")
+    for engine, values in seconds.items():
+        print(f"{engine:<7} {statistics.median(values):7.1f} s  {[round(v, 1) for v in values]}")
+    print(f"outcomes identical: {same}")
+
+
+if __name__ == "__main__":
+    main()
