@@ -33,6 +33,7 @@ from quality.validate import (
     _table_columns,
     expectations_of,
     number_column,
+    outcome_of,
     time_column,
 )
 
@@ -152,17 +153,19 @@ def _validate(
     rows = f'select {select}, rowid as _row{copies} from raw."{rules.raw_table}"{where}'
 
     measured = [spec for spec in specs if _reads_rows(spec, prepared, keyed)]
-    aggregates = ["count(*)", f"list(distinct {file} order by {file})"]
-    for spec in measured:
+    # Each expectation's test once per row, as a column; the aggregates below only read it.
+    flags, aggregates = [], ["count(*)", f"list(distinct {file})"]
+    for i, spec in enumerate(measured):
         if spec.type == "expect_compound_columns_to_be_unique":
             bad = "_copies > 1"
             value = "concat_ws('|', " + ", ".join(f"coalesce({c}::varchar, '<NA>')" for c in key) + ")"
         else:
             bad, value = _unexpected(spec, names[spec.kwargs["column"]]), names[spec.kwargs["column"]]
+        flags.append(f"coalesce({bad}, false) as b{i}")
         aggregates += [
-            f"count(*) filter (where {bad})",
-            f"list(distinct {file} order by {file}) filter (where {bad})",
-            f"arg_min({value}, _row, {FIRST_UNEXPECTED}) filter (where {bad})",
+            f"count(*) filter (where b{i})",
+            f"list(distinct {file}) filter (where b{i})",
+            f"arg_min({value}, _row, {FIRST_UNEXPECTED}) filter (where b{i})",
         ]
     # Whether pandas reads a number column as floats: its examples then print as 5.0, not 5.
     numbers = [c for c in rules.numbers if c in source]
@@ -171,8 +174,9 @@ def _validate(
         f"and not regexp_full_match({names[c]}, '{_WHOLE}'))), false)"
         for c in numbers
     ]
-    answer = conn.execute(f"select {', '.join(aggregates)} from ({rows})", params).fetchone()
-    total, all_files = answer[0], tuple(answer[1] or ())
+    flagged = f"select *{''.join(', ' + f for f in flags)} from ({rows})"
+    answer = conn.execute(f"select {', '.join(aggregates)} from ({flagged})", params).fetchone()
+    total, all_files = answer[0], tuple(sorted(answer[1] or ()))
     found = {id(spec): answer[2 + 3 * i : 5 + 3 * i] for i, spec in enumerate(measured)}
     flags = answer[2 + 3 * len(measured) :]
     floats = {number_column(c) for c, is_float in zip(numbers, flags, strict=True) if is_float}
@@ -186,7 +190,7 @@ def _validate(
             success = not missing
         elif id(spec) in found:
             unexpected, bad_files, first = found[id(spec)]
-            success, elements, failed = unexpected == 0, total, tuple(bad_files or ())
+            success, elements, failed = unexpected == 0, total, tuple(sorted(bad_files or ()))
             examples = _examples(first, spec.column in floats) if unexpected else None
             if unexpected and spec.type == "expect_column_values_to_not_be_null":
                 examples = "<NA>"  # how pandas prints the missing value GX lists
@@ -195,12 +199,9 @@ def _validate(
             if spec.type != "expect_compound_columns_to_be_unique":
                 examples = "column missing"
         outcomes.append(
-            ExpectationOutcome(
-                source=rules.source,
-                raw_table=rules.raw_table,
-                expectation=spec.type,
-                column=spec.column,
-                critical=spec.critical,
+            outcome_of(
+                rules,
+                spec,
                 success=success,
                 unexpected_count=unexpected,
                 element_count=elements,

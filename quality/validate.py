@@ -532,19 +532,21 @@ def _nothing_new(
     """Passing outcomes over 0 rows: every current file passed when it was validated."""
     columns = _table_columns(conn, rules.raw_table)
     return [
-        ExpectationOutcome(
-            source=rules.source,
-            raw_table=rules.raw_table,
-            expectation=e.type,
-            column=e.column,
-            critical=e.critical,
-            success=True,
-            unexpected_count=0,
-            element_count=0,
-            example_values=None,
-        )
+        outcome_of(rules, e, success=True, unexpected_count=0, element_count=0, example_values=None)
         for e in expectations_of(rules, now, None if "record" in columns else columns)
     ]
+
+
+def outcome_of(rules: TableRules, expectation: Expectation, **measured) -> ExpectationOutcome:
+    """The outcome of one of the table's expectations, with what was measured (success, counts…)."""
+    return ExpectationOutcome(
+        source=rules.source,
+        raw_table=rules.raw_table,
+        expectation=expectation.type,
+        column=expectation.column,
+        critical=expectation.critical,
+        **measured,
+    )
 
 
 def check_table(
