@@ -214,6 +214,9 @@ def collect_garbage(paths: OmniopsPaths, grace_seconds: float = GRACE_SECONDS) -
     deleted = []
     for version in version_files(paths):
         if version.name < current.name and not held_by_a_reader(version):
-            version.unlink(missing_ok=True)
+            try:
+                version.unlink(missing_ok=True)
+            except OSError:
+                continue  # e.g. a read-only folder: the old version stays, the run goes on
             deleted.append(version)
     return deleted
