@@ -27,6 +27,7 @@ from landing.sources.time_formats import TimeFormat
 from quality.rules import TableRules
 from quality.validate import (
     EXAMPLES,
+    RESULT_FORMAT,
     Expectation,
     ExpectationOutcome,
     _quoted,
@@ -37,7 +38,7 @@ from quality.validate import (
     time_column,
 )
 
-FIRST_UNEXPECTED = 20  # GX's partial_unexpected_count in ``RESULT_FORMAT``
+FIRST_UNEXPECTED = RESULT_FORMAT["partial_unexpected_count"]  # the unexpected values GX lists
 # A number as pandas' to_numeric reads it: optional sign, digits with an optional fraction, exponent.
 _NUMBER = r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*"
 _WHOLE = r"\s*[+-]?\d+\s*"
