@@ -120,7 +120,7 @@ def unpublished_versions(paths: OmniopsPaths) -> list[Path]:
     current = current_version(paths)
     if current is None:
         return version_files(paths)
-    if current.parent == versions_dir(paths):
+    if current.parent == versions_dir(paths).resolve():
         return [v for v in version_files(paths) if v.name > current.name]
     return [v for v in version_files(paths) if v.stat().st_mtime_ns > current.stat().st_mtime_ns]
 
