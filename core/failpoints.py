@@ -7,7 +7,9 @@ dictionary lookup. The points:
 
 - ``landing.before_commit``: a file's raw rows, quarantined rows and ledger row are written, not committed.
 - ``landing.before_reject_move``: a rejected file is in the ledger, still in the landing folder.
-- ``publish.mid_copy``: half of ``build.duckdb`` is copied to ``omniops.duckdb.publishing``.
+- ``publish.before_swap``: the build is renamed to a new version, the published link not swapped yet.
+- ``publish.mid_restore``: half of the published version is copied to ``build.duckdb.partial`` (where
+  the file system cannot clone it).
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Read-only access to the published warehouse, the only thing the dashboards read.
 
-The pipeline publishes a build by renaming a finished copy over the published file, never by writing
-into it. So a page keeps one read-only connection per published *version* (path + modification time)
-and runs each query on a cursor of it: opening the file costs about 30 ms, a cursor 0.2 ms, and a cold
-page runs twenty-odd queries. When a new build is published, the next query sees a new modification
-time and opens the new file; the old connection still reads the old, complete build (its file stays
-readable while open) until it is dropped. Results are cached per version too.
+The pipeline publishes a build by pointing the published name (a link) at a new, never again written
+version file (``core.warehouse_versions``). So a page keeps one read-only connection per published
+*version* (the file the link resolves to, and its modification time) and runs each query on a cursor
+of it: opening the file costs about 30 ms, a cursor 0.2 ms, and a cold page runs twenty-odd queries.
+When a new build is published, the next query resolves the link to the new file and opens it; the old
+connection still reads the old, complete build (its file is kept while a reader holds it) until it is
+dropped. Results are cached per version too.
 """
 
 from __future__ import annotations
@@ -27,17 +28,22 @@ def published_db_path() -> Path:
     return get_paths().published_db
 
 
-def warehouse_version() -> float | None:
+def warehouse_version() -> str | None:
+    """The version file the published name points at now, with its modification time; None if none."""
     path = published_db_path()
-    return path.stat().st_mtime if path.exists() else None
+    try:
+        resolved = path.resolve(strict=True)
+        return f"{resolved}@{resolved.stat().st_mtime_ns}"
+    except FileNotFoundError:
+        return None
 
 
 _CURSOR_LOCK = threading.Lock()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _connection(path: str, version: float) -> duckdb.DuckDBPyConnection:
-    """An in-memory database with the published file attached read-only as ``published``.
+def _connection(path: str, version: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory database with the version file attached read-only as ``published``.
 
     Not ``duckdb.connect(path)``: DuckDB hands out one database instance per path while any connection
     to it lives, so after a publish a new connection to the same path would still read the old build.
@@ -48,7 +54,7 @@ def _connection(path: str, version: float) -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached_query(sql: str, params: tuple, path: str, version: float) -> pd.DataFrame:
+def _cached_query(sql: str, params: tuple, path: str, version: str) -> pd.DataFrame:
     # A connection is not for several threads (one per browser session); each query gets its own cursor.
     with _CURSOR_LOCK:
         cursor = _connection(path, version).cursor()
@@ -64,7 +70,7 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
     version = warehouse_version()
     if version is None:
         raise FileNotFoundError(f"no published warehouse at {published_db_path()}: run `omniops run` first")
-    return _cached_query(sql, tuple(params), str(published_db_path()), version)
+    return _cached_query(sql, tuple(params), version.rpartition("@")[0], version)
 
 
 def table_exists(schema: str, table: str) -> bool:

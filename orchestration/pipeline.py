@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from core.settings import OmniopsPaths, dbt_target, export_environment
+from core.warehouse_versions import prepare_build
 from forecasting.parallel import silence_tracker_warnings
 from landing.freshness import stale_lines as freshness_lines
 from landing.report import trouble_lines
@@ -187,6 +188,10 @@ def run_pipeline(
         raise PipelineError(
             f"no landing zone at {paths.landing}: run `omniops generate` or drop exports there"
         )
+
+    restored = prepare_build(paths)
+    if restored not in ("kept", "new"):
+        echo(f"{paths.build_db.name}: {restored} (the last run was cut short in publish)")
 
     echo("preparing dbt (parse)…")
     silence_tracker_warnings()  # dbt starts multiprocessing's resource tracker; see forecasting/parallel.py

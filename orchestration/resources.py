@@ -10,10 +10,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
 from dagster_dbt import DbtCliResource, DbtProject
 
 from core.settings import DBT_PROJECT_DIR, OmniopsPaths, duckdb_config, get_paths
+from core.warehouse_versions import prepare_build
 
 
 def dbt_executable() -> str:
@@ -45,6 +46,12 @@ class WarehouseResource(ConfigurableResource):
     @property
     def paths(self) -> OmniopsPaths:
         return OmniopsPaths(Path(self.home).resolve()) if self.home else get_paths()
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        """Once per run, before its first step: ``build.duckdb`` back after a crash that took it away."""
+        how = prepare_build(self.paths)
+        if how not in ("kept", "new") and context.log is not None:
+            context.log.info(f"{self.paths.build_db}: {how} (after a run that was cut short)")
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:

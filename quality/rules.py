@@ -32,6 +32,8 @@ class TableRules:
     known_values: dict[str, frozenset[str]] = field(default_factory=dict)  # status-like columns
     # Columns computed from others before validating, e.g. the status pair a channel's mapping uses.
     derived: dict[str, Callable[[pd.DataFrame], pd.Series]] = field(default_factory=dict)
+    # The same columns in SQL for the DuckDB checks: templates with ``{column}`` for each source column.
+    derived_sql: dict[str, str] = field(default_factory=dict)
 
     @property
     def raw_table(self) -> str:

@@ -57,6 +57,7 @@ def table_rules(table: SourceTable) -> TableRules:
         timestamps={c.name: c.kind for c in table.checked_columns(Timestamp, QUALITY)},
         known_values=_known_values(table),
         derived={d.name: d.compute for d in table.derived},
+        derived_sql={d.name: d.sql for d in table.derived},
     )
 
 

@@ -26,23 +26,19 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import great_expectations as gx
-import great_expectations.expectations as gxe
 import pandas as pd
 import pyarrow as pa
-from great_expectations.data_context.types.base import (
-    DataContextConfig,
-    InMemoryStoreBackendDefaults,
-    ProgressBarsConfig,
-)
-from great_expectations.execution_engine import pandas_execution_engine
 
 from core import settings
 from landing.sources.time_formats import TimeFormat
 from quality.rules import NUMBER_REGEX, TableRules
 from quality.suites import rules_of
+
+if TYPE_CHECKING:
+    import great_expectations as gx
 
 EXAMPLES = 5
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
@@ -59,9 +55,6 @@ def check_workers() -> int:
 
 
 _ARROW_TEXT = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
-# GX fingerprints every in-memory batch under this size by hashing all its rows (a fifth of the
-# validation time at 500,000 rows); the fingerprint only labels the batch, and ours are never reused.
-pandas_execution_engine.HASH_THRESHOLD = 0
 
 
 @dataclass(frozen=True)
@@ -123,7 +116,19 @@ def time_column(column: str) -> str:
 
 @cache
 def _context():
-    """One ephemeral context per process; GX wants one active before suites are built."""
+    """One ephemeral context per process; GX wants one active before suites are built. GX is imported
+    here, not with the module: it takes seconds, and the pipeline checks in DuckDB (``sql_checks``)."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    # GX fingerprints every in-memory batch under this size by hashing all its rows (a fifth of the
+    # validation time at 500,000 rows); the fingerprint only labels the batch, and ours are never reused.
+    pandas_execution_engine.HASH_THRESHOLD = 0
     return gx.get_context(
         mode="ephemeral",
         project_config=DataContextConfig(
@@ -180,55 +185,80 @@ def prepare_frame(frame: pd.DataFrame, rules: TableRules) -> pd.DataFrame:
     return frame
 
 
-def build_suite(
+@dataclass(frozen=True)
+class Expectation:
+    """One expectation of a suite: its GX type and arguments, whether it is critical, and the column it
+    reports on. Both engines run these: GX (``build_suite``) and DuckDB (``quality.sql_checks``)."""
+
+    type: str
+    kwargs: dict[str, Any]
+    critical: bool
+    column: str | None
+
+
+def expectations_of(
     rules: TableRules, now: datetime, columns: Iterable[str] | None = None
-) -> gx.ExpectationSuite:
-    """The GX suite of one raw table; ``meta`` says whether an expectation is critical and its column.
+) -> list[Expectation]:
+    """The expectations of one raw table, derived from its rules.
 
     Rules on an optional column that the table lacks (``columns``) are left out; rules on a missing
     required column stay in and fail with the required-columns expectation.
     """
     present = set(rules.required) | (set(columns) if columns is not None else set(_ruled_columns(rules)))
+    found: list[Expectation] = []
 
-    _context()
-    suite = gx.ExpectationSuite(name=rules.raw_table)
+    def add(kind: str, critical: bool, reported: str | None, **kwargs) -> None:
+        found.append(Expectation(f"expect_{kind}", kwargs, critical, reported))
 
-    def add(expectation, critical: bool, column: str | None) -> None:
-        expectation.meta = {"critical": critical, "column": column}
-        suite.add_expectation(expectation)
-
-    add(gxe.ExpectTableColumnsToMatchSet(column_set=list(rules.required), exact_match=False), True, None)
+    add("table_columns_to_match_set", True, None, column_set=list(rules.required), exact_match=False)
     for column in (*rules.keys, *rules.not_null):
-        add(gxe.ExpectColumnValuesToNotBeNull(column=column), True, column)
+        add("column_values_to_not_be_null", True, column, column=column)
     # Unique per file: the overlapping exports repeat lines between files, never inside one.
     key = [*rules.keys, "_source_file"]
-    add(gxe.ExpectCompoundColumnsToBeUnique(column_list=key), True, ", ".join(rules.keys))
+    add("compound_columns_to_be_unique", True, ", ".join(rules.keys), column_list=key)
     for column, number in rules.numbers.items():
         if column not in present:
             continue
-        add(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=NUMBER_REGEX), False, column)
+        add("column_values_to_match_regex", False, column, column=column, regex=NUMBER_REGEX)
+        parsed = number_column(column)
         add(
-            gxe.ExpectColumnValuesToBeBetween(
-                column=number_column(column), min_value=number.low, max_value=number.high
-            ),
+            "column_values_to_be_between",
             False,
-            number_column(column),
+            parsed,
+            column=parsed,
+            min_value=number.low,
+            max_value=number.high,
         )
     future_limit = now.astimezone(UTC).replace(tzinfo=None)
     for column, timestamp in rules.timestamps.items():
         if column not in present:
             continue
-        add(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=timestamp.format.regex), False, column)
+        add("column_values_to_match_regex", False, column, column=column, regex=timestamp.format.regex)
         if not timestamp.may_be_future:
-            add(
-                gxe.ExpectColumnValuesToBeBetween(column=time_column(column), max_value=future_limit),
-                False,
-                time_column(column),
-            )
+            parsed = time_column(column)
+            add("column_values_to_be_between", False, parsed, column=parsed, max_value=future_limit)
     for column, values in rules.known_values.items():
         if column not in present and column not in rules.derived:
             continue
-        add(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=sorted(values)), False, column)
+        add("column_values_to_be_in_set", False, column, column=column, value_set=sorted(values))
+    return found
+
+
+def build_suite(
+    rules: TableRules, now: datetime, columns: Iterable[str] | None = None
+) -> gx.ExpectationSuite:
+    """The GX suite of one raw table (``expectations_of``); ``meta`` says whether an expectation is
+    critical and its column."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    _context()
+    suite = gx.ExpectationSuite(name=rules.raw_table)
+    for spec in expectations_of(rules, now, columns):
+        name = "".join(part.title() for part in spec.type.split("_"))
+        expectation = getattr(gxe, name)(**spec.kwargs)
+        expectation.meta = {"critical": spec.critical, "column": spec.column}
+        suite.add_expectation(expectation)
     return suite
 
 
@@ -501,21 +531,22 @@ def _nothing_new(
 ) -> list[ExpectationOutcome]:
     """Passing outcomes over 0 rows: every current file passed when it was validated."""
     columns = _table_columns(conn, rules.raw_table)
-    suite = build_suite(rules, now, None if "record" in columns else columns)
     return [
-        ExpectationOutcome(
-            source=rules.source,
-            raw_table=rules.raw_table,
-            expectation=e.expectation_type,
-            column=e.meta["column"],
-            critical=bool(e.meta["critical"]),
-            success=True,
-            unexpected_count=0,
-            element_count=0,
-            example_values=None,
-        )
-        for e in suite.expectations
+        outcome_of(rules, e, success=True, unexpected_count=0, element_count=0, example_values=None)
+        for e in expectations_of(rules, now, None if "record" in columns else columns)
     ]
+
+
+def outcome_of(rules: TableRules, expectation: Expectation, **measured) -> ExpectationOutcome:
+    """The outcome of one of the table's expectations, with what was measured (success, counts…)."""
+    return ExpectationOutcome(
+        source=rules.source,
+        raw_table=rules.raw_table,
+        expectation=expectation.type,
+        column=expectation.column,
+        critical=expectation.critical,
+        **measured,
+    )
 
 
 def check_table(
@@ -526,12 +557,19 @@ def check_table(
     pool: Executor | None = None,
     workers: int = 1,
     pending: list[PendingFile] | None = None,
+    engine: str = "duckdb",
 ) -> SourceCheck:
-    """Validate the pending files of one raw table, a chunk of whole files at a time (in ``pool``'s
-    ``workers`` processes when there are several chunks). ``pending``: the files, when already read."""
+    """Validate the pending files of one raw table: in DuckDB, in one query (``engine="duckdb"``,
+    ``quality.sql_checks``), or with GX on frames (``"gx"``), a chunk of whole files at a time (in
+    ``pool``'s ``workers`` processes when there are several chunks). ``pending``: the files, when
+    already read. Both engines give the same outcomes."""
     pending = pending_files(conn, rules.raw_table) if pending is None else pending
     if not pending:
         return SourceCheck(_nothing_new(conn, rules, now), [])
+    if engine == "duckdb":
+        from quality.sql_checks import validate_files
+
+        return _checked(rules, pending, [validate_files(conn, rules, [f.path for f in pending], now)])
     batches = list(_chunks(pending, chunk_rows))
 
     def frame(batch: list[PendingFile]) -> pd.DataFrame:
@@ -548,6 +586,13 @@ def check_table(
                 wait(futures, return_when=FIRST_COMPLETED)
             futures.append(pool.submit(validate_frame, frame(batch), rules, now))
         parts = [f.result() for f in futures]
+    return _checked(rules, pending, parts)
+
+
+def _checked(
+    rules: TableRules, pending: list[PendingFile], parts: list[list[ExpectationOutcome]]
+) -> SourceCheck:
+    """The outcomes of all parts and, per file, whether it passed the critical expectations."""
     outcomes = _merge(parts)
     failed = {f for o in outcomes if o.critical for f in o.failed_files}
     warned = {f for o in outcomes if not o.critical for f in o.failed_files}
@@ -561,9 +606,14 @@ def check_table(
 
 
 def check_source(
-    conn: duckdb.DuckDBPyConnection, source: str, now: datetime | None = None, chunk_rows: int = CHUNK_ROWS
+    conn: duckdb.DuckDBPyConnection,
+    source: str,
+    now: datetime | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    engine: str = "duckdb",
 ) -> SourceCheck:
-    """Validate the pending files of every raw table of a source system (its suite)."""
+    """Validate the pending files of every raw table of a source system (its suite) in DuckDB, or with
+    GX (``engine="gx"``)."""
     now = now or datetime.now(UTC)
     result = SourceCheck()
     workers = check_workers()
@@ -571,10 +621,10 @@ def check_source(
         pool = None
         for rules in rules_of(source):
             pending = pending_files(conn, rules.raw_table)
-            if pool is None and workers > 1 and sum(f.rows for f in pending) > chunk_rows:
+            if engine == "gx" and pool is None and workers > 1 and sum(f.rows for f in pending) > chunk_rows:
                 # Started only for a large first landing: the processes import GX (a few seconds).
                 pool = stack.enter_context(_worker_pool(workers))
-            table = check_table(conn, rules, now, chunk_rows, pool, workers, pending)
+            table = check_table(conn, rules, now, chunk_rows, pool, workers, pending, engine)
             result.outcomes.extend(table.outcomes)
             result.files.extend(table.files)
     return result
@@ -597,7 +647,7 @@ def _worker_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def validate_source(
-    conn: duckdb.DuckDBPyConnection, source: str, now: datetime | None = None
+    conn: duckdb.DuckDBPyConnection, source: str, now: datetime | None = None, engine: str = "duckdb"
 ) -> list[ExpectationOutcome]:
     """Validate the pending files of every raw table of a source system; the outcomes only."""
-    return check_source(conn, source, now).outcomes
+    return check_source(conn, source, now, engine=engine).outcomes

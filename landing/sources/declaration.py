@@ -108,12 +108,14 @@ class Column:
 
 @dataclass(frozen=True)
 class Derived:
-    """A column GX computes from others before validating (e.g. the status pair a channel's mapping
-    uses), and the values it may take."""
+    """A column the checks compute from others before validating (e.g. the status pair a channel's
+    mapping uses), and the values it may take. ``compute`` on a frame (GX), ``sql`` the same in DuckDB:
+    an expression with ``{column}`` for each source column (``quality.sql_checks``)."""
 
     name: str
     compute: Callable[[pd.DataFrame], pd.Series]
     values: Values
+    sql: str
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", _frozen(self.values))

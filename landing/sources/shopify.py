@@ -29,6 +29,9 @@ def status_pair(frame: pd.DataFrame) -> pd.Series:
     return (financial + "/" + frame["Fulfillment Status"].fillna("")).where(financial.notna())
 
 
+STATUS_PAIR_SQL = "{Financial Status} || '/' || coalesce({Fulfillment Status}, '')"
+
+
 ORDERS = SourceTable(
     "shopify",
     "orders",
@@ -73,7 +76,7 @@ ORDERS = SourceTable(
         Column("Tags"),
         Column("Source"),
     ),
-    derived=(Derived("Financial Status/Fulfillment Status", status_pair, CHANNEL_STATUSES),),
+    derived=(Derived("Financial Status/Fulfillment Status", status_pair, CHANNEL_STATUSES, STATUS_PAIR_SQL),),
 )
 
 SYSTEM = SourceSystem(

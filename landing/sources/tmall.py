@@ -28,6 +28,11 @@ def status_with_refund(frame: pd.DataFrame) -> pd.Series:
     return frame["订单状态"].where(~refunded, frame["订单状态"] + "/退款成功")
 
 
+STATUS_WITH_REFUND_SQL = (
+    "case when {退款状态} = '退款成功' then {订单状态} || '/退款成功' else {订单状态} end"
+)
+
+
 ORDERS = SourceTable(
     "tmall",
     "orders",
@@ -58,7 +63,7 @@ ORDERS = SourceTable(
         Column("物流单号"),
         Column("店铺名称"),
     ),
-    derived=(Derived("订单状态/退款状态", status_with_refund, CHANNEL_STATUSES),),
+    derived=(Derived("订单状态/退款状态", status_with_refund, CHANNEL_STATUSES, STATUS_WITH_REFUND_SQL),),
 )
 
 SYSTEM = SourceSystem(

@@ -1,4 +1,6 @@
-"""Great Expectations suites as Dagster asset checks on the landing assets, one multi-check per source.
+"""The data-quality suites as Dagster asset checks on the landing assets, one multi-check per source.
+The suites are GX expectations, run in DuckDB (``quality.sql_checks``); the checks keep their
+``gx_<source>`` names.
 
 Every raw table (asset ``<source>/<table>``) gets two checks:
 

@@ -51,3 +51,17 @@ def test_text_is_passed_as_a_parameter_never_pasted(home):
 def test_without_a_published_build_the_error_says_what_to_run(home):
     with pytest.raises(FileNotFoundError, match="omniops run"):
         query("select 1")
+
+
+def test_a_version_published_by_a_link_swap_is_read_at_the_next_query(home):
+    from core.settings import OmniopsPaths
+    from core.warehouse_versions import publish_build
+
+    paths = OmniopsPaths(home)
+    build(paths.build_db, 1)
+    publish_build(paths)
+    assert query("select v from marts.t")["v"].tolist() == [1]
+    build(paths.build_db, 2)  # a new build, not yet published: readers still see build 1
+    assert query("select v from marts.t")["v"].tolist() == [1]
+    publish_build(paths)
+    assert query("select v from marts.t")["v"].tolist() == [2]

@@ -8,8 +8,9 @@ grandchild), and is killed with the whole group at five points in a row, each ru
 1. landing, just before the 30th re-export commits (``OMNIOPS_FAILPOINT=landing.before_commit:30``);
 2. landing, between recording a rejected file and moving it (``landing.before_reject_move``);
 3. dbt, once it builds the marts (seen on the run's output);
-4. publish, half-way through copying the build (``publish.mid_copy``);
-5. then a run completes.
+4. publish, with the build renamed to a new version and the published link not yet swapped to it
+   (``publish.before_swap``);
+5. then a run completes (it takes that version back as its build first).
 
 After every kill: the published warehouse is byte for byte the previous complete build and opens
 read-only; the build database opens (DuckDB replays its write-ahead log and drops the transaction the
@@ -33,6 +34,7 @@ from pathlib import Path
 import duckdb
 
 from core.settings import OmniopsPaths
+from core.warehouse_versions import unpublished_versions
 from landing.sources import SOURCE_TABLES
 from tests.e2e.conftest import REPO
 
@@ -158,10 +160,13 @@ def assert_published_untouched(paths: OmniopsPaths, published: str, probe: list[
     assert not paths.published_db.with_name("omniops.duckdb.wal").exists()
 
 
-def assert_landing_consistent(paths: OmniopsPaths, files_before: dict[str, str]) -> None:
-    """Every file the ledger holds as current has exactly its rows in raw and quarantine; none other."""
+def assert_landing_consistent(
+    paths: OmniopsPaths, files_before: dict[str, str], db: Path | None = None
+) -> None:
+    """Every file the ledger holds as current has exactly its rows in raw and quarantine; none other.
+    ``db``: the build (default ``build.duckdb``)."""
     # Read-only, so the next run is the first writer after the kill (and replays the log itself).
-    db = paths.build_db
+    db = db or paths.build_db
     current = {
         (table, path): (sha, read, loaded, rejected)
         for table, path, sha, read, loaded, rejected in query(
@@ -276,19 +281,22 @@ def test_a_run_killed_in_landing_dbt_and_publish_recovers_to_what_one_clean_run_
     assert query(crashed.build_db, rejected) == [(resent,), ("tmall/ExportOrderList_empty.csv",)]
     assert not (crashed.landing / resent).exists()
 
-    # 4. Killed half-way through copying the build for publication.
-    run = Run(crashed, "publish.mid_copy")
+    # 4. Killed in publish: the build is a version of its own now, not yet the published one.
+    run = Run(crashed, "publish.before_swap")
     run.wait()
     run.assert_killed()
     assert_published_untouched(crashed, published, probe)
-    staging = crashed.published_db.with_name("omniops.duckdb.publishing")
-    assert 0 < staging.stat().st_size < crashed.build_db.stat().st_size
-    assert_landing_consistent(crashed, files_before)
+    assert not crashed.build_db.exists()
+    current = crashed.published_db.resolve()
+    (unpublished,) = unpublished_versions(crashed)
+    assert_landing_consistent(crashed, files_before, unpublished)
 
-    # 5. Runs to the end, and publishes.
+    # 5. Runs to the end (on that version, taken back as its build), and publishes.
     run = Run(crashed)
     assert run.wait() == 0, run.output()
-    assert not staging.exists()
+    assert any("adopted" in line for line in run.lines), run.output()
+    assert not unpublished.exists() and crashed.published_db.resolve() != current
+    assert not crashed.build_db.with_name("build.duckdb.partial").exists()
     assert sha256(crashed.published_db) != published
     assert_landing_consistent(crashed, files_before)
 
