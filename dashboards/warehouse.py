@@ -90,7 +90,7 @@ def published_cursor() -> Iterator[duckdb.DuckDBPyConnection]:
     if version is None:
         raise FileNotFoundError(f"no published warehouse at {published_db_path()}: run `omniops run` first")
     with _CURSOR_LOCK:
-        cursor = _connection(str(published_db_path()), version).cursor()
+        cursor = _connection(version.rpartition("@")[0], version).cursor()
     try:
         cursor.execute("use published")
         yield cursor
@@ -99,7 +99,7 @@ def published_cursor() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached_call(name: str, args: tuple, path: str, version: float):
+def _cached_call(name: str, args: tuple, path: str, version: str):
     from importlib import import_module
 
     module, function = name.rsplit(".", 1)
@@ -119,4 +119,4 @@ def call(name: str, *args):
     version = warehouse_version()
     if version is None:
         raise FileNotFoundError(f"no published warehouse at {published_db_path()}: run `omniops run` first")
-    return _cached_call(name, tuple(args), str(published_db_path()), version)
+    return _cached_call(name, tuple(args), version.rpartition("@")[0], version)
