@@ -104,6 +104,8 @@ class Run:
         if failpoint:
             env["OMNIOPS_FAILPOINT"] = failpoint
         self.lines: list[str] = []
+        self.logs = paths.home / "logs"
+        self.logs_before = set(self.logs.glob("run-*.log"))
         self.process = subprocess.Popen(
             # The daily job: land what is new, incremental dbt, publish (the forecast is weekly).
             [sys.executable, "-m", "orchestration.cli", "run", "--daily"],
@@ -125,17 +127,23 @@ class Run:
             assert time.monotonic() < deadline, "the run took too long"
         return self.process.wait(timeout=60)
 
+    def log_text(self) -> str:
+        """This run's log file so far (``omniops run`` writes Dagster's and dbt's lines there, not to the
+        console)."""
+        new = sorted(set(self.logs.glob("run-*.log")) - self.logs_before)
+        return new[-1].read_text(encoding="utf-8", errors="replace") if new else ""
+
     def kill_when(self, marker: str, timeout: float = 1200) -> None:
-        """Kill the whole process group (the run, dbt, forecast workers) when a line contains marker."""
+        """Kill the whole process group (the run, dbt, forecast workers) when its log has a line
+        containing marker."""
         deadline = time.monotonic() + timeout
-        for line in self.process.stdout:
-            self.lines.append(line)
-            if marker in line:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                break
+        while marker not in self.log_text():
+            if self.process.poll() is not None:
+                self.wait()
+                raise AssertionError(f"the run ended without {marker!r}:\n{self.output()}")
             assert time.monotonic() < deadline, f"no {marker!r} in time"
-        else:
-            raise AssertionError(f"the run ended without {marker!r}:\n{self.output()}")
+            time.sleep(0.05)
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.wait()
 
     def assert_killed(self) -> None:
