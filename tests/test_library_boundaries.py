@@ -58,3 +58,16 @@ def test_every_top_level_library_is_checked():
         if p.parent.name not in {"orchestration", "dashboards", "tests", "benchmarks"}
     }
     assert packages == set(LIBRARIES)
+
+
+def test_every_top_level_package_is_installed_and_sorted_as_our_own():
+    """``pip install .`` ships only the packages pyproject.toml lists: one missing there imports in the
+    tests (run from the checkout) but not in ``omniops`` run from an install (``make demo``)."""
+    import tomllib
+
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    installed = {name.rstrip("*") for name in config["tool"]["setuptools"]["packages"]["find"]["include"]}
+    first_party = set(config["tool"]["ruff"]["lint"]["isort"]["known-first-party"])
+    packages = {p.parent.name for p in REPO_ROOT.glob("*/__init__.py")} - {"tests", "benchmarks"}
+    assert packages <= installed, f"not installed by pip: {sorted(packages - installed)}"
+    assert packages <= first_party, f"not in ruff's known-first-party: {sorted(packages - first_party)}"
