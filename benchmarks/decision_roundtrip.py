@@ -19,15 +19,19 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import threading
 import time
 from datetime import date, datetime
 from pathlib import Path
 
-from decisions import t3_loop
-from decisions.people import Actor
-from decisions.store import Store
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the PostgreSQL server of tests/decisions, run from any folder
+
+from decisions import t3_loop  # noqa: E402
+from decisions.people import Actor  # noqa: E402
+from decisions.store import Store  # noqa: E402
 
 T0 = datetime(2026, 12, 1, 8)
 
