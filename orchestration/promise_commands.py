@@ -34,6 +34,9 @@ def cmd_promise(args: argparse.Namespace) -> int:
                 print_json({"error": "BadInput", "reason": str(error)})
             print(f"[omniops] promise: {error}", file=sys.stderr)
             return 2
+        except FileNotFoundError as error:  # a warehouse published before the ATP mart existed
+            print(f"[omniops] promise: {error}", file=sys.stderr)
+            return 3
     result = answer.as_dict()
     if args.json:
         print_json({key: result[key] for key in JSON_KEYS})

@@ -72,7 +72,7 @@ def promise(
     company's time zone); ``detail['seconds']`` says how long it took."""
     started = time.perf_counter()
     _check(conn, sku, quantity, channel, warehouse)
-    atp = read_atp_daily(conn, sku, zone, warehouse)
+    atp = read_atp_daily(conn, sku, warehouse)
     has_plan = has_table(conn, "production", "plan_problem")
     routing_rows = (
         conn.execute("select count(*) from staging.stg_erp__routings where sku = ?", [sku]).fetchone()[0]
@@ -130,7 +130,7 @@ def expected_ship_dates(conn, order_key: str, zone: str) -> pd.DataFrame:
         made = planned[planned["sku"] == line.sku].sort_values("planned_completion_utc")
         production = made.iloc[-1] if len(made) else None
         done = None if production is None else to_company_date(production["planned_completion_utc"], zone)
-        atp = read_atp_daily(conn, line.sku, zone) if production is None else None
+        atp = read_atp_daily(conn, line.sku) if production is None else None
         need = 0.0 if line.line_status == "confirmed" else float(line.open_quantity)
         day, source, warehouse = line_ship_date(atp, need, done)
         made_by = {} if production is None else production[["production_order_id", "planned_completion_utc"]]

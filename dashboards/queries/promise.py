@@ -34,4 +34,4 @@ def answer(sku: str, quantity: int, channel: str | None, warehouse: str | None):
 
 def atp(sku: str, warehouse: str | None) -> pd.DataFrame:
     """ATP per warehouse and day of the SKU, as the promise read it."""
-    return call("planning.promise_atp.read_atp_daily", sku, COMPANY_TIME_ZONE, warehouse)
+    return call("planning.promise_atp.read_atp_daily", sku, warehouse)

@@ -145,7 +145,7 @@ def test_every_open_order_gets_a_date_or_a_shortage(conn):
         for line in lines.itertuples():
             assert line.source in ("stock", "production")
             if line.source == "stock" and line.expected_ship_date is not None:
-                atp = read_atp_daily(conn, line.sku, COMPANY_TIME_ZONE, line.warehouse)
+                atp = read_atp_daily(conn, line.sku, line.warehouse)
                 later = atp.loc[atp["date"] >= line.expected_ship_date, "atp"]
                 need = 0 if line.line_status == "confirmed" else line.open_quantity
                 assert later.min() >= need
