@@ -65,6 +65,7 @@ TRANSLATED_CHOICES = (
     "fc_channel",
     "fc_freq",
     "fc_sku",
+    "fo_pick",
     "inv_category",
     "inv_warehouse",
     "lookup_order",

@@ -1,7 +1,8 @@
 """Planner overrides of the forecast: a planner's number for one series × period, with the reason.
 
 Stored in the operational store (``forecast_overrides``), one row per series × freq × period: setting it
-again replaces the number (a new version; the audit log keeps the old one). The forecast stage reads them
+again replaces the number (a new version; the audit log keeps the old one); removing it gives the period
+back to the consensus (the audit log keeps the removed row). The forecast stage reads them
 (``overrides_frame``) and applies them on top of the consensus; the stair-step scores them as the last
 layer once their period has actuals.
 """
@@ -19,7 +20,7 @@ from decisions.people import Actor
 from decisions.roles import require
 from decisions.store import Store, utcnow
 from decisions.tables import forecast_overrides
-from decisions.writes import insert_row, update_row
+from decisions.writes import audit, check_version, insert_row, read_row, update_row
 
 FREQS = ("D", "W", "MS")
 
@@ -59,6 +60,17 @@ def set_override(
             row = {"id": key, "unique_id": unique_id, "freq": freq, "ds": ds, **values}
             return insert_row(conn, forecast_overrides, row, actor, "forecast.override", now)
         return update_row(conn, forecast_overrides, dict(before), values, actor, "forecast.override", now)
+
+
+def remove_override(store: Store, actor: Actor, key: str, version: int | None = None) -> dict:
+    """Delete the override ``key`` (``override_id``); ``version``: the one the person saw, if any."""
+    require(actor, "forecast.override")
+    with store.write() as conn:
+        before = read_row(conn, forecast_overrides, key)
+        check_version(forecast_overrides, before, version)
+        conn.execute(forecast_overrides.delete().where(forecast_overrides.c.id == key))
+        audit(conn, actor, "forecast.override.remove", forecast_overrides.name, key, before, None, utcnow())
+    return before
 
 
 def list_overrides(store: Store, freq: str | None = None) -> list[dict]:

@@ -286,6 +286,7 @@ def test_in_chinese_the_page_shows_the_same_figures_under_chinese_labels(forecas
         "需求：实际与预测",
         "预测准确率",
         "谁在增加价值：模型、销售团队、共识预测",
+        "计划员调整",
         "库存：缺货风险与积压",
         "各品类库存周转天数",
     ]

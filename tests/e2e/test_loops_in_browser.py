@@ -1,7 +1,8 @@
 """The loops as people close them in Chromium, on a copy of the built instance with its operational store:
 a planner acknowledges a T-3 warning and a manager sees it in another browser at once; a supervisor
-cannot sign a day with an unexplained variance; a rush order proposed by a planner, approved by PMC and
-acknowledged by a supervisor is in the plan after one ``omniops run --daily`` and framed on the Gantt.
+cannot sign a day with an unexplained variance; a planner overrides the forecast of a month with a reason;
+a rush order proposed by a planner, approved by PMC and acknowledged by a supervisor is in the plan after
+one ``omniops run --daily`` and framed on the Gantt.
 
 The tests run in this order and share the copy (the daily run comes last)."""
 
@@ -16,13 +17,14 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
-from decisions import rush_loop, t3_loop
+from decisions import forecast_overrides, rush_loop, t3_loop
 from decisions.store import Store
 from decisions.tables import close_days, close_variances
 from tests.dashboards.loopkit import WARNING, register_row
 from tests.e2e.conftest import REPO, serving
 
 COUNTERMEASURE = "<script>window.hacked = 1</script> extra shift on SEW"
+OVERRIDE_REASON = "key account promotion in the first month"
 PASSWORD = "loops-pass-1"
 WAIT = 60_000  # ms: a page run on the busy 2-core test machine can take well over expect's 5 s
 
@@ -105,6 +107,19 @@ def test_a_supervisor_cannot_sign_a_day_with_an_unexplained_variance(browser, lo
     expect(refusal).to_contain_text("without a reason", timeout=WAIT)
     supervisor.screenshot(path=str(artifacts / "loops_close_refused.png"), full_page=True)
     supervisor.context.close()
+
+
+def test_a_planner_overrides_the_forecast_with_a_reason(browser, loops, artifacts):
+    planner = session(browser, loops, "pete")
+    open_page(planner, "Forecast & inventory")
+    planner.get_by_label("Your number (units)").fill("250")
+    planner.get_by_label("Reason (required: it is read and scored)").fill(OVERRIDE_REASON)
+    planner.get_by_role("button", name="Save override").click()
+    expect(planner.get_by_text("Override saved:")).to_be_visible(timeout=WAIT)
+    (row,) = forecast_overrides.list_overrides(loops["store"])
+    assert (row["quantity"], row["reason"], row["set_by"]) == (250.0, OVERRIDE_REASON, "pete")
+    planner.screenshot(path=str(artifacts / "loops_forecast_override.png"), full_page=True)
+    planner.context.close()
 
 
 def test_a_rush_order_approved_and_acknowledged_is_planned_and_framed_on_the_gantt(browser, loops, artifacts):
