@@ -179,7 +179,10 @@ def overrides_table(rows: pd.DataFrame, as_of: date, has_fva: bool) -> None:
             "replaced": number(
                 t("Replaced (units)"),
                 format="%,.0f",
-                help=t("The newest published forecast of that month before the override."),
+                help=t(
+                    "The newest published forecast of that month that was not an override (empty when "
+                    "none is kept: a re-run on the same as-of date replaces that date's forecast)."
+                ),
             ),
             "set_by": st.column_config.TextColumn(t("Set by")),
             "set_at": st.column_config.TextColumn(t("Set at")),
@@ -215,6 +218,8 @@ def layer_note() -> str:
     layers = oq.override_layer().set_index("layer")
     if not {"consensus", "override"} <= set(layers.index) or is_missing(layers.at["override", "wape"]):
         return ""
+    if layers.at["override", "wape"] == layers.at["consensus", "wape"]:
+        return ""  # no override fell in the months the stair-step scores: nothing to say yet
     return t(
         "Out of sample (the stair-step above), the forecast with the overrides had a WAPE of {override} "
         "against {consensus} for the consensus ({fva} of value added).",
