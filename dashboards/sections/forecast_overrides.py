@@ -112,7 +112,7 @@ def override_form(access: StoreAccess, user: SignedIn, forecast: pd.DataFrame, r
     with st.form("fo_form"):
         c = st.columns([1, 3])
         quantity = c[0].number_input(
-            t("Your number (units)"), min_value=0.0, value=None, step=1.0, key="fo_qty"
+            t("Your number (units)"), min_value=0.0, value=None, step=1.0, format="%.0f", key="fo_qty"
         )
         reason = c[1].text_input(t("Reason (required: it is read and scored)"), key="fo_reason")
         if not st.form_submit_button(t("Save override"), key="fo_save"):
