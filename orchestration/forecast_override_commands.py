@@ -1,8 +1,9 @@
 """``omniops forecast override``: a planner's number for a series × period, with the reason.
 
-``set`` stores it in the operational store as ``--user`` (planner or manager); ``list`` shows them. Exit
-codes as the other store commands (``orchestration.decision_commands``): 1 refused, 2 bad input, 3 store
-not upgraded or unreachable. The next forecast run applies them on top of the consensus.
+``set`` stores it in the operational store as ``--user`` (planner or manager); ``remove`` deletes one
+(audited); ``list`` shows them. Exit codes as the other store commands (``orchestration.decision_commands``):
+1 refused, 2 bad input, 3 store not upgraded or unreachable. The next forecast run applies them on top
+of the consensus.
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ def cmd_override(args: argparse.Namespace) -> int:
         period = date.fromisoformat(args.period)
     except ValueError as error:
         raise BadInput(f"--period {args.period!r} is not a date YYYY-MM-DD") from error
+    if args.override_command == "remove":
+        key = forecast_overrides.override_id(args.series, args.freq, period)
+        row = forecast_overrides.remove_override(store, actor(args.user), key)
+        if args.json:
+            print_json(row)
+        else:
+            print(f"[omniops] override {key} removed (was {row['quantity']:g}, set by {row['set_by']})")
+        return 0
     row = forecast_overrides.set_override(
         store, actor(args.user), args.series, args.freq, period, args.quantity, args.reason
     )
@@ -46,9 +55,9 @@ def cmd_override(args: argparse.Namespace) -> int:
 
 
 def add_override_parser(forecast: argparse.ArgumentParser) -> None:
-    """``override set|list`` under the ``forecast`` command."""
+    """``override set|remove|list`` under the ``forecast`` command."""
     sub = forecast.add_subparsers(dest="forecast_command")
-    override = sub.add_parser("override", help="planner overrides of the forecast: set, list")
+    override = sub.add_parser("override", help="planner overrides of the forecast: set, remove, list")
     actions = override.add_subparsers(dest="override_command", required=True)
     setting = actions.add_parser("set", help="set (or replace) the number for a series × period")
     setting.add_argument("--user", required=True, help="who sets it (a planner or manager)")
@@ -58,6 +67,12 @@ def add_override_parser(forecast: argparse.ArgumentParser) -> None:
     setting.add_argument("--quantity", type=float, required=True, help="the planner's number (units)")
     setting.add_argument("--reason", required=True, help="why (scored and read by others)")
     setting.add_argument("--json", action="store_true", help="print JSON")
+    removing = actions.add_parser("remove", help="remove the override of a series × period")
+    removing.add_argument("--user", required=True, help="who removes it (a planner or manager)")
+    removing.add_argument("--series", required=True, help="the series, sku|channel")
+    removing.add_argument("--period", required=True, help="the period's first day, YYYY-MM-DD")
+    removing.add_argument("--freq", choices=["D", "W", "MS"], default="MS", help="default MS (month)")
+    removing.add_argument("--json", action="store_true", help="print JSON")
     listing = actions.add_parser("list", help="the stored overrides")
     listing.add_argument("--freq", choices=["D", "W", "MS"], help="only this frequency")
     listing.add_argument("--json", action="store_true", help="print JSON")

@@ -53,6 +53,22 @@ def test_a_planner_sets_and_replaces_an_override_with_reason_who_and_when(cli, s
     assert [a for a, _ in actions] == ["forecast.override"] * 2 and '"quantity": 120.0' in actions[1][1]
 
 
+def test_a_planner_removes_an_override_and_the_audit_keeps_the_removed_row(cli, store_url):
+    where = ["--user", "pete", "--series", "SKU-1|tmall", "--period", "2026-12-01"]
+    assert cli("set", *where, "--quantity", "120", "--reason", "Double 12 promotion")[0] == 0
+    code, _, err = cli("remove", *[w if w != "pete" else "ana" for w in where])
+    assert code == 1 and "may not override the forecast" in err
+    code, out, _ = cli("remove", *where)
+    assert code == 0 and "removed (was 120" in out
+    assert json.loads(cli("list", "--json")[1]) == []
+    code, _, err = cli("remove", *where)
+    assert code != 0 and "no forecast_overrides row 'SKU-1|tmall@MS@2026-12-01'" in err
+    with Store(store_url).read() as conn:
+        actions = conn.execute(sa.select(audit_log.c.action, audit_log.c.before)).all()
+    assert [a for a, _ in actions] == ["forecast.override", "forecast.override.remove"]
+    assert '"quantity": 120.0' in actions[1][1]
+
+
 def test_overrides_are_refused_to_analysts_and_checked(cli):
     code, _, err = cli(
         "set",
