@@ -110,14 +110,14 @@ def prepare_dbt() -> None:
     """Parse the dbt project into its manifest (what the dbt assets are built from), unless the
     manifest was parsed from the same files: the parse is a dbt process of ~9 s at the start of every
     run, for nothing when no model changed since the last one."""
-    from orchestration.resources import dbt_project
+    from orchestration.resources import dbt_preparer, dbt_project
 
     manifest = Path(dbt_project.manifest_path)
     stamp = manifest.with_name("manifest.fingerprint")
     fingerprint = dbt_sources_fingerprint(Path(dbt_project.project_dir))
     if manifest.exists() and stamp.exists() and stamp.read_text() == _manifest_stamp(manifest, fingerprint):
         return
-    dbt_project.preparer.prepare(dbt_project)
+    dbt_preparer.prepare(dbt_project)
     stamp.write_text(_manifest_stamp(manifest, fingerprint))
 
 
