@@ -115,7 +115,7 @@ def main() -> None:
     if args.phases:
         print_phases(code, env, args.repeat)
         return
-    to_first_stage, publish, totals = [], [], []
+    to_first_stage, publish, dbt, totals = [], [], [], []
     for _ in range(args.repeat):
         launched = time.time()
         subprocess.run(
@@ -130,10 +130,12 @@ def main() -> None:
         first, seconds = step_times(home / "dagster", launched)
         to_first_stage.append(first - launched)
         publish.append(seconds.get("published_warehouse", float("nan")))
+        dbt.append(seconds.get("omniops_dbt_models", float("nan")))
     load = os.getloadavg()[0]
     print(f"{home}: medians of {args.repeat} daily runs (load average {load:.1f} at the end)")
     print(f"launch → first stage   {statistics.median(to_first_stage):6.2f} s  {to_first_stage}")
     print(f"publish step           {statistics.median(publish):6.2f} s  {publish}")
+    print(f"dbt step               {statistics.median(dbt):6.2f} s  {dbt}")
     print(f"whole run              {statistics.median(totals):6.2f} s")
 
 
