@@ -8,18 +8,25 @@ again) for as long as its connection lives. Publishing a finished ``build.duckdb
 2. points a new link at it and renames the link over ``omniops.duckdb`` (atomic), flushing the folder;
 3. gives the next run its starting point back: ``build.duckdb`` cloned from the version (a reflink:
    copy-on-write, no data copied) where the file system can, else copied, after readers already see
-   the new version;
+   the new version. ``omniops run`` leaves that to a process of its own (``prepare_next_build``) and
+   ends; the next run waits for it only if it starts before the copy is done;
 4. deletes old versions that no reader holds (DuckDB keeps a read lock on a file while it is open).
 
 A crash leaves at worst: a version not pointed at yet and no ``build.duckdb`` (the next run renames the
 version back: nothing is lost), or a half-copied ``build.duckdb.partial`` (the next run copies again).
+``build.duckdb`` is taken away, given back or checked only under ``build.lock`` (released by the kernel
+when a process dies), so a run never starts on a half-made starting point.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -80,11 +87,12 @@ def publish_build(paths: OmniopsPaths) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     collect_garbage(paths)  # before the swap: the previous version stays until the next run starts
     version = _new_version_path(paths)
-    os.replace(build, version)
-    _fsync_folder(folder)
-    _fsync_folder(paths.warehouse_dir)
-    failpoint("publish.before_swap")
-    _point_at(paths, version)
+    with build_lock(paths):
+        os.replace(build, version)
+        _fsync_folder(folder)
+        _fsync_folder(paths.warehouse_dir)
+        failpoint("publish.before_swap")
+        _point_at(paths, version)
     return version
 
 
@@ -97,20 +105,66 @@ def _point_at(paths: OmniopsPaths, version: Path) -> None:
     _fsync_folder(paths.warehouse_dir)
 
 
+@contextmanager
+def build_lock(paths: OmniopsPaths) -> Iterator[None]:
+    """Held while ``build.duckdb`` is checked or restored; waits for a restore under way elsewhere."""
+    with (paths.warehouse_dir / "build.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def prepare_build(paths: OmniopsPaths) -> str:
     """Give a run its starting point, ``build.duckdb``, after a crash or on a new instance; say how.
+    Waits while another process restores it (``prepare_next_build``).
 
     ``kept``: it is there. ``adopted``: a run was killed between renaming its build into a version and
     pointing at it; that version is the build. ``cloned``/``copied``: a run was killed before its
     build was restored from the published version. ``new``: nothing published yet."""
     build = paths.build_db
-    build.with_name(build.name + PARTIAL).unlink(missing_ok=True)
-    paths.published_db.with_name(paths.published_db.name + ".publishing").unlink(missing_ok=True)
-    how = "kept"
-    if not build.exists():
-        how = _recover_build(paths)
+    paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    with build_lock(paths):
+        build.with_name(build.name + PARTIAL).unlink(missing_ok=True)
+        paths.published_db.with_name(paths.published_db.name + ".publishing").unlink(missing_ok=True)
+        how = "kept"
+        if not build.exists():
+            how = _recover_build(paths)
     collect_garbage(paths)
     return how
+
+
+def prepare_next_build(paths: OmniopsPaths) -> str:
+    """Right after publishing: ``build.duckdb`` restored from the published version, unless a run
+    already did that (``kept``). Touches nothing else, so it may run beside the next run."""
+    if not paths.warehouse_dir.is_dir():
+        return "gone"  # the instance was deleted meanwhile (a test's temporary folder)
+    with build_lock(paths):
+        if paths.build_db.exists() or current_version(paths) is None or unpublished_versions(paths):
+            return "kept"  # a run restored or adopted it already, or will
+        return restore_build(paths)
+
+
+# The processes started here, kept so that none is garbage-collected while it runs.
+_started: list[subprocess.Popen] = []
+
+
+def start_next_build(paths: OmniopsPaths) -> subprocess.Popen:
+    """``prepare_next_build`` in a process of its own that outlives the run (its own session), so the
+    run ends without waiting for the copy; its output goes to ``warehouse/next_build.log``."""
+    _started[:] = [p for p in _started if p.poll() is None]
+    with (paths.warehouse_dir / "next_build.log").open("a") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "core.warehouse_versions", str(paths.home)],
+            cwd=Path(__file__).resolve().parent.parent,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+    _started.append(process)
+    return process
 
 
 def unpublished_versions(paths: OmniopsPaths) -> list[Path]:
@@ -220,3 +274,11 @@ def collect_garbage(paths: OmniopsPaths, grace_seconds: float = GRACE_SECONDS) -
                 continue  # e.g. a read-only folder: the old version stays, the run goes on
             deleted.append(version)
     return deleted
+
+
+if __name__ == "__main__":
+    home = OmniopsPaths(Path(sys.argv[1]))
+    started = time.monotonic()
+    how = prepare_next_build(home)
+    seconds = time.monotonic() - started
+    print(f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {home.build_db}: {how} in {seconds:.1f} s", flush=True)

@@ -84,7 +84,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     with quiet_console(log_file) as console:
         try:
             result = run_pipeline(
-                paths, echo=console.echo, job_name=job_name, full_refresh=full_refresh, console=console
+                paths,
+                echo=console.echo,
+                job_name=job_name,
+                full_refresh=full_refresh,
+                console=console,
+                wait_for_next_build=False,
             )
         except PipelineError as exc:
             failure = exc

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from core.settings import OmniopsPaths, dbt_target, export_environment
-from core.warehouse_versions import prepare_build
+from core.warehouse_versions import current_version, prepare_build
 from forecasting.parallel import silence_tracker_warnings
 from landing.freshness import stale_lines as freshness_lines
 from landing.report import trouble_lines
@@ -46,19 +46,27 @@ class PipelineResult:
     stale_sources: list[str] = field(default_factory=list)
 
 
+def last_build(paths: OmniopsPaths) -> Path | None:
+    """The warehouse the last run wrote: ``build.duckdb``, or, while the next build's starting point is
+    still being made after a publish, the published version (the same data)."""
+    if paths.build_db.exists():
+        return paths.build_db
+    return current_version(paths)
+
+
 def rejected_files(paths: OmniopsPaths, run_id: str) -> list[str]:
     """One line per file the run refused, held, ignored or quarantined rows of (``landing.report``)."""
-    if not paths.build_db.exists():
+    if (build := last_build(paths)) is None:
         return []
-    with duckdb.connect(str(paths.build_db), read_only=True) as conn:
+    with duckdb.connect(str(build), read_only=True) as conn:
         return trouble_lines(conn, run_id)
 
 
 def stale_sources(paths: OmniopsPaths, run_id: str) -> list[str]:
     """One line per source table the run's freshness check found stale (``landing.freshness``)."""
-    if not paths.build_db.exists():
+    if (build := last_build(paths)) is None:
         return []
-    with duckdb.connect(str(paths.build_db), read_only=True) as conn:
+    with duckdb.connect(str(build), read_only=True) as conn:
         return freshness_lines(conn, run_id)
 
 
@@ -110,14 +118,14 @@ def prepare_dbt() -> None:
     """Parse the dbt project into its manifest (what the dbt assets are built from), unless the
     manifest was parsed from the same files: the parse is a dbt process of ~9 s at the start of every
     run, for nothing when no model changed since the last one."""
-    from orchestration.resources import dbt_project
+    from orchestration.resources import dbt_preparer, dbt_project
 
     manifest = Path(dbt_project.manifest_path)
     stamp = manifest.with_name("manifest.fingerprint")
     fingerprint = dbt_sources_fingerprint(Path(dbt_project.project_dir))
     if manifest.exists() and stamp.exists() and stamp.read_text() == _manifest_stamp(manifest, fingerprint):
         return
-    dbt_project.preparer.prepare(dbt_project)
+    dbt_preparer.prepare(dbt_project)
     stamp.write_text(_manifest_stamp(manifest, fingerprint))
 
 
@@ -173,10 +181,13 @@ def run_pipeline(
     job_name: str = ALL_JOB,
     full_refresh: bool = False,
     console: Console | None = None,
+    wait_for_next_build: bool = True,
 ) -> PipelineResult:
     """Materialise the job's assets (default every one: land → dbt build → forecast, KPIs → publish).
     ``full_refresh`` rebuilds dbt's incremental models from all of history. With a ``console``, a line per
-    finished stage (``orchestration/console.py``). Raises PipelineError."""
+    finished stage (``orchestration/console.py``). ``wait_for_next_build``: return only once the next
+    run's starting point is made (``build.duckdb`` there, as callers that read it expect); ``omniops
+    run`` does not wait (the next run does, if it comes before the copy is done). Raises PipelineError."""
     paths = export_environment(paths)
     paths.dagster_home.mkdir(parents=True, exist_ok=True)
     instance_config = paths.dagster_home / "dagster.yaml"
@@ -238,6 +249,8 @@ def run_pipeline(
             )
             send_alert(alert, paths.alert_file)
             raise PipelineError(message, rejected)
+    if wait_for_next_build:
+        prepare_build(paths)
     return PipelineResult(
         result.run_id,
         time.monotonic() - started,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import duckdb
 from dagster import ConfigurableResource, InitResourceContext
-from dagster_dbt import DbtCliResource, DbtProject
 
 from core.settings import DBT_PROJECT_DIR, OmniopsPaths, duckdb_config, get_paths
 from core.warehouse_versions import prepare_build
+from orchestration.dbt_cli import DbtCli, DbtPreparer, DbtProject
 
 
 def dbt_executable() -> str:
@@ -35,6 +35,8 @@ _put_dbt_on_path()
 # Parsing dbt happens in `prepare_if_dev` (under `dagster dev`) or in `omniops run` before the
 # definitions load; never as a side effect of importing this module elsewhere.
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
+# Parses through DbtCli (``orchestration/dbt_cli.py``); DbtProject has no way to be given it.
+dbt_preparer = DbtPreparer()
 
 
 class WarehouseResource(ConfigurableResource):
@@ -67,5 +69,5 @@ class WarehouseResource(ConfigurableResource):
 def build_resources() -> dict:
     return {
         "warehouse": WarehouseResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "dbt": DbtCli(project_dir=dbt_project, dbt_executable=dbt_executable()),
     }

@@ -12,14 +12,14 @@ from typing import Any
 
 import duckdb
 from dagster import AssetExecutionContext, Config
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from core import settings
 from core.settings import get_paths
 from landing import freshness
-from orchestration.resources import dbt_project
+from orchestration.dbt_cli import DagsterDbtTranslator, DbtCli, dbt_assets, get_asset_key_for_model
+from orchestration.resources import dbt_preparer, dbt_project
 
-dbt_project.prepare_if_dev()
+dbt_preparer.prepare_if_dev(dbt_project)
 
 
 class OmniopsDbtTranslator(DagsterDbtTranslator):
@@ -91,7 +91,7 @@ def dbt_build_args(full_refresh: bool, unit_tests: bool = True, threads: int | N
 @dbt_assets(
     manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=OmniopsDbtTranslator()
 )
-def omniops_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
+def omniops_dbt_models(context: AssetExecutionContext, dbt: DbtCli, config: DbtBuildConfig):
     threads = dbt_threads(config.full_refresh, get_paths().build_db)
     args = dbt_build_args(config.full_refresh, config.unit_tests, threads)
     yield from dbt.cli(args, context=context).stream()

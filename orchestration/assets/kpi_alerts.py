@@ -2,12 +2,12 @@
 their targets; a KPI that crossed its target notifies its subscribers (``decisions.kpi_alerts``)."""
 
 from dagster import AssetExecutionContext, MaterializeResult, asset
-from dagster_dbt import get_asset_key_for_model
 
 from decisions.kpi_alerts import fmt, latest_week, send_alerts
 from decisions.notify import deliver_pending
 from decisions.store import Store, database_url
 from orchestration.assets.dbt import omniops_dbt_models
+from orchestration.dbt_cli import get_asset_key_for_model
 from orchestration.resources import WarehouseResource
 
 KPI_MARTS = ["kpi_delivery_daily", "kpi_machine_daily", "kpi_cs_daily"]

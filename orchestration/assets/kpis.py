@@ -8,11 +8,11 @@ from datetime import date
 
 import pandas as pd
 from dagster import AssetExecutionContext, MaterializeResult, asset
-from dagster_dbt import get_asset_key_for_model
 
 from kpis import daily, formulas
 from kpis.periods import monthly_periods
 from orchestration.assets.dbt import omniops_dbt_models
+from orchestration.dbt_cli import get_asset_key_for_model
 from orchestration.resources import WarehouseResource
 
 KPI_INPUTS = ["fct_orders", "fct_order_lines", "fct_machine_shifts", "fct_inventory_daily"]

@@ -304,7 +304,10 @@ def test_a_run_killed_in_landing_dbt_and_publish_recovers_to_what_one_clean_run_
     assert run.wait() == 0, run.output()
     assert any("adopted" in line for line in run.lines), run.output()
     assert not unpublished.exists() and crashed.published_db.resolve() != current
-    assert not crashed.build_db.with_name("build.duckdb.partial").exists()
+    deadline = time.monotonic() + 120  # the next build's starting point is made after the run ends
+    while not crashed.build_db.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert crashed.build_db.exists() and not crashed.build_db.with_name("build.duckdb.partial").exists()
     assert sha256(crashed.published_db) != published
     assert_landing_consistent(crashed, files_before)
 

@@ -9,18 +9,23 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 
 import duckdb
 import pytest
 
 from core.settings import OmniopsPaths
 from core.warehouse_versions import (
+    build_lock,
     collect_garbage,
     current_version,
     held_by_a_reader,
     prepare_build,
+    prepare_next_build,
     publish_build,
     restore_build,
+    start_next_build,
     version_files,
 )
 from tests.e2e.conftest import REPO
@@ -169,3 +174,44 @@ def test_an_instance_copied_with_its_link_followed_still_takes_its_own_build_bac
     write_build(copy, 2)
     publish_killed_at(copy, "publish.before_swap")
     assert published_value(copy) == 1 and prepare_build(copy) == "adopted" and build_value(copy) == 2
+
+
+def test_the_next_build_is_made_by_a_process_of_its_own_and_a_run_waits_for_it(paths):
+    write_build(paths, 1)
+    version = publish_build(paths)
+    process = start_next_build(paths)
+    assert process.wait(timeout=120) == 0
+    assert paths.build_db.read_bytes() == version.read_bytes()
+    log = (paths.warehouse_dir / "next_build.log").read_text()
+    assert "build.duckdb: copied in" in log or "build.duckdb: cloned in" in log
+
+    # A run that starts while the copy is under way waits for it, then builds on it.
+    write_build(paths, 2)
+    version = publish_build(paths)
+    copying = threading.Event()
+
+    def slow_copy() -> None:
+        with build_lock(paths):
+            copying.set()
+            time.sleep(0.5)
+            restore_build(paths)
+
+    copier = threading.Thread(target=slow_copy)
+    copier.start()
+    copying.wait(timeout=10)
+    assert prepare_build(paths) == "kept"
+    copier.join()
+    assert build_value(paths) == 2 and paths.build_db.read_bytes() == version.read_bytes()
+
+
+def test_the_next_build_process_leaves_alone_what_a_run_took_over(paths, tmp_path):
+    write_build(paths, 1)
+    publish_build(paths)
+    restore_build(paths)
+    write_build(paths, 2)
+    publish_killed_at(paths, "publish.before_swap")  # a version newer than the link: the run adopts it
+    assert prepare_next_build(paths) == "kept" and not paths.build_db.exists()
+    assert prepare_build(paths) == "adopted" and build_value(paths) == 2
+
+    gone = OmniopsPaths(tmp_path / "deleted")  # an instance deleted before the process got to it
+    assert prepare_next_build(gone) == "gone" and not gone.home.exists()
