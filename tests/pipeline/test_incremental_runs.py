@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -44,7 +45,11 @@ COMPARED = (
     "marts.fct_cs_tickets",
     "marts.fct_order_events",
     "marts.fct_order_lookup_keys",
+    "intermediate.int_orders__fill_contributions",
+    "intermediate.int_orders__cogs_contributions",
 )
+# The per-order contributions the daily KPI marts sum: a day's run rewrites the touched orders' rows only.
+CONTRIBUTIONS = ("intermediate.int_orders__fill_contributions", "intermediate.int_orders__cogs_contributions")
 # Columns that differ legitimately: when dbt wrote the row, and when its file landed.
 LEGITIMATELY_DIFFERENT = {"refreshed_at_utc", "loaded_at"}
 CORRECTED_FILE = "shopify/orders_export_2026-06.csv"
@@ -142,6 +147,23 @@ def _orders_only_in(landing: Path, relative: str) -> list[str]:
     return sorted(own, key=lambda name: names.count(name) < 2)
 
 
+def _move_an_order_back(path: Path, name: str, days: int = 2) -> None:
+    """The corrected export places order `name` `days` earlier (its creation and payment times): its
+    per-order KPI contributions must leave the old date for the new one."""
+    rows = _rows(path)
+    header = rows[0]
+    for row in rows[1:]:
+        if row[header.index("Name")] != name:
+            continue
+        for column in ("Created at", "Paid at"):
+            if row[header.index(column)]:
+                moved = datetime.strptime(row[header.index(column)], "%Y-%m-%d %H:%M:%S %z") - timedelta(
+                    days=days
+                )
+                row[header.index(column)] = moved.strftime("%Y-%m-%d %H:%M:%S %z")
+    _write_rows(path, rows)
+
+
 def _drop_an_order(path: Path, name: str) -> None:
     """The corrected export no longer carries order `name` at all."""
     rows = _rows(path)
@@ -232,6 +254,19 @@ def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module, demo_com
         name for name in _orders_only_in(base / "landing", CORRECTED_FILE) if name not in untouchable
     )
     _drop_an_order(base / "landing" / CORRECTED_FILE, dropped_order)
+    own_orders = _sql_values((name,) for name in _orders_only_in(base / "landing", CORRECTED_FILE))
+    # an order counted in the fill rate that the correction moves two days back
+    moved_order, moved_from = next(
+        (name, order_date)
+        for name, order_date in _query(
+            incremental,
+            "select distinct facts.channel_order_id, facts.order_date from marts.kpi_order_facts as facts "
+            "inner join intermediate.int_orders__fill_contributions using (order_key) "
+            f"where facts.channel = 'shopify' and facts.channel_order_id in ({own_orders}) order by 1",
+        )
+        if name not in untouchable | {dropped_order}
+    )
+    _move_an_order_back(base / "landing" / CORRECTED_FILE, moved_order)
     shortened_order = _orders_only_in(base / "landing", "shopify/orders_export_2026-05.csv")[0]
     shortened_units = _correct_without_last_line(
         base / "landing" / "shopify/orders_export_2026-05.csv",
@@ -273,6 +308,7 @@ def homes(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module, demo_com
         "corrected_order": corrected_order,
         "cancelled_order": cancelled_order,
         "dropped_order": dropped_order,
+        "moved_order": (moved_order, moved_from),
         "shortened_order": (shortened_order, shortened_units),
         "identity_cases": {role: name for role, (name, _, _) in cases.items()} | {"day_order": day_order},
         "shopify_before": shopify_before,
@@ -450,3 +486,51 @@ def test_a_shrunken_re_delivery_is_held_and_the_marts_keep_the_file_it_would_hav
         f"({_sql_values(landed)})",
     )[0]
     assert kept == len(landed)
+
+
+def test_an_order_moved_to_another_date_contributes_to_the_new_date_only(homes):
+    (name, moved_from), moved_to = homes["moved_order"], homes["moved_order"][1] - timedelta(days=2)
+    for home in (homes["incremental"], homes["full"]):
+        for table, date_column in zip(CONTRIBUTIONS, ("order_date", "kpi_date"), strict=True):
+            dates = _query(
+                home,
+                f"select distinct contributions.{date_column} from {table} as contributions "
+                "inner join marts.fct_orders as orders using (order_key) "
+                f"where orders.channel = 'shopify' and orders.channel_order_id = '{name}'",
+            )
+            assert dates == [(moved_to,)], (home, table, moved_from)
+
+
+def test_the_day_run_rewrote_the_contributions_of_the_touched_orders_only(homes):
+    inc = homes["incremental"]
+    names = {homes["moved_order"][0], homes["corrected_order"], homes["shortened_order"][0]}
+    corrected = {
+        key
+        for (key,) in _query(
+            inc,
+            "select order_key from marts.fct_orders where channel = 'shopify' and channel_order_id in "
+            f"({_sql_values((name,) for name in names)})",
+        )
+    }
+    assert len(corrected) == len(names)
+    rewritten: set[str] = set()
+    for table in CONTRIBUTIONS:
+        written = {
+            key
+            for (key,) in _query(
+                inc,
+                f"select distinct order_key from {table} "
+                f"where refreshed_at_utc = (select max(refreshed_at_utc) from {table})",
+            )
+        }
+        (orders,) = _query(inc, f"select count(distinct order_key) from {table}")[0]
+        assert written <= set(homes["day_run"]), table
+        assert len(written) < orders / 10, table
+        # a re-delivered order is rewritten wherever it has a contribution
+        keys = _sql_values((key,) for key in corrected)
+        (has_rows,) = _query(
+            inc, f"select list(distinct order_key) from {table} where order_key in ({keys})"
+        )[0]
+        assert set(has_rows) <= written, table
+        rewritten |= set(has_rows)
+    assert rewritten, "no re-delivered order has a contribution"
