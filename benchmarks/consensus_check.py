@@ -1,6 +1,6 @@
 """The consensus on the demo company, out of sample: the monthly stair-step and the weekly / daily cascade.
 
-    .venv/bin/python benchmarks/consensus_check.py [--home DIR] [--consume]
+    .venv/bin/python benchmarks/consensus_check.py [--home DIR] [--consume {none,catch-up,expire}]
 
 Builds the default demo company in a temporary OMNIOPS_HOME (or reads the warehouse of ``--home``), backtests
 the monthly, weekly and daily series as the forecast stage does (4 origins), and prints:
@@ -9,10 +9,12 @@ the monthly, weekly and daily series as the forecast stage does (4 origins), and
    the model's and the sales team's WAPE, bias and the correlation of their errors in money;
 2. the weekly and daily cascade emulated on the later half of their backtest windows: the champion chosen
    on the earlier half, its days in each month scaled to that month's out-of-sample monthly plan
-   (``forecasting.horizons``: planned months win; ``--consume`` also lets the days up to the cut-off
-   consume the plan), scored on the weeks / days inside the scored months against the champion and the
-   baselines. The plan of a month is the one made the month before (the monthly backtest has one-month
-   steps), so windows that reach further ahead see a plan slightly better than they would have had.
+   (``forecasting.horizons``: planned months win; ``--consume`` lets the days up to the cut-off consume
+   the plan: ``catch-up`` spreads plan − ordered over the days left, ``expire`` caps that at the plan's
+   pro-rata share of those days, so a plan the orders fell behind expires), scored on the weeks / days
+   inside the scored months against the champion and the baselines. The plan of a month is the one made
+   the month before (the monthly backtest has one-month steps), so windows that reach further ahead see a
+   plan slightly better than they would have had.
 
 Figures and what they mean: docs/forecasting.md, "Measured on the demo".
 """
@@ -57,7 +59,7 @@ def bias(y: pd.Series, yhat: pd.Series, p: pd.Series) -> float:
     return float((p * (yhat - y)).sum() / (p * y).sum())
 
 
-def cascade(cv: pd.DataFrame, freq: str, plan: pd.DataFrame, daily: pd.DataFrame, consume: bool) -> pd.Series:
+def cascade(cv: pd.DataFrame, freq: str, plan: pd.DataFrame, daily: pd.DataFrame, consume: str) -> pd.Series:
     """The champion's backtest forecasts (unique_id, ds, cutoff, yhat) with their days in each planned
     month (plan: unique_id, month, plan) scaled to plan × covered days ÷ days of the month; per period."""
     n = 7 if freq == "W" else 1
@@ -68,19 +70,22 @@ def cascade(cv: pd.DataFrame, freq: str, plan: pd.DataFrame, daily: pd.DataFrame
     days = days.merge(plan, on=["unique_id", "month"], how="left")
     keys = ["unique_id", "cutoff", "month"]
     covered = days.groupby(keys)["value"].agg(n_cov="size", s_cov="sum").reset_index()
-    if consume:  # the month's days up to the cut-off (the last training period) are known actuals
+    if consume != "none":  # the month's days up to the cut-off (the last training period) are known actuals
         known = daily.merge(covered[keys], on="unique_id")
         known = known[
             (known["ds"] >= known["month"]) & (known["ds"] < known["cutoff"] + pd.Timedelta(days=n))
         ]
         booked = known.groupby(keys)["y"].agg(booked="sum", booked_days="size").reset_index()
         covered = covered.merge(booked, on=keys, how="left")
-    covered = covered.reindex(columns=[*covered.columns, "booked", "booked_days"]).fillna(
-        {"booked": 0.0, "booked_days": 0}
-    )
+    else:
+        covered = covered.assign(booked=0.0, booked_days=0)
+    covered = covered.fillna({"booked": 0.0, "booked_days": 0})
     days = days.merge(covered, on=keys)
     open_days = days["month"].dt.days_in_month - days["booked_days"]
-    target = (days["plan"] - days["booked"]).clip(lower=0) * days["n_cov"] / open_days
+    rest = (days["plan"] - days["booked"]).clip(lower=0)
+    if consume == "expire":
+        rest = np.minimum(rest, days["plan"] * open_days / days["month"].dt.days_in_month)
+    target = rest * days["n_cov"] / open_days
     scaled = np.where(days["s_cov"] > 0, days["value"] * target / days["s_cov"], target / days["n_cov"])
     days["value"] = np.where(days["plan"].notna(), scaled, days["value"])
     return days.groupby(["unique_id", "ds", "cutoff"])["value"].sum()
@@ -89,7 +94,7 @@ def cascade(cv: pd.DataFrame, freq: str, plan: pd.DataFrame, daily: pd.DataFrame
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, help="a built OMNIOPS_HOME to read instead of building one")
-    parser.add_argument("--consume", action="store_true", help="days up to the cut-off consume the plan")
+    parser.add_argument("--consume", choices=("none", "catch-up", "expire"), default="none")
     args = parser.parse_args()
 
     from forecasting import fva
