@@ -10,7 +10,8 @@ then times the forecast stage (``planning.forecast_stage.run_forecast``, what th
 
 Accuracy is printed twice: the backtest the champions were chosen on (in-sample selection, so the
 champion cannot lose there) and the out-of-sample check (``forecasting.holdout``: chosen on the first
-cut-offs, scored on the last window), which is the honest comparison.
+cut-offs, scored on the last window), which is the honest comparison; then the monthly FVA stair-step
+(``forecasting.fva``: revenue-weighted WAPE and bias of each layer, out of sample).
 """
 
 from __future__ import annotations
@@ -86,6 +87,10 @@ def main() -> None:
     print("\nout of sample (daily; chosen on the first cut-offs, scored on the last 28 days):")
     print("  " + "  ".join(f"{name} {value:.3f}" for name, value in holdout.items()))
     print(f"  champion {holdout['champion']:.3f} vs best baseline {best} {baselines[best]:.3f} ({gap:+.1%})")
+    fva = result["forecast_fva"]
+    stair = fva[fva["scope"] == "all"].set_index("layer")
+    print("\nout of sample (monthly FVA stair-step; learned on early cut-offs, scored on later ones):")
+    print("  " + "  ".join(f"{layer} {row.wape:.3f} ({row.bias:+.1%})" for layer, row in stair.iterrows()))
 
 
 if __name__ == "__main__":

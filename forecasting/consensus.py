@@ -1,23 +1,24 @@
 """Consensus forecast: a learned blend of the statistical champion and an outside (judgmental) forecast.
 
-Per series i, from its past pairs (yₜ, mₜ the model's forecast made one horizon ahead on the rolling-origin
-backtest, jₜ the sales team's forecast made as far ahead):
+From the past, per pool of series (e.g. a channel, whose team makes the forecast) and per series i:
 
-1. the judgmental forecast's volume bias is corrected: s = Σy ÷ Σj (a team that plans 17 % high gets
-   s ≈ 0.85), clipped to [``SCALE_MIN``, ``SCALE_MAX``];
-2. the corrected forecast gets the inverse-MSE weight (Bates–Granger)
-   w = MSE_m ÷ (MSE_m + MSE_j'),  j' = s·j,
-   with errors divided by the series' mean |y| so that series of different size can be pooled;
-3. both estimates are shrunk (partial pooling) toward those of the series' pool (e.g. its channel), and
-   the pool's toward the prior of equal weights and no correction (w = ½, s = 1):
-   θᵢ = (nᵢ·θ̂ᵢ + k·θ_pool) ÷ (nᵢ + k),  θ_pool = (N·θ̂_pool + k·θ_prior) ÷ (N + k),
-   nᵢ (N) the pairs of the series (pool), k = ``SHRINKAGE``. A short series thus leans on its pool. For
-   the pool's bias correction N is the number of distinct periods instead: a month that sells above plan
-   does so for most series at once, so its pairs are not independent evidence of the team's bias (on the
-   demo this took the out-of-sample consensus WAPE from 0.962 to 0.957).
+1. the judgmental forecast's volume bias is corrected by a scale s per pool, learned from the team's whole
+   track record (every past period with an actual y and a forecast j of it, not only the backtest's):
+   s = the s that minimises the scored loss Σ p·|y − s·j| (p the unit price; the weighted median of y ÷ j,
+   weights p·j), kept between 1 and the volume ratio r = Σp·y ÷ Σp·j and within [``SCALE_MIN``,
+   ``SCALE_MAX``]. So a correction must lower both the absolute error and the volume bias: on lumpy series
+   (most months 0, a few spikes) the error alone would shrink the forecast toward 0, which scores well and
+   plans badly;
+2. the corrected forecast j' = s·j gets the inverse-MSE weight (Bates–Granger) on the backtest's pairs,
+   the model's forecast m made as far ahead as j:
+   w = MSE_m ÷ (MSE_m + MSE_j'), with errors divided by the series' mean |y| so that series can be pooled;
+3. w is shrunk (partial pooling) toward the pool's, and the pool's toward equal weights (w = ½):
+   wᵢ = (nᵢ·ŵᵢ + k·w_pool) ÷ (nᵢ + k),  w_pool = (N·ŵ_pool + k·½) ÷ (N + k),
+   nᵢ (N) the pairs of the series (pool), k = ``SHRINKAGE``. A short series thus leans on its pool.
 
 consensusₜ = (1 − w)·mₜ + w·s·jₜ. A series without past pairs, or a period the outside forecast does not
-cover, keeps the model alone. The weights are re-learned on every run from the newest backtest.
+cover, keeps the model alone. The weights are re-learned on every run from the newest backtest. Why s per
+pool and not per series, and the figures of the alternatives tried: docs/forecasting.md, "Consensus".
 """
 
 from __future__ import annotations
@@ -32,64 +33,101 @@ SCALE_MIN, SCALE_MAX = 0.5, 2.0
 PRIOR_WEIGHT, PRIOR_SCALE = 0.5, 1.0
 CONSENSUS = "consensus"
 PAIR_COLUMNS = ["unique_id", "ds", "y", "model", "judgmental"]
+RECORD_COLUMNS = ["unique_id", "ds", "y", "judgmental"]
 WEIGHT_COLUMNS = ["unique_id", "pool", "n_pairs", "scale", "weight"]
 
 
-def _estimates(g: pd.DataFrame) -> tuple[float, float]:
-    """(s, w) of steps 1–2 on one set of pairs (columns y, model, judgmental, norm = mean |y| of the series).
+def team_scale(y: np.ndarray, j: np.ndarray, p: np.ndarray) -> float:
+    """Step 1 on one pool's track record: argmin_s Σ p·|y − s·j| clipped to [min(1, r), max(1, r)],
+    r = Σp·y ÷ Σp·j, then to [``SCALE_MIN``, ``SCALE_MAX``]; no forecast above 0: ``PRIOR_SCALE``."""
+    ok = j > 0
+    if not ok.any():
+        return PRIOR_SCALE
+    ratio, weight = y[ok] / j[ok], (p * j)[ok]
+    order = np.argsort(ratio)
+    cumulative = np.cumsum(weight[order])
+    median = float(ratio[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    r = float((p * y).sum() / (p * j).sum())
+    s = float(np.clip(median, min(PRIOR_SCALE, r), max(PRIOR_SCALE, r)))
+    return float(np.clip(s, SCALE_MIN, SCALE_MAX))
 
-    s = Σy ÷ Σj; w = MSE_m ÷ (MSE_m + MSE_j') on errors ÷ norm; a degenerate set gives the prior.
-    """
+
+def _weight(g: pd.DataFrame, s: float) -> float:
+    """ŵ of step 2 on one set of pairs (columns y, model, judgmental, norm = mean |y| of the series);
+    a degenerate set gives the prior."""
     y, m, j, norm = (g[c].to_numpy(float) for c in ("y", "model", "judgmental", "norm"))
-    s = float(np.clip(y.sum() / j.sum(), SCALE_MIN, SCALE_MAX)) if j.sum() > 0 else PRIOR_SCALE
     ok = norm > 0
     if not ok.any():
-        return s, PRIOR_WEIGHT
+        return PRIOR_WEIGHT
     mse_m = float((((y - m) / np.where(ok, norm, 1)) ** 2)[ok].mean())
     mse_j = float((((y - s * j) / np.where(ok, norm, 1)) ** 2)[ok].mean())
     if mse_m + mse_j <= 0:
-        return s, PRIOR_WEIGHT
-    return s, mse_m / (mse_m + mse_j)
+        return PRIOR_WEIGHT
+    return mse_m / (mse_m + mse_j)
 
 
 def _shrink(estimate: float, n: int, toward: float, k: float) -> float:
     return (n * estimate + k * toward) / (n + k)
 
 
+def track_record(history: pd.DataFrame, judgmental: pd.DataFrame) -> pd.DataFrame:
+    """``RECORD_COLUMNS``: every period of ``history`` (unique_id, ds, y) the outside forecast
+    (unique_id, ds, yhat) covers; the evidence of step 1."""
+    j = judgmental[["unique_id", "ds", "yhat"]].rename(columns={"yhat": "judgmental"})
+    h = history[["unique_id", "ds", "y"]]
+    h = h.assign(ds=pd.to_datetime(h["ds"]))
+    out = h.merge(j.assign(ds=pd.to_datetime(j["ds"])), on=["unique_id", "ds"])
+    return out.dropna(subset=["y", "judgmental"])[RECORD_COLUMNS]
+
+
 def learn_weights(
-    pairs: pd.DataFrame, pools: Mapping[str, str] | None = None, shrinkage: float = SHRINKAGE
+    pairs: pd.DataFrame,
+    pools: Mapping[str, str] | None = None,
+    shrinkage: float = SHRINKAGE,
+    record: pd.DataFrame | None = None,
+    prices: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Per series with past pairs: ``unique_id, pool, n_pairs, scale, weight`` (steps 1–3 of the module).
 
     ``pairs``: ``unique_id, ds, y, model, judgmental``; rows with a missing value are ignored. ``pools``:
-    unique_id → pool name (None or a missing id: one pool of all series).
+    unique_id → pool name (None or a missing id: one pool of all series). ``record``: the team's track
+    record for step 1 (``track_record``; None: the pairs). ``prices``: unit price per series (None or a
+    missing id: 1).
     """
     frame = pairs.dropna(subset=["y", "model", "judgmental"])
     if frame.empty:
         return pd.DataFrame(columns=WEIGHT_COLUMNS)
+
+    def pool_of(ids: pd.Series) -> pd.Series:
+        return ids.map(dict(pools or {})).fillna("all")
+
     frame = frame.assign(
         norm=frame.groupby("unique_id")["y"].transform(lambda v: v.abs().mean()),
-        pool=frame["unique_id"].map(dict(pools or {})).fillna("all"),
+        pool=pool_of(frame["unique_id"]),
     )
-    pool_theta = {}
-    for pool, g in frame.groupby("pool"):
-        s, w = _estimates(g)
-        pool_theta[pool] = (
-            _shrink(s, g["ds"].nunique(), PRIOR_SCALE, shrinkage),
-            _shrink(w, len(g), PRIOR_WEIGHT, shrinkage),
-        )
+    evidence = frame if record is None else record.dropna(subset=["y", "judgmental"])
+    evidence = evidence.assign(
+        pool=pool_of(evidence["unique_id"]), p=evidence["unique_id"].map(dict(prices or {})).fillna(1.0)
+    )
+    scale = {
+        pool: team_scale(*(g[c].to_numpy(float) for c in ("y", "judgmental", "p")))
+        for pool, g in evidence.groupby("pool")
+    }
+    pool_weight = {
+        pool: _shrink(_weight(g, scale.get(pool, PRIOR_SCALE)), len(g), PRIOR_WEIGHT, shrinkage)
+        for pool, g in frame.groupby("pool")
+    }
     rows = []
     for uid, g in frame.groupby("unique_id", sort=True):
         pool = g["pool"].iloc[0]
-        s, w = _estimates(g)
-        ps, pw = pool_theta[pool]
+        s = scale.get(pool, PRIOR_SCALE)
         rows.append(
             {
                 "unique_id": uid,
                 "pool": pool,
                 "n_pairs": len(g),
-                "scale": _shrink(s, len(g), ps, shrinkage),
-                "weight": _shrink(w, len(g), pw, shrinkage),
+                "scale": s,
+                "weight": _shrink(_weight(g, s), len(g), pool_weight[pool], shrinkage),
             }
         )
     return pd.DataFrame(rows, columns=WEIGHT_COLUMNS)

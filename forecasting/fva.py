@@ -6,7 +6,8 @@ number passes through unchanged) → ``consensus`` (the learned blend, ``forecas
 ``override`` (a planner's number where one was set for the period, else the consensus).
 
 Out of sample: of each series' backtest cut-offs, the earlier ones (``EARLY_SHARE``) choose the champion
-(``backtest.pick_champions``) and learn the blend weights; only the later windows are scored. Per scope
+(``backtest.pick_champions``) and learn the blend weights, the team's bias correction from its track record
+before the first scored period; only the later windows are scored. Per scope
 (all, channel, category) and layer L, with pᵢ the unit price of series i and t over its scored periods:
 
     WAPE_L = Σᵢ pᵢ·Σₜ|yᵢₜ − ŷᴸᵢₜ| ÷ Σᵢ pᵢ·Σₜ|yᵢₜ|      bias_L = Σᵢ pᵢ·Σₜ(ŷᴸᵢₜ − yᵢₜ) ÷ Σᵢ pᵢ·Σₜ yᵢₜ
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.backtest import pick_champions, window_errors
-from forecasting.consensus import backtest_pairs, blend, learn_weights
+from forecasting.consensus import backtest_pairs, blend, learn_weights, track_record
 from forecasting.holdout import series_errors
 
 LAYERS = ("naive", "statistical", "sales_team", "consensus", "override")
@@ -39,11 +40,15 @@ def holdout_layers(
     pools: Mapping[str, str] | None = None,
     overrides: pd.DataFrame | None = None,
     early_share: float = EARLY_SHARE,
+    history: pd.DataFrame | None = None,
+    prices: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Per series × later-window period: ``unique_id, ds, y, team_weight`` and one column per layer.
 
     ``cv``: rolling-origin forecasts (``backtest.cross_validate``); series with fewer than two cut-offs are
-    left out. ``judgmental`` and ``overrides``: ``unique_id, ds, yhat``.
+    left out. ``judgmental`` and ``overrides``: ``unique_id, ds, yhat``. ``history`` (unique_id, ds, y):
+    the actuals the team's track record is read from (None: the early pairs only); ``prices``: unit price
+    per series for the bias correction (``consensus.learn_weights``).
     """
     cuts = cv[["unique_id", "cutoff"]].drop_duplicates()
     rank = cuts.groupby("unique_id")["cutoff"].rank(method="dense")
@@ -56,7 +61,12 @@ def holdout_layers(
         return pd.DataFrame(columns=["unique_id", "ds", "y", "team_weight", *LAYERS])
     chosen = pick_champions(series_errors(early), window_errors(early))
     champion = chosen.loc[chosen["is_champion"]].set_index("unique_id")["model"].to_dict()
-    weights = learn_weights(backtest_pairs(early, champion, judgmental), pools)
+    record = None
+    if history is not None:
+        record = track_record(history, judgmental)
+        first_scored = late.groupby("unique_id")["ds"].min()
+        record = record[record["ds"] < record["unique_id"].map(first_scored)]
+    weights = learn_weights(backtest_pairs(early, champion, judgmental), pools, record=record, prices=prices)
 
     def layer(models: Mapping[str, str]) -> pd.Series:
         rows = late[late["model"] == late["unique_id"].map(models)]

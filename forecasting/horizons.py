@@ -24,9 +24,12 @@ proportional fitting; an all-zero month is spread evenly), so Σ fine' + T(m) ×
 
 Forecast consumption: in the current month the days already past are the actuals (``actuals``), not the
 monthly model's pro-rata view, and a planned month is consumed by the demand already ordered in it: the
-days left share max(T(m) − booked(m), 0), so the month reads booked + the rest and demand already ordered
-(shipped, or confirmed and still open, which the inventory plan holds as reserved stock) is not
-forecast a second time.
+days left share min(max(T(m) − booked(m), 0), T(m) × open_days(m) / days(m)), so the month reads booked +
+the rest and demand already ordered (shipped, or confirmed and still open, which the inventory plan holds
+as reserved stock) is not forecast a second time. Orders ahead of the plan consume the days left; a plan
+the orders fell behind expires (the days left keep only their pro-rata share, no catch-up): spreading
+the unsold rest over the last days put the month's whole error there (daily WAPE 2.32 vs 1.69, weekly
+1.41 vs 1.37 out of sample on the demo, docs/forecasting.md).
 Why: the plan carries what the history cannot know (the sales team's market view, a promotion), and the
 monthly consensus beat the model out of sample where the team spoke (docs/forecasting.md); the finer
 models still know the weekday pattern and the latest actuals. The roll-ups above then hold unchanged.
@@ -98,7 +101,8 @@ def _plan_scaled(
         {"booked": 0, "booked_days": 0}
     )
     open_days = targets["month"].dt.days_in_month - targets["booked_days"]
-    remaining = (targets["yhat"] - targets["booked"]).clip(lower=0.0)
+    pro_rata = targets["yhat"] * open_days / targets["month"].dt.days_in_month
+    remaining = (targets["yhat"] - targets["booked"]).clip(lower=0.0, upper=pro_rata.clip(lower=0.0))
     targets["share"] = remaining * targets["n"] / open_days.where(open_days > 0)
     out = out.merge(targets[["unique_id", "month", "share"]], on=["unique_id", "month"], how="left")
     planned = out["share"].notna().to_numpy()

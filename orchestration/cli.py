@@ -235,7 +235,8 @@ def _blend_judgmental(args, history, forecast, scores, cv):
         _echo(f"WARNING: {warning}")
     champions = scores.loc[scores["is_champion"]].set_index("unique_id")["model"].to_dict()
     pairs = consensus.backtest_pairs(cv, champions, outside.forecast)
-    weights = consensus.learn_weights(pairs)
+    record = consensus.track_record(prepare(history), outside.forecast)
+    weights = consensus.learn_weights(pairs, record=record)
     out = consensus.blend(forecast, outside.forecast, weights)[FORECAST_COLUMNS]
     table = consensus.backtest_wape(pairs, weights).set_index("unique_id")
     table = table.astype(object).where(table.notna(), None)

@@ -37,10 +37,20 @@ def with_zeros(team: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
 
 
 def monthly_consensus(
-    forecast: pd.DataFrame, cv: pd.DataFrame, champions: dict, team: pd.DataFrame, pools: dict
+    forecast: pd.DataFrame,
+    cv: pd.DataFrame,
+    champions: dict,
+    team: pd.DataFrame,
+    pools: dict,
+    history: pd.DataFrame | None = None,
+    prices: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(forecast with the consensus in place of the champion where the team speaks, learned weights)."""
-    weights = consensus.learn_weights(consensus.backtest_pairs(cv, champions, team), pools)
+    """(forecast with the consensus in place of the champion where the team speaks, learned weights);
+    ``history`` (unique_id, ds, y): the monthly actuals the team's track record is read from."""
+    record = None if history is None else consensus.track_record(history, team)
+    pairs = consensus.backtest_pairs(cv, champions, team)
+    price = None if prices is None else prices.to_dict()
+    weights = consensus.learn_weights(pairs, pools, record=record, prices=price)
     blended = consensus.blend(forecast, team, weights)
     return blended[forecast.columns.tolist()], weights
 
@@ -52,9 +62,10 @@ def fva_table(
     overrides: pd.DataFrame | None,
     prices: pd.Series,
     attributes: pd.DataFrame,
+    history: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The out-of-sample stair-step (``forecasting.fva``) of the monthly forecast."""
-    layers = fva.holdout_layers(cv, team, pools, overrides)
+    layers = fva.holdout_layers(cv, team, pools, overrides, history=history, prices=prices.to_dict())
     return fva.stair_step(layers, prices, attributes)
 
 

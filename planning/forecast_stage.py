@@ -135,11 +135,13 @@ def _run_forecast(demand, sales_forecast, products, n_jobs, n_windows, log, over
     pools = _split_id(series["MS"].drop_duplicates("unique_id"), categories).set_index("unique_id")["channel"]
     champion_ms = scores["MS"].loc[scores["MS"]["is_champion"]].set_index("unique_id")["model"].to_dict()
     forecasts["MS"], weights = consensus_layer.monthly_consensus(
-        forecasts["MS"], cvs["MS"], champion_ms, judgmental, pools.to_dict()
+        forecasts["MS"], cvs["MS"], champion_ms, judgmental, pools.to_dict(), series["MS"], prices
     )
     attributes = _split_id(pd.DataFrame({"unique_id": pools.index}), categories)
     planned = overrides[overrides["freq"] == "MS"] if overrides is not None else None
-    fva = consensus_layer.fva_table(cvs["MS"], judgmental, pools.to_dict(), planned, prices, attributes)
+    fva = consensus_layer.fva_table(
+        cvs["MS"], judgmental, pools.to_dict(), planned, prices, attributes, series["MS"]
+    )
     for freq in HORIZONS:
         forecasts[freq] = consensus_layer.apply_overrides(forecasts[freq], overrides, freq)
     seconds["MS_consensus"] = time.monotonic() - started

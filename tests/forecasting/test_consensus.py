@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from forecasting import metrics
-from forecasting.consensus import CONSENSUS, blend, learn_weights
+from forecasting.consensus import CONSENSUS, blend, learn_weights, team_scale, track_record
 
 N_SERIES, N_PERIODS, LEARN = 40, 24, 12
 
@@ -102,8 +102,10 @@ def test_model_alone_where_the_team_says_nothing_and_short_series_lean_on_their_
     weights = learn_weights(pairs, pools={"a": "web", "b": "web"}).set_index("unique_id")
     assert weights.at["a", "weight"] > 0.8  # the team tracks a's demand closely
     assert weights.at["b", "n_pairs"] == 1
-    # alone, b's one pair would give s = 50/60 and a perfect team (w = 1); its pool holds both back
-    assert 0.9 < weights.at["b", "scale"] < 1.0
+    # alone, b's one pair would give s = 50/60 and a perfect team (w = 1); the pool's scale (its volume
+    # ratio 850/860 and error-minimising 1.0 agree within 1.2 %) and weight hold it back
+    assert weights.at["b", "scale"] == weights.at["a", "scale"]
+    assert 850 / 860 <= weights.at["b", "scale"] <= 1.0
     assert 0.5 < weights.at["b", "weight"] < 0.9
     fc = pd.DataFrame(
         {
@@ -128,3 +130,36 @@ def test_model_alone_where_the_team_says_nothing_and_short_series_lean_on_their_
     assert (a_oct["yhat"], a_oct["model"], a_oct["weight"]) == (100.0, "Theta", 0.0)
     c = out.loc[("c", pd.Timestamp("2024-09-01"))]  # no past pairs to learn from: the model alone
     assert (c["yhat"], c["model"]) == (70.0, "Theta")
+
+
+def test_team_scale_by_hand_corrects_a_bias_only_where_that_lowers_error_and_bias_together():
+    p = np.ones(4)
+    # a team 25 % high throughout: error-minimising s = 0.8 = the volume ratio
+    assert team_scale(np.array([80.0, 160, 40, 80]), np.array([100.0, 200, 50, 100]), p) == pytest.approx(0.8)
+    # ratios y/j 0.5, 0.7, 1.0, 2.0 with weights j 100, 100, 100, 10: the weighted median is 0.7, the volume
+    # ratio (50 + 70 + 100 + 20) / 310 = 0.774; s stays between 1 and it, so 0.774
+    y, j = np.array([50.0, 70, 100, 20]), np.array([100.0, 100, 100, 10])
+    assert team_scale(y, j, p) == pytest.approx(240 / 310)
+    # lumpy demand (0 most months, one spike): the absolute error alone would take s toward 0, the volume
+    # ratio says the team is low; no s lowers both, so the team's number stands
+    assert team_scale(np.array([0.0, 0, 0, 100]), np.full(4, 20.0), p) == 1.0
+    # prices weigh the evidence: the expensive series decides (median 0.5 or 1.0, volume ratio in money
+    # 600/1100 or 1050/1100)
+    y, j = np.array([50.0, 100]), np.array([100.0, 100])
+    assert team_scale(y, j, np.array([10.0, 1])) == pytest.approx(600 / 1100)
+    assert team_scale(y, j, np.array([1.0, 10])) == 1.0
+    assert team_scale(y, np.zeros(2), p) == 1.0  # nothing forecast: no evidence
+
+
+def test_the_scale_comes_from_the_team_track_record_of_its_pool_not_only_the_backtest_pairs():
+    months = pd.date_range("2024-01-01", periods=8, freq="MS")
+    history = pd.DataFrame({"unique_id": "a", "ds": months, "y": 100.0})
+    team = pd.DataFrame({"unique_id": ["a"] * 8 + ["b"] * 8, "ds": list(months) * 2, "yhat": 125.0})
+    record = track_record(history, team)
+    assert list(record["unique_id"].unique()) == ["a"] and len(record) == 8  # b has no actuals
+    # the two backtest months alone show a team that is right; its longer record shows it 25 % high
+    pairs = pd.DataFrame(
+        {"unique_id": "a", "ds": months[-2:], "y": 125.0, "model": 100.0, "judgmental": 125.0}
+    )
+    assert learn_weights(pairs).at[0, "scale"] == 1.0
+    assert learn_weights(pairs, record=record).at[0, "scale"] == pytest.approx(0.8)

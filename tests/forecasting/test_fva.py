@@ -77,3 +77,36 @@ def test_holdout_layers_choose_and_learn_on_early_cutoffs_and_score_the_later_on
     assert (
         b.loc[months[3], "override"] == 10.0 and b.loc[months[2], "override"] == b.loc[months[2], "consensus"]
     )
+
+
+def test_holdout_layers_learn_the_team_correction_only_from_periods_before_the_scored_ones():
+    months = pd.date_range("2024-01-01", periods=8, freq="MS")  # backtest: the last four
+    y = np.array([100.0, 90, 110, 100, 95, 105, 100, 98])
+    rows = []
+    for ds, actual in zip(months[4:], y[4:], strict=True):
+        for model, yhat in (("Naive", actual * 0.7), ("Theta", actual * 1.2)):
+            rows.append(("a", ds, ds - pd.offsets.MonthBegin(1), actual, model, yhat, yhat, yhat))
+    cv = pd.DataFrame(
+        rows, columns=["unique_id", "ds", "cutoff", "y", "model", "yhat", "yhat_lower", "yhat_upper"]
+    )
+    history = pd.DataFrame({"unique_id": "a", "ds": months, "y": y})
+    team = pd.DataFrame({"unique_id": "a", "ds": months, "yhat": 1.25 * y})  # 25 % high, every month
+
+    def layers(actuals: np.ndarray) -> pd.DataFrame:
+        scored_cv = cv.assign(y=cv["ds"].map(dict(zip(months, actuals, strict=True))))
+        hist = history.assign(y=actuals)
+        return holdout_layers(scored_cv, team, history=hist).set_index("ds")
+
+    out = layers(y)
+    assert list(out.index) == list(months[6:])
+    # the team's record before the first scored month gives s = 0.8 (exact), blended with Theta (20 % high)
+    w = out["team_weight"]
+    assert out["consensus"].to_numpy() == pytest.approx(
+        (1 - w) * out["statistical"] + w * 0.8 * out["sales_team"]
+    )
+    error = out[["statistical", "sales_team", "consensus"]].sub(out["y"], axis=0).abs()
+    assert (error["consensus"] < error[["statistical", "sales_team"]].min(axis=1)).all()
+    # no peeking: other actuals in the scored months change the scores, not the forecasts
+    changed = layers(np.concatenate([y[:6], [300.0, 0.0]]))
+    assert changed["consensus"].to_numpy() == pytest.approx(out["consensus"].to_numpy())
+    assert changed["y"].tolist() == [300.0, 0.0]

@@ -103,7 +103,8 @@ def test_planned_months_win_and_the_finer_horizons_keep_their_profile_and_add_up
 
 
 @pytest.mark.parametrize(
-    ("booked_per_day", "plan", "november"), [(700 / 22, 900.0, 900.0), (50.0, 900.0, 1100.0)]
+    ("booked_per_day", "plan", "november"),
+    [(700 / 22, 900.0, 900.0), (50.0, 900.0, 1100.0), (10.0, 900.0, 220.0 + 900.0 * 8 / 30)],
 )
 def test_demand_already_ordered_consumes_the_planned_month_and_is_not_forecast_again(
     booked_per_day, plan, november
@@ -122,8 +123,9 @@ def test_demand_already_ordered_consumes_the_planned_month_and_is_not_forecast_a
     )
     d, m = out["D"].set_index("ds")["yhat"], out["MS"].set_index("ds")["yhat"]
     booked = booked_per_day * 22
-    left = max(plan - booked, 0.0)
-    # the 8 days left in November share what the plan has not yet booked; the month = booked + the rest
+    left = min(max(plan - booked, 0.0), plan * 8 / 30)
+    # the 8 days left in November share what the plan has not yet booked, at most their pro-rata share of
+    # the plan (orders behind the plan: the unsold rest expires); the month = booked + the rest
     assert d["2026-11-23":"2026-11-30"].sum() == pytest.approx(left)
     assert m[pd.Timestamp("2026-11-01")] == pytest.approx(november)
     assert m[pd.Timestamp("2026-12-01")] == pytest.approx(plan)  # later months are not consumed
