@@ -236,7 +236,7 @@ def run_frequency(freq: str, n_jobs: int, prophet: str, h: int | None = None) ->
         "freq": freq,
         "h": h,
         "series": data["unique_id"].nunique(),
-        "sets": sets.value_counts().to_dict(),
+        "sets": sets.groupby(data["unique_id"]).first().value_counts().to_dict(),
     }
 
     started = time.perf_counter()
@@ -267,7 +267,7 @@ def run_frequency(freq: str, n_jobs: int, prophet: str, h: int | None = None) ->
         ids = sorted(uid for uid in champions if uid.startswith(s + "/"))
         if len(ids) < 2:
             continue
-        total = conformal.sum_interval(cv, champions, fc, ids, LEVEL)
+        total = conformal.sum_interval(cv, champions, fc, ids, LEVEL).dropna()  # NaN: no common periods
         actual = test[test["unique_id"].isin(ids)].groupby("ds", as_index=False)["y"].sum()
         hits.append(total.merge(actual, on="ds"))
     sums = (
@@ -308,7 +308,7 @@ def report(r: dict) -> None:
     for k in ("champion", "AutoETS", "AutoTheta"):
         print(f"  {k:<12}{r['wape'][k]:10.4f}{r['wape_total'][k]:11.4f}{r['coverage'][k]:10.3f}")
     cov, n = r["coverage_sums"]
-    print(f"  sums of each data set's series: 80 % coverage {cov:.3f} over {n} points")
+    print(f"  sums of each data set's series (sharing dates): 80 % coverage {cov:.3f} over {n} points")
     print(
         "  mean WAPE by data set: "
         + "; ".join(f"{s} " + " / ".join(f"{v:.4f}" for v in w.values()) for s, w in r["wape_by_set"].items())

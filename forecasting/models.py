@@ -18,7 +18,10 @@ the backtest and the final forecast use the same set):
 Prediction intervals (80 % by default): native for ``SeasonalNaive``, ``Naive``, ``AutoETS`` and ``Theta``;
 statsforecast's ``ConformalIntervals`` (``CONFORMAL_WINDOWS`` windows of h steps) for ``WindowAverage``,
 ``CrostonSBA`` and ``TSB``; for Prophet ŷ ± the level-quantile of its absolute in-sample residuals over the
-last year. The backtest scores every model's coverage. Timings behind these choices:
+last year. They serve only the few series forecast without a backtest (and Prophet's backtest): the
+statsforecast backtest and final fits compute point forecasts alone, the bands of every backtested series
+being conformal (``forecasting.conformal``).
+Timings behind these choices:
 docs/choices_and_measurements.md.
 """
 
