@@ -79,32 +79,89 @@ def score(cv: pd.DataFrame, history: pd.DataFrame, freq: str, level: float = LEV
     """Per series and model: ``wape, mase, bias, coverage, mae, rmse, n_points`` over all backtest windows.
 
     ``coverage`` is that of the conformal ``level`` % band the forecast uses (``forecasting.conformal``),
-    each window judged by a band made from the other windows' errors."""
+    each window judged by a band made from the other windows' errors. The formulas are those of
+    ``forecasting.metrics`` and ``conformal.held_out_coverage``, computed for all series at once (a loop
+    over series × models cost 10 % of a 10,000-series run); a series × model with a missing forecast
+    takes the loop."""
     m = season_length(freq)
     history = prepare(history)
     first_cut = cv.groupby("unique_id")["cutoff"].min()
-    train = {
-        uid: h.loc[h["ds"] <= first_cut[uid], "y"].to_numpy()
-        for uid, h in history[history["unique_id"].isin(first_cut.index)].groupby("unique_id")
-    }
-    rows = []
-    for (uid, model), g in cv.groupby(["unique_id", "model"], sort=True):
-        y_train = train[uid]
-        y, yhat = g["y"].to_numpy(), g["yhat"].to_numpy()
-        rows.append(
-            {
-                "unique_id": uid,
-                "model": model,
-                "wape": metrics.wape(y, yhat),
-                "mase": metrics.mase(y, yhat, y_train, season=m),
-                "bias": metrics.bias(y, yhat),
-                "coverage": conformal.held_out_coverage(y, yhat, g["cutoff"].to_numpy(), level),
-                "mae": float(np.abs(y - yhat).mean()),
-                "rmse": metrics.rmse(y, yhat),
-                "n_points": len(g),
-            }
+    train = history[history["ds"] <= history["unique_id"].map(first_cut)]
+    scale = _naive_scales(train, m)
+    err = cv["y"] - cv["yhat"]
+    frame = pd.DataFrame(
+        {
+            "unique_id": cv["unique_id"].to_numpy(),
+            "model": cv["model"].to_numpy(),
+            "window": cv.groupby(["unique_id", "model"], sort=False)["cutoff"]
+            .rank(method="dense")
+            .to_numpy(),
+            "y": cv["y"].to_numpy(),
+            "abs_y": cv["y"].abs().to_numpy(),
+            "abs_err": err.abs().to_numpy(),
+            "sq_err": (err**2).to_numpy(),
+            "over": (-err).to_numpy(),
+        }
+    )
+    keys = ["unique_id", "model"]
+    g = frame.groupby(keys, sort=True)
+    out = g.agg(
+        abs_err=("abs_err", "sum"),
+        abs_y=("abs_y", "sum"),
+        sum_y=("y", "sum"),
+        over=("over", "sum"),
+        mae=("abs_err", "mean"),
+        mse=("sq_err", "mean"),
+        n_points=("y", "size"),
+        windows=("window", "max"),
+    )
+    out["wape"] = (out["abs_err"] / out["abs_y"]).where(out["abs_y"] > 0)
+    uid_scale = out.index.get_level_values("unique_id").map(scale).to_numpy()
+    out["mase"] = (out["mae"] / uid_scale).where(uid_scale > 0)
+    out["bias"] = (out["over"] / out["sum_y"]).where(out["sum_y"] != 0)
+    out["rmse"] = np.sqrt(out["mse"])
+    hits = np.zeros(len(frame), dtype=bool)
+    for k in range(1, int(out["windows"].max()) + 1 if len(out) else 1):
+        inside = (frame["window"] == k).to_numpy()
+        q = frame[~inside].groupby(keys)["abs_err"].quantile(level / 100)
+        key = pd.MultiIndex.from_frame(frame.loc[inside, keys])
+        hits[inside] = frame.loc[inside, "abs_err"].to_numpy() <= q.reindex(key).to_numpy()
+    out["coverage"] = pd.Series(hits, index=frame.index).groupby([frame[c] for c in keys]).mean()
+    out.loc[out["windows"] < 2, "coverage"] = np.nan
+    out = out.reset_index()
+    missing = cv.loc[cv["yhat"].isna(), keys].drop_duplicates()
+    for uid, model in missing.itertuples(index=False):
+        g1 = cv[(cv["unique_id"] == uid) & (cv["model"] == model)]
+        y_train = train.loc[train["unique_id"] == uid, "y"].to_numpy()
+        row = _score_one(
+            g1["y"].to_numpy(), g1["yhat"].to_numpy(), g1["cutoff"].to_numpy(), y_train, m, level
         )
-    return pd.DataFrame(rows)
+        out.loc[(out["unique_id"] == uid) & (out["model"] == model), list(row)] = list(row.values())
+    out["n_points"] = out["n_points"].astype(int)
+    return out[["unique_id", "model", "wape", "mase", "bias", "coverage", "mae", "rmse", "n_points"]]
+
+
+def _naive_scales(train: pd.DataFrame, m: int) -> pd.Series:
+    """MASE's denominator per series (``metrics.mase``): mean |yₜ − yₜ₋ₘ| of the training slice, m = 1
+    when the slice is not longer than m; NaN when it has a single point."""
+    n = train.groupby("unique_id")["y"].size()
+    lagged = train.groupby("unique_id")["y"]
+    by_m = (train["y"] - lagged.shift(m)).abs().groupby(train["unique_id"]).mean()
+    by_1 = (train["y"] - lagged.shift(1)).abs().groupby(train["unique_id"]).mean()
+    return by_m.where(n > m, by_1.where(n > 1))
+
+
+def _score_one(
+    y: np.ndarray, yhat: np.ndarray, window: np.ndarray, y_train: np.ndarray, m: int, level: float
+) -> dict:
+    return {
+        "wape": metrics.wape(y, yhat),
+        "mase": metrics.mase(y, yhat, y_train, season=m),
+        "bias": metrics.bias(y, yhat),
+        "coverage": conformal.held_out_coverage(y, yhat, window, level),
+        "mae": float(np.abs(y - yhat).mean()),
+        "rmse": metrics.rmse(y, yhat),
+    }
 
 
 def window_errors(cv: pd.DataFrame) -> pd.DataFrame:
