@@ -6,7 +6,7 @@ import pytest
 
 from forecasting.backtest import cross_validate, run_backtest
 from forecasting.metrics import wape
-from forecasting.rolling import backtest_horizon
+from forecasting.rolling import backtest_horizon, check_regular
 from forecasting.select import FORECAST_COLUMNS, forecast_with_champions
 from forecasting.settings import ForecastSettings
 
@@ -139,6 +139,25 @@ def test_gaps_are_rejected_not_silently_misaligned():
     df = _frame("gappy", _weekly()).drop(index=[10, 11])
     with pytest.raises(ValueError, match="not regular"):
         forecast_with_champions(df, ForecastSettings(H, "D"))
+
+
+def test_check_regular_names_the_first_irregular_series():
+    def series(uid: str, dates: list[str]) -> pd.DataFrame:
+        return pd.DataFrame({"unique_id": uid, "ds": pd.to_datetime(dates), "y": 1.0})
+
+    mondays = ["2026-01-05", "2026-01-12", "2026-01-19"]
+    ok = pd.concat([series("a", mondays), series("b", mondays[1:])], ignore_index=True)
+    check_regular(ok, "W")
+    gap = pd.concat([series("a", mondays), series("b", [mondays[0], mondays[2]])], ignore_index=True)
+    with pytest.raises(ValueError, match="'b' is not regular"):
+        check_regular(gap, "W")
+    tuesday = pd.concat([series("a", mondays), series("c", ["2026-01-13", "2026-01-20"])], ignore_index=True)
+    with pytest.raises(ValueError, match="'c' is not regular"):
+        check_regular(tuesday, "W")
+    months = series("m", ["2026-01-01", "2026-02-01", "2026-03-01"])
+    check_regular(months, "MS")
+    with pytest.raises(ValueError, match="'m' is not regular"):
+        check_regular(months.drop(index=1), "MS")
 
 
 def test_backtest_coverage_of_80_percent_intervals_is_plausible_on_noise():
