@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.backtest import cross_validate, run_backtest
+from forecasting.backtest import cross_validate, run_backtest, score
 from forecasting.metrics import wape
 from forecasting.rolling import backtest_horizon, check_regular
 from forecasting.select import FORECAST_COLUMNS, forecast_with_champions
@@ -201,3 +201,33 @@ def test_scores_carry_rmse_of_the_backtest_errors(panel):
         g = cv[(cv.unique_id == row["unique_id"]) & (cv.model == row["model"])]
         assert row["rmse"] == pytest.approx(np.sqrt(((g["y"] - g["yhat"]) ** 2).mean()))
     assert (scores["rmse"] >= scores["mae"] - 1e-12).all()
+
+
+def test_score_by_hand():
+    days = pd.date_range("2026-01-01", periods=6, freq="D")
+    history = pd.concat(
+        [
+            pd.DataFrame({"unique_id": "a", "ds": days, "y": [1.0, 2, 4, 3, 5, 6]}),
+            pd.DataFrame({"unique_id": "z", "ds": days, "y": 0.0}),
+        ]
+    )
+    d = days
+    cv = pd.DataFrame(
+        {
+            "unique_id": ["a"] * 4 + ["z"],
+            "model": "Naive",
+            "cutoff": [d[2], d[2], d[3], d[3], d[4]],
+            "ds": [d[3], d[4], d[4], d[5], d[5]],
+            "y": [3.0, 5, 5, 6, 0],
+            "yhat": [4.0, 4, 3, 3, 1],
+        }
+    )
+    a, z = (row for _, row in score(cv, history, "D").iterrows())
+    # a: errors −1, 1, 2, 3; Σ|y| = 19; MASE scale = mean(|2−1|, |4−2|) = 1.5 (3 training points < m = 7,
+    # so m = 1); coverage: window 1 (|e| 1, 1) within q₀.₈(2, 3) = 2.8, window 2 (2, 3) outside
+    # q₀.₈(1, 1) = 1.
+    assert a["wape"] == pytest.approx(7 / 19) and a["mae"] == pytest.approx(1.75)
+    assert a["mase"] == pytest.approx(1.75 / 1.5) and a["bias"] == pytest.approx(-5 / 19)
+    assert a["rmse"] == pytest.approx(np.sqrt(15 / 4)) and a["coverage"] == 0.5 and a["n_points"] == 4
+    # z: all actuals zero, one window: WAPE, bias, MASE and coverage are undefined
+    assert z[["wape", "mase", "bias", "coverage"]].isna().all() and z["mae"] == 1.0
