@@ -186,32 +186,44 @@ def _choose(
     scores: pd.DataFrame, windows: pd.DataFrame | None, margin: float
 ) -> tuple[dict[str, object], dict[str, object]]:
     """(champion row index, default row index) per series by steps 1–3 of the champion rule."""
-    per_window = None
+    per_window: dict[str, tuple[dict[str, int], np.ndarray]] = {}
     if windows is not None and len(windows):
         pivot = windows.pivot_table(
             index=["unique_id", "cutoff"], columns="model", values="abs_err", aggfunc="sum"
         )
-        per_window = {uid: w.droplevel(0) for uid, w in pivot.groupby(level=0)}
+        columns = {model: k for k, model in enumerate(pivot.columns)}
+        uids = pivot.index.get_level_values(0)
+        bounds = np.flatnonzero(np.r_[True, uids[1:] != uids[:-1], True])
+        values = pivot.to_numpy()
+        for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+            per_window[uids[start]] = (columns, values[start:stop])
 
-    rows = scores[["wape", "mae", "model"]].to_dict("index")
+    rows = scores[["unique_id", "wape", "mae", "model"]].to_dict("index")
 
     def beats(uid: str, rc: dict, rd: dict) -> bool:
         metric = "mae" if _undefined(rd["wape"]) or _undefined(rc["wape"]) else "wape"
         if not rc[metric] < (1 - margin) * rd[metric]:
             return False
-        if per_window is None or uid not in per_window:
+        if uid not in per_window:
             return True
-        w = per_window[uid][[rd["model"], rc["model"]]].dropna()
-        return 2 * int((w[rc["model"]] < w[rd["model"]]).sum()) > len(w)
+        columns, values = per_window[uid]
+        w = values[:, [columns[rd["model"]], columns[rc["model"]]]]
+        w = w[~np.isnan(w).any(axis=1)]  # windows where both have an error
+        return 2 * int((w[:, 1] < w[:, 0]).sum()) > len(w)
 
+    by_series: dict[str, list] = {}
+    for i, row in rows.items():
+        by_series.setdefault(row["unique_id"], []).append(i)
     champion, default = {}, {}
-    for uid, g in scores.groupby("unique_id"):
-        is_base = g["model"].isin(BASELINES)
-        best = min(g.index, key=lambda i: _key(rows[i]))
+    for uid in sorted(by_series):
+        index = by_series[uid]
+        base = [i for i in index if rows[i]["model"] in BASELINES]
+        challengers = [i for i in index if rows[i]["model"] not in BASELINES]
+        best = min(index, key=lambda i: _key(rows[i]))
         d = best
-        if is_base.any() and (~is_base).any():
-            d = min(g.index[is_base], key=lambda i: _key(rows[i]))
-            c = min(g.index[~is_base], key=lambda i: _key(rows[i]))
+        if base and challengers:
+            d = min(base, key=lambda i: _key(rows[i]))
+            c = min(challengers, key=lambda i: _key(rows[i]))
             best = c if beats(uid, rows[c], rows[d]) else d
         champion[uid], default[uid] = best, d
     return champion, default
