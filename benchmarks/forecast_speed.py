@@ -4,7 +4,9 @@ Generates N series of two years of daily demand (half intermittent long-tail, a 
 the rest with shopping-festival and holiday peaks), then runs ``forecast_with_champions`` (backtest with 4
 rolling origins + final forecast, h = 28) on all cores, with the Prophet policy on and off. Prints series/s,
 wall time, peak memory (max RSS of this process and of its children) and the aggregate backtest WAPE of the
-champions next to each baseline, per series class. Target (issue 4): ≥ 15 series/s on a 2-core machine.
+champions next to each baseline, per series class, and the CPU seconds used (this process and its workers)
+with the load average, since the machine may be shared. Targets: ≥ 15 series/s on a 2-core machine (issue 4),
+≥ 50 series/s for 10,000 series (issue 20).
 
     .venv/bin/python benchmarks/forecast_speed.py [--series 300] [--repeat 3] [--jobs -1]
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import resource
 import statistics
 import time
@@ -57,6 +60,12 @@ def aggregate_wape(scores: pd.DataFrame, model: str | None) -> float:
     return float((rows["mae"][ok]).sum() / denom[ok].sum())
 
 
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of its finished (waited-for) worker processes."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def peak_rss_mb() -> float:
     self_ = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -77,14 +86,16 @@ def run(n_series: int, repeat: int, n_jobs: int, modes: tuple[str, ...] = ("auto
         generate(4, seed=1), ForecastSettings(HORIZON, "D", n_jobs=1, prophet="all")
     )  # JIT/import warm-up
     for mode in modes:
-        walls, scores = [], None
+        walls, cpus, scores = [], [], None
+        load_before = os.getloadavg()[0]
         for _ in range(repeat):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_seconds()
             _, scores = forecast_with_champions(
                 df, ForecastSettings(HORIZON, "D", n_jobs=n_jobs, prophet=mode)
             )
             walls.append(time.perf_counter() - started)
-        wall = statistics.median(walls)
+            cpus.append(cpu_seconds() - cpu)
+        wall, cpu = statistics.median(walls), statistics.median(cpus)
         with_prophet = scores.loc[scores["model"] == "Prophet", "unique_id"].nunique()
         label = "with Prophet policy (auto)" if mode == "auto" else f"prophet={mode}"
         print(
@@ -92,6 +103,11 @@ def run(n_series: int, repeat: int, n_jobs: int, modes: tuple[str, ...] = ("auto
             f"{', '.join(f'{w:.1f}' for w in walls)}), peak RSS {peak_rss_mb():.0f} MB; "
             f"Prophet candidate on {with_prophet} series, champion on "
             f"{int((scores['is_champion'] & (scores['model'] == 'Prophet')).sum())}"
+        )
+        print(
+            f"  CPU {cpu:.1f} s ({1000 * cpu / n_series:.0f} ms per series; on {os.cpu_count()} idle cores "
+            f"≈ {os.cpu_count() * n_series / cpu:.0f} series/s); load average {load_before:.1f} before, "
+            f"{os.getloadavg()[0]:.1f} after"
         )
         cls = scores["unique_id"].str.split("_").str[0]
         print(f"  {'class':<13}{'champion':>9}{'SeasonalNaive':>15}{'WindowAverage':>15}  champions")

@@ -79,32 +79,89 @@ def score(cv: pd.DataFrame, history: pd.DataFrame, freq: str, level: float = LEV
     """Per series and model: ``wape, mase, bias, coverage, mae, rmse, n_points`` over all backtest windows.
 
     ``coverage`` is that of the conformal ``level`` % band the forecast uses (``forecasting.conformal``),
-    each window judged by a band made from the other windows' errors."""
+    each window judged by a band made from the other windows' errors. The formulas are those of
+    ``forecasting.metrics`` and ``conformal.held_out_coverage``, computed for all series at once (a loop
+    over series × models cost 10 % of a 10,000-series run); a series × model with a missing forecast
+    takes the loop."""
     m = season_length(freq)
     history = prepare(history)
     first_cut = cv.groupby("unique_id")["cutoff"].min()
-    train = {
-        uid: h.loc[h["ds"] <= first_cut[uid], "y"].to_numpy()
-        for uid, h in history[history["unique_id"].isin(first_cut.index)].groupby("unique_id")
-    }
-    rows = []
-    for (uid, model), g in cv.groupby(["unique_id", "model"], sort=True):
-        y_train = train[uid]
-        y, yhat = g["y"].to_numpy(), g["yhat"].to_numpy()
-        rows.append(
-            {
-                "unique_id": uid,
-                "model": model,
-                "wape": metrics.wape(y, yhat),
-                "mase": metrics.mase(y, yhat, y_train, season=m),
-                "bias": metrics.bias(y, yhat),
-                "coverage": conformal.held_out_coverage(y, yhat, g["cutoff"].to_numpy(), level),
-                "mae": float(np.abs(y - yhat).mean()),
-                "rmse": metrics.rmse(y, yhat),
-                "n_points": len(g),
-            }
+    train = history[history["ds"] <= history["unique_id"].map(first_cut)]
+    scale = _naive_scales(train, m)
+    err = cv["y"] - cv["yhat"]
+    frame = pd.DataFrame(
+        {
+            "unique_id": cv["unique_id"].to_numpy(),
+            "model": cv["model"].to_numpy(),
+            "window": cv.groupby(["unique_id", "model"], sort=False)["cutoff"]
+            .rank(method="dense")
+            .to_numpy(),
+            "y": cv["y"].to_numpy(),
+            "abs_y": cv["y"].abs().to_numpy(),
+            "abs_err": err.abs().to_numpy(),
+            "sq_err": (err**2).to_numpy(),
+            "over": (-err).to_numpy(),
+        }
+    )
+    keys = ["unique_id", "model"]
+    g = frame.groupby(keys, sort=True)
+    out = g.agg(
+        abs_err=("abs_err", "sum"),
+        abs_y=("abs_y", "sum"),
+        sum_y=("y", "sum"),
+        over=("over", "sum"),
+        mae=("abs_err", "mean"),
+        mse=("sq_err", "mean"),
+        n_points=("y", "size"),
+        windows=("window", "max"),
+    )
+    out["wape"] = (out["abs_err"] / out["abs_y"]).where(out["abs_y"] > 0)
+    uid_scale = out.index.get_level_values("unique_id").map(scale).to_numpy()
+    out["mase"] = (out["mae"] / uid_scale).where(uid_scale > 0)
+    out["bias"] = (out["over"] / out["sum_y"]).where(out["sum_y"] != 0)
+    out["rmse"] = np.sqrt(out["mse"])
+    hits = np.zeros(len(frame), dtype=bool)
+    for k in range(1, int(out["windows"].max()) + 1 if len(out) else 1):
+        inside = (frame["window"] == k).to_numpy()
+        q = frame[~inside].groupby(keys)["abs_err"].quantile(level / 100)
+        key = pd.MultiIndex.from_frame(frame.loc[inside, keys])
+        hits[inside] = frame.loc[inside, "abs_err"].to_numpy() <= q.reindex(key).to_numpy()
+    out["coverage"] = pd.Series(hits, index=frame.index).groupby([frame[c] for c in keys]).mean()
+    out.loc[out["windows"] < 2, "coverage"] = np.nan
+    out = out.reset_index()
+    missing = cv.loc[cv["yhat"].isna(), keys].drop_duplicates()
+    for uid, model in missing.itertuples(index=False):
+        g1 = cv[(cv["unique_id"] == uid) & (cv["model"] == model)]
+        y_train = train.loc[train["unique_id"] == uid, "y"].to_numpy()
+        row = _score_one(
+            g1["y"].to_numpy(), g1["yhat"].to_numpy(), g1["cutoff"].to_numpy(), y_train, m, level
         )
-    return pd.DataFrame(rows)
+        out.loc[(out["unique_id"] == uid) & (out["model"] == model), list(row)] = list(row.values())
+    out["n_points"] = out["n_points"].astype(int)
+    return out[["unique_id", "model", "wape", "mase", "bias", "coverage", "mae", "rmse", "n_points"]]
+
+
+def _naive_scales(train: pd.DataFrame, m: int) -> pd.Series:
+    """MASE's denominator per series (``metrics.mase``): mean |yₜ − yₜ₋ₘ| of the training slice, m = 1
+    when the slice is not longer than m; NaN when it has a single point."""
+    n = train.groupby("unique_id")["y"].size()
+    lagged = train.groupby("unique_id")["y"]
+    by_m = (train["y"] - lagged.shift(m)).abs().groupby(train["unique_id"]).mean()
+    by_1 = (train["y"] - lagged.shift(1)).abs().groupby(train["unique_id"]).mean()
+    return by_m.where(n > m, by_1.where(n > 1))
+
+
+def _score_one(
+    y: np.ndarray, yhat: np.ndarray, window: np.ndarray, y_train: np.ndarray, m: int, level: float
+) -> dict:
+    return {
+        "wape": metrics.wape(y, yhat),
+        "mase": metrics.mase(y, yhat, y_train, season=m),
+        "bias": metrics.bias(y, yhat),
+        "coverage": conformal.held_out_coverage(y, yhat, window, level),
+        "mae": float(np.abs(y - yhat).mean()),
+        "rmse": metrics.rmse(y, yhat),
+    }
 
 
 def window_errors(cv: pd.DataFrame) -> pd.DataFrame:
@@ -129,32 +186,44 @@ def _choose(
     scores: pd.DataFrame, windows: pd.DataFrame | None, margin: float
 ) -> tuple[dict[str, object], dict[str, object]]:
     """(champion row index, default row index) per series by steps 1–3 of the champion rule."""
-    per_window = None
+    per_window: dict[str, tuple[dict[str, int], np.ndarray]] = {}
     if windows is not None and len(windows):
         pivot = windows.pivot_table(
             index=["unique_id", "cutoff"], columns="model", values="abs_err", aggfunc="sum"
         )
-        per_window = {uid: w.droplevel(0) for uid, w in pivot.groupby(level=0)}
+        columns = {model: k for k, model in enumerate(pivot.columns)}
+        uids = pivot.index.get_level_values(0)
+        bounds = np.flatnonzero(np.r_[True, uids[1:] != uids[:-1], True])
+        values = pivot.to_numpy()
+        for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+            per_window[uids[start]] = (columns, values[start:stop])
 
-    rows = scores[["wape", "mae", "model"]].to_dict("index")
+    rows = scores[["unique_id", "wape", "mae", "model"]].to_dict("index")
 
     def beats(uid: str, rc: dict, rd: dict) -> bool:
         metric = "mae" if _undefined(rd["wape"]) or _undefined(rc["wape"]) else "wape"
         if not rc[metric] < (1 - margin) * rd[metric]:
             return False
-        if per_window is None or uid not in per_window:
+        if uid not in per_window:
             return True
-        w = per_window[uid][[rd["model"], rc["model"]]].dropna()
-        return 2 * int((w[rc["model"]] < w[rd["model"]]).sum()) > len(w)
+        columns, values = per_window[uid]
+        w = values[:, [columns[rd["model"]], columns[rc["model"]]]]
+        w = w[~np.isnan(w).any(axis=1)]  # windows where both have an error
+        return 2 * int((w[:, 1] < w[:, 0]).sum()) > len(w)
 
+    by_series: dict[str, list] = {}
+    for i, row in rows.items():
+        by_series.setdefault(row["unique_id"], []).append(i)
     champion, default = {}, {}
-    for uid, g in scores.groupby("unique_id"):
-        is_base = g["model"].isin(BASELINES)
-        best = min(g.index, key=lambda i: _key(rows[i]))
+    for uid in sorted(by_series):
+        index = by_series[uid]
+        base = [i for i in index if rows[i]["model"] in BASELINES]
+        challengers = [i for i in index if rows[i]["model"] not in BASELINES]
+        best = min(index, key=lambda i: _key(rows[i]))
         d = best
-        if is_base.any() and (~is_base).any():
-            d = min(g.index[is_base], key=lambda i: _key(rows[i]))
-            c = min(g.index[~is_base], key=lambda i: _key(rows[i]))
+        if base and challengers:
+            d = min(base, key=lambda i: _key(rows[i]))
+            c = min(challengers, key=lambda i: _key(rows[i]))
             best = c if beats(uid, rows[c], rows[d]) else d
         champion[uid], default[uid] = best, d
     return champion, default

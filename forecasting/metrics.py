@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 
 
@@ -24,6 +25,20 @@ def wape(y: ArrayLike, yhat: ArrayLike) -> float:
     y, yhat = _arr(y), _arr(yhat)
     denom = np.abs(y).sum()
     return float(np.abs(y - yhat).sum() / denom) if denom > 0 else float("nan")
+
+
+def mean_series_wape(unique_id: ArrayLike, y: ArrayLike, yhat: ArrayLike) -> float:
+    """Mean per-series WAPE: (1/N) Σ_i Σ_t|y_it − ŷ_it| / Σ_t|y_it| over the N series with Σ_t|y_it| > 0.
+
+    Unlike one WAPE over all rows, every series counts the same, whatever its volume (how public
+    forecasting benchmarks average).
+    """
+    frame = pd.DataFrame(
+        {"uid": np.asarray(unique_id), "err": np.abs(_arr(y) - _arr(yhat)), "abs": np.abs(_arr(y))}
+    )
+    sums = frame.groupby("uid")[["err", "abs"]].sum()
+    sums = sums[sums["abs"] > 0]
+    return float((sums["err"] / sums["abs"]).mean()) if len(sums) else float("nan")
 
 
 def mase(y: ArrayLike, yhat: ArrayLike, y_train: ArrayLike, season: int = 1) -> float:

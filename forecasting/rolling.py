@@ -55,11 +55,18 @@ def check_regular(df: pd.DataFrame, freq: str) -> None:
 
     Gaps are not filled here because a missing period can mean zero demand or missing data; the caller knows.
     """
+    if df.empty:
+        return
     offset = pd.tseries.frequencies.to_offset(sf_freq(freq, df))
-    for uid, ds in df.groupby("unique_id", sort=False)["ds"]:
-        expected = pd.date_range(ds.iloc[0], periods=len(ds), freq=offset)
-        if not offset.is_on_offset(ds.iloc[0]) or not expected.equals(pd.DatetimeIndex(ds)):
-            raise ValueError(f"series {uid!r} is not regular at freq {freq!r} (gaps or off-grid dates)")
+    # Every date's place on one grid of the frequency (-1 off the grid); a regular series (sorted, as
+    # ``prepare`` leaves it) steps one place at a time.
+    grid = pd.date_range(df["ds"].min(), df["ds"].max(), freq=offset)
+    place = pd.Series(grid.get_indexer(df["ds"]), index=df.index)
+    step = place.groupby(df["unique_id"], sort=False).diff()
+    bad = (place < 0) | (step.notna() & (step != 1))
+    if bad.any():
+        uid = df.loc[bad.idxmax(), "unique_id"]
+        raise ValueError(f"series {uid!r} is not regular at freq {freq!r} (gaps or off-grid dates)")
 
 
 def on_engine(frame: pd.DataFrame, settings: ForecastSettings):
@@ -176,7 +183,7 @@ def candidates_cv(
     The Prophet fits are started first in their own process pool and collected after the statsforecast
     models, so both keep the cores busy; ``prophet_run`` passes in a run the caller already started.
     """
-    level, n_jobs = settings.level, settings.n_jobs
+    n_jobs = settings.n_jobs
     with_prophet = [p for p in plans.values() if "Prophet" in p.candidates.names]
     run = prophet_run if prophet_run is not None else start_prophet(df, plans, settings)
     groups: dict[tuple[CandidateSet, int], list[str]] = {}
@@ -187,8 +194,10 @@ def candidates_cv(
     keep = ["unique_id", "ds", "cutoff", "y"]
     try:
         for (candidates, hb), ids in groups.items():
+            # Point forecasts only: the scores and the final bands come from the backtest errors
+            # (forecasting.conformal), so the models' own intervals would be computed for nothing.
             sf = StatsForecast(
-                models=build_models(candidates, settings.freq, hb),
+                models=build_models(candidates, settings.freq, hb, intervals=False),
                 freq=sf_freq(settings.freq, df),
                 n_jobs=n_jobs,
             )
@@ -197,10 +206,9 @@ def candidates_cv(
                 h=hb,
                 n_windows=settings.n_windows,
                 step_size=hb,
-                level=[level],
                 input_size=INPUT_SIZE.get(settings.freq),
             )
-            frames.append(to_long(collected(cv), candidates.names, level, keep=keep))
+            frames.append(to_long(collected(cv), candidates.names, None, keep=keep))
     except BaseException:
         if run is not None:
             run.cancel()
@@ -212,14 +220,14 @@ def candidates_cv(
     return pd.concat(frames, ignore_index=True)[CV_COLUMNS] if frames else pd.DataFrame(columns=CV_COLUMNS)
 
 
-def to_long(wide: pd.DataFrame, names: tuple[str, ...], level: int, keep: list[str]) -> pd.DataFrame:
-    """statsforecast's wide output (one column per model) to one row per model."""
+def to_long(wide: pd.DataFrame, names: tuple[str, ...], level: int | None, keep: list[str]) -> pd.DataFrame:
+    """statsforecast's wide output (one column per model) to one row per model (bounds NaN without level)."""
     parts = []
     for name in names:
         part = wide[keep].copy()
         part["model"] = name
         part["yhat"] = wide[name].to_numpy()
-        part["yhat_lower"] = wide[f"{name}-lo-{level}"].to_numpy()
-        part["yhat_upper"] = wide[f"{name}-hi-{level}"].to_numpy()
+        part["yhat_lower"] = wide[f"{name}-lo-{level}"].to_numpy() if level is not None else float("nan")
+        part["yhat_upper"] = wide[f"{name}-hi-{level}"].to_numpy() if level is not None else float("nan")
         parts.append(part)
     return pd.concat(parts, ignore_index=True)

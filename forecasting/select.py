@@ -5,8 +5,8 @@ Series too short for even a one-step backtest (``rolling.backtest_horizon`` = 0)
 history is shorter than one season).
 The intervals of every backtested series, whatever its champion (Prophet included), are the split
 conformal bands of ``forecasting.conformal``: ŷ ± the level-quantile of the champion's absolute backtest
-errors (the models' own intervals under-covered). Where that leaves a gap, a conformal-interval champion
-whose history is too short for conformal windows of the full horizon gets ŷ ± z·RMSE_backtest.
+errors (the models' own intervals under-covered, and are not computed for them). Where that leaves a gap
+(a champion without a usable backtest error), the series gets ŷ ± z·RMSE_backtest.
 Forecasts and bounds are clipped at zero when the whole history of a series is non-negative (demand cannot be
 negative), and bounds are widened if needed so that ``yhat_lower ≤ yhat ≤ yhat_upper`` always holds.
 """
@@ -23,8 +23,6 @@ from forecasting import conformal, topdown
 from forecasting.backtest import backtest_with_forecasts
 from forecasting.models import (
     BASELINES,
-    CONFORMAL_MODELS,
-    CONFORMAL_WINDOWS,
     INPUT_SIZE,
     CandidateSet,
     build_models,
@@ -87,16 +85,14 @@ def forecast_and_backtest(
     frames = []
     input_size = INPUT_SIZE.get(freq)
     recent = df.groupby("unique_id", sort=False).tail(input_size) if input_size else df
-    lengths = recent.groupby("unique_id")["y"].size()
-    groups: dict[tuple[CandidateSet, bool], list[str]] = {}
+    groups: dict[CandidateSet, list[str]] = {}
     for uid, model in champion.items():
         if model in ("Prophet", topdown.TOPDOWN):
             continue
-        intervals = model not in CONFORMAL_MODELS or lengths[uid] >= CONFORMAL_WINDOWS * horizon + 1
         single = CandidateSet((model,), seasonal_ets=plans[uid].candidates.seasonal_ets)
-        groups.setdefault((single, intervals), []).append(uid)
-    for (single, intervals), ids in groups.items():
-        frames.append(_forecast_group(recent, ids, single, settings, intervals))
+        groups.setdefault(single, []).append(uid)
+    for single, ids in groups.items():  # point forecasts: the bands come from the backtest errors below
+        frames.append(_forecast_group(recent, ids, single, settings, intervals=False))
     prophet_ids_won = sorted(uid for uid, model in champion.items() if model == "Prophet")
     if prophet_ids_won:
         frames.append(run.forecast(prophet_ids_won).assign(model="Prophet"))

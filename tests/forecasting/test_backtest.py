@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.backtest import cross_validate, run_backtest
+from forecasting.backtest import cross_validate, run_backtest, score
 from forecasting.metrics import wape
-from forecasting.rolling import backtest_horizon
+from forecasting.rolling import backtest_horizon, check_regular
 from forecasting.select import FORECAST_COLUMNS, forecast_with_champions
 from forecasting.settings import ForecastSettings
 
@@ -141,6 +141,25 @@ def test_gaps_are_rejected_not_silently_misaligned():
         forecast_with_champions(df, ForecastSettings(H, "D"))
 
 
+def test_check_regular_names_the_first_irregular_series():
+    def series(uid: str, dates: list[str]) -> pd.DataFrame:
+        return pd.DataFrame({"unique_id": uid, "ds": pd.to_datetime(dates), "y": 1.0})
+
+    mondays = ["2026-01-05", "2026-01-12", "2026-01-19"]
+    ok = pd.concat([series("a", mondays), series("b", mondays[1:])], ignore_index=True)
+    check_regular(ok, "W")
+    gap = pd.concat([series("a", mondays), series("b", [mondays[0], mondays[2]])], ignore_index=True)
+    with pytest.raises(ValueError, match="'b' is not regular"):
+        check_regular(gap, "W")
+    tuesday = pd.concat([series("a", mondays), series("c", ["2026-01-13", "2026-01-20"])], ignore_index=True)
+    with pytest.raises(ValueError, match="'c' is not regular"):
+        check_regular(tuesday, "W")
+    months = series("m", ["2026-01-01", "2026-02-01", "2026-03-01"])
+    check_regular(months, "MS")
+    with pytest.raises(ValueError, match="'m' is not regular"):
+        check_regular(months.drop(index=1), "MS")
+
+
 def test_backtest_coverage_of_80_percent_intervals_is_plausible_on_noise():
     rng = np.random.default_rng(3)
     y = _weekly(175) + rng.normal(0, 2.0, 175)
@@ -182,3 +201,33 @@ def test_scores_carry_rmse_of_the_backtest_errors(panel):
         g = cv[(cv.unique_id == row["unique_id"]) & (cv.model == row["model"])]
         assert row["rmse"] == pytest.approx(np.sqrt(((g["y"] - g["yhat"]) ** 2).mean()))
     assert (scores["rmse"] >= scores["mae"] - 1e-12).all()
+
+
+def test_score_by_hand():
+    days = pd.date_range("2026-01-01", periods=6, freq="D")
+    history = pd.concat(
+        [
+            pd.DataFrame({"unique_id": "a", "ds": days, "y": [1.0, 2, 4, 3, 5, 6]}),
+            pd.DataFrame({"unique_id": "z", "ds": days, "y": 0.0}),
+        ]
+    )
+    d = days
+    cv = pd.DataFrame(
+        {
+            "unique_id": ["a"] * 4 + ["z"],
+            "model": "Naive",
+            "cutoff": [d[2], d[2], d[3], d[3], d[4]],
+            "ds": [d[3], d[4], d[4], d[5], d[5]],
+            "y": [3.0, 5, 5, 6, 0],
+            "yhat": [4.0, 4, 3, 3, 1],
+        }
+    )
+    a, z = (row for _, row in score(cv, history, "D").iterrows())
+    # a: errors −1, 1, 2, 3; Σ|y| = 19; MASE scale = mean(|2−1|, |4−2|) = 1.5 (3 training points < m = 7,
+    # so m = 1); coverage: window 1 (|e| 1, 1) within q₀.₈(2, 3) = 2.8, window 2 (2, 3) outside
+    # q₀.₈(1, 1) = 1.
+    assert a["wape"] == pytest.approx(7 / 19) and a["mae"] == pytest.approx(1.75)
+    assert a["mase"] == pytest.approx(1.75 / 1.5) and a["bias"] == pytest.approx(-5 / 19)
+    assert a["rmse"] == pytest.approx(np.sqrt(15 / 4)) and a["coverage"] == 0.5 and a["n_points"] == 4
+    # z: all actuals zero, one window: WAPE, bias, MASE and coverage are undefined
+    assert z[["wape", "mase", "bias", "coverage"]].isna().all() and z["mae"] == 1.0

@@ -2,7 +2,16 @@ import math
 
 import pytest
 
-from forecasting.metrics import bias, coverage, forecast_value_added, mase, revenue_weighted_wape, rmse, wape
+from forecasting.metrics import (
+    bias,
+    coverage,
+    forecast_value_added,
+    mase,
+    mean_series_wape,
+    revenue_weighted_wape,
+    rmse,
+    wape,
+)
 
 
 def test_wape_hand_computed():
@@ -52,3 +61,11 @@ def test_revenue_weighted_wape_hand_computed_skips_undefined():
 def test_forecast_value_added_is_reference_minus_model():
     assert forecast_value_added(0.30, 0.22) == pytest.approx(0.08)
     assert forecast_value_added(0.20, 0.25) == pytest.approx(-0.05)
+
+
+def test_mean_series_wape_weighs_every_series_the_same_and_skips_all_zero_ones():
+    # a: |10−8| + |10−12| = 4 over 20 → 0.2; b: |100−90| = 10 over 100 → 0.1; c: Σ|y| = 0, skipped.
+    # Mean 0.15, where one WAPE over all rows would be 14 / 120.
+    uid = ["a", "a", "b", "c"]
+    assert mean_series_wape(uid, [10, 10, 100, 0], [8, 12, 90, 5]) == pytest.approx(0.15)
+    assert math.isnan(mean_series_wape(["c"], [0], [1]))
