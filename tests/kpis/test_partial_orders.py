@@ -27,7 +27,8 @@ SHOPIFY = next(t for t in SOURCE_TABLES if t.raw_table == "shopify__orders")
 RE_EXPORT = "shopify/orders_export_reexport.csv"
 ORDER_MODELS = (
     "int_order_lines__unioned int_order_lines__deduplicated int_order_lines__enriched int_orders__register "
-    "fct_orders fct_order_lines kpi_order_facts kpi_delivery_daily kpi_fill_daily kpi_inventory_daily "
+    "fct_orders fct_order_lines kpi_order_facts int_orders__fill_contributions "
+    "int_orders__cogs_contributions kpi_delivery_daily kpi_fill_daily kpi_inventory_daily "
     "kpi_late_orders dq_partial_orders assert_no_order_is_partial"
 )
 
