@@ -6,9 +6,9 @@ number passes through unchanged) → ``consensus`` (the learned blend, ``forecas
 ``override`` (a planner's number where one was set for the period, else the consensus).
 
 Out of sample: of each series' backtest cut-offs, the earlier ones (``EARLY_SHARE``) choose the champion
-(``backtest.pick_champions``) and learn the blend weights, the team's bias correction from its track record
-before the first scored period; only the later windows are scored. Per scope
-(all, channel, category) and layer L, with pᵢ the unit price of series i and t over its scored periods:
+(``backtest.pick_champions``) and learn the blend weights (the team's bias correction from its track record
+before the first scored period); only the later windows are scored. Per scope (all, channel, category)
+and layer L, with pᵢ the unit price of series i and t over its scored periods:
 
     WAPE_L = Σᵢ pᵢ·Σₜ|yᵢₜ − ŷᴸᵢₜ| ÷ Σᵢ pᵢ·Σₜ|yᵢₜ|      bias_L = Σᵢ pᵢ·Σₜ(ŷᴸᵢₜ − yᵢₜ) ÷ Σᵢ pᵢ·Σₜ yᵢₜ
     FVA_L  = WAPE_below − WAPE_L   (positive: the layer made the forecast better)
