@@ -3,7 +3,7 @@ everything Dagster, dbt and the libraries print in a log file under ``$OMNIOPS_H
 
 ``quiet_console`` points the process's standard output and error (the file descriptors too, so dbt's
 own subprocess follows) at the log file and hands back a ``Console`` that still writes to the terminal.
-``StageProgress`` reads the run's step events from the Dagster instance while the run goes on.
+``StageProgress`` receives the run's step events from its Dagster instance while the run goes on.
 """
 
 from __future__ import annotations
@@ -111,8 +111,10 @@ def quiet_console(log_file: Path) -> Iterator[Console]:
 
 
 class StageProgress(threading.Thread):
-    """Reads the run's step events while it runs: a line per finished stage, with its time; a bar of the
-    dbt models built while the dbt stage runs."""
+    """A line per finished stage, with its time, and a bar of the dbt models built while the dbt stage
+    runs. The run's own Dagster instance hands each event to ``on_event`` as it stores it, rather than
+    this thread polling the event log through a second instance (docs/testing.md); the thread only
+    redraws the bar."""
 
     def __init__(self, run_id: str, console: Console, dbt_step: str, dbt_models: int) -> None:
         super().__init__(daemon=True, name="omniops-progress")
@@ -122,33 +124,28 @@ class StageProgress(threading.Thread):
         self._step_started: dict[str, float] = {}
         self._built = 0
         self._halt = threading.Event()
+        self._lock = threading.Lock()
+
+    def listen(self, instance) -> None:
+        """Receive the run's events from ``instance`` (the one the run executes in) as it stores them."""
+        instance.add_event_listener(self.run_id, self.on_event)
+
+    def on_event(self, entry) -> None:
+        from dagster import DagsterEventType
+
+        # Progress is a courtesy: a failure to show it never disturbs the run.
+        with contextlib.suppress(Exception), self._lock:
+            if entry.is_dagster_event:
+                self._handle(entry, DagsterEventType)
 
     def stop(self) -> None:
         self._halt.set()
         self.join(timeout=10)
 
     def run(self) -> None:
-        from dagster import DagsterEventType, DagsterInstance
-
-        kinds = {
-            DagsterEventType.STEP_START,
-            DagsterEventType.STEP_SUCCESS,
-            DagsterEventType.STEP_FAILURE,
-            DagsterEventType.ASSET_MATERIALIZATION,
-        }
-        seen = 0
-        # Progress is a courtesy: a failure to read it never disturbs the run.
-        with contextlib.suppress(Exception), DagsterInstance.get() as instance:
-            while True:
-                stopping = self._halt.is_set()
-                entries = instance.all_logs(self.run_id, of_type=kinds)
-                for entry in entries[seen:]:
-                    self._handle(entry, DagsterEventType)
-                seen = len(entries)
-                if stopping:
-                    return
+        while not self._halt.wait(POLL_S):
+            with contextlib.suppress(Exception), self._lock:
                 self._draw_bar()
-                self._halt.wait(POLL_S)
 
     def _handle(self, entry, kinds) -> None:
         event = entry.dagster_event

@@ -207,6 +207,7 @@ def run_pipeline(
     progress = StageProgress(run_id, console, DBT_STEP, dbt_asset_count()) if console else None
     with DagsterInstance.get() as instance:
         if progress:
+            progress.listen(instance)
             progress.start()
         try:
             result = job.execute_in_process(
