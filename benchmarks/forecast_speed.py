@@ -61,7 +61,8 @@ def aggregate_wape(scores: pd.DataFrame, model: str | None) -> float:
 
 
 def cpu_seconds() -> float:
-    """User + system CPU of this process and of its finished (waited-for) worker processes."""
+    """User + system CPU of this process and of its finished (waited-for) worker processes: statsforecast's
+    workers; not Prophet's pool, which a fork server starts."""
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 

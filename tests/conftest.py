@@ -63,6 +63,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)
 
 
+# The Dagster instance of a test run keeps its event log in memory: on disk (the default) every event is
+# an SQLite engine, a write and a commit, a large share of a run's CPU in the Dagster process
+# (docs/testing.md), and no test reads a run's events once it has ended (``omniops run`` shows its stages
+# from the run's own instance). Run history (runs.db) stays on disk. The unmapped-status test of
+# test_cli.py keeps the default instance: the first `omniops run` on a fresh home, as a user meets it.
+DAGSTER_YAML = """telemetry:
+  enabled: false
+event_log_storage:
+  module: dagster._core.storage.event_log
+  class: InMemoryEventLogStorage
+"""
+
+
+def dagster_events_in_memory(dagster_home: Path) -> Path:
+    """``dagster_home`` with an instance config that keeps run events in memory (see DAGSTER_YAML)."""
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    (dagster_home / "dagster.yaml").write_text(DAGSTER_YAML)
+    return dagster_home
+
+
 def run_temp_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The temporary folder of the whole run: under pytest-xdist each worker's is a sub-folder of it."""
     root = tmp_path_factory.getbasetemp()
@@ -138,6 +158,7 @@ def built_instance(tmp_path_factory: pytest.TempPathFactory, demo_company_files)
 
         paths = OmniopsPaths(home)
         shutil.copytree(demo_company_files(TEST_SCALE, TEST_SEED), paths.landing)
+        dagster_events_in_memory(paths.dagster_home)
         run_pipeline(paths, echo=lambda message: None)
 
     built_once(tmp_path_factory, "omniops_home", build)

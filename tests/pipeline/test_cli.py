@@ -8,6 +8,7 @@ import shutil
 import duckdb
 
 from orchestration.cli import main
+from tests.conftest import dagster_events_in_memory
 from tests.pipeline.webhook import webhook_receiver
 
 
@@ -91,7 +92,7 @@ def test_a_rejected_file_exits_2_naming_it_and_a_second_run_changes_nothing(
         built_instance.home, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("dagster", "logs")
     )
     monkeypatch.setenv("OMNIOPS_HOME", str(tmp_path))
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_events_in_memory(tmp_path / "dagster")))
     bad = tmp_path / "landing" / "shopify" / "orders_export_x.csv"
     bad.write_text(
         "Order,Email,Financial Status,Created at,Lineitem quantity,Lineitem sku\n"

@@ -36,6 +36,7 @@ import duckdb
 from core.settings import OmniopsPaths
 from core.warehouse_versions import unpublished_versions
 from landing.sources import SOURCE_TABLES
+from tests.conftest import dagster_events_in_memory
 from tests.e2e.conftest import REPO
 
 # Re-exported whole: every file of these tables gets a BOM (tmall exports GBK, which a BOM would break).
@@ -87,6 +88,7 @@ def next_delivery(base_landing: Path, target: Path) -> int:
 def new_home(base: Path, landing: Path, home: Path) -> OmniopsPaths:
     shutil.copytree(landing, home / "landing")
     shutil.copytree(base / "warehouse", home / "warehouse")
+    dagster_events_in_memory(home / "dagster")
     return OmniopsPaths(home)
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.conftest import dagster_events_in_memory
 from tests.pipeline.daily_exports import split_newest_day
 
 JOB = "omniops_land_and_transform"
@@ -66,7 +67,7 @@ def _run(home: Path, patch: pytest.MonkeyPatch, full_refresh: bool = False) -> N
     from orchestration.pipeline import run_pipeline
 
     patch.setenv("OMNIOPS_HOME", str(home))
-    patch.setenv("DAGSTER_HOME", str(home / "dagster"))
+    patch.setenv("DAGSTER_HOME", str(dagster_events_in_memory(home / "dagster")))
     run_pipeline(OmniopsPaths(home), echo=lambda _: None, job_name=JOB, full_refresh=full_refresh)
 
 

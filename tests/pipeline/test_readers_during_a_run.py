@@ -19,6 +19,7 @@ import time
 
 from core.settings import OmniopsPaths
 from orchestration.pipeline import DAILY_JOB, run_pipeline
+from tests.conftest import dagster_events_in_memory
 from tests.e2e.conftest import REPO
 
 # One answer touches several schemas the run writes at different steps: a half-published build would
@@ -67,7 +68,7 @@ def test_a_reader_never_fails_and_always_sees_a_complete_build_while_a_run_publi
     shutil.copytree(built_instance.home / "landing", home / "landing")
     shutil.copytree(built_instance.home / "warehouse", home / "warehouse")
     monkeypatch.setenv("OMNIOPS_HOME", str(home))
-    monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_events_in_memory(home / "dagster")))
     paths = OmniopsPaths(home)
     before = answer_of(paths.published_db)
 
