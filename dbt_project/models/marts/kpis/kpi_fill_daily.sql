@@ -23,6 +23,8 @@ select
     warehouse_code,
     sum(units_ordered) as units_ordered,
     sum(units_filled) as units_filled,
-    {{ refreshed_at() }} as refreshed_at_utc
+    -- the newest stamp of the rows summed, not this build's: a run that changed no order leaves the row
+    -- as it was
+    max(refreshed_at_utc) as refreshed_at_utc
 from {{ ref('int_orders__fill_contributions') }}
 group by 1, 2, 3, 4

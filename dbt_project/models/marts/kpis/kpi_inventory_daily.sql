@@ -20,7 +20,8 @@ with products as (
 ),
 
 cogs as (
-    select kpi_date, warehouse_code, product_category, sum(cogs) as cogs
+    select
+        kpi_date, warehouse_code, product_category, sum(cogs) as cogs, max(refreshed_at_utc) as refreshed_at_utc
     from {{ ref('int_orders__cogs_contributions') }}
     group by 1, 2, 3
 ),
@@ -30,7 +31,8 @@ inventory as (
         stock.snapshot_date as kpi_date,
         stock.warehouse_code,
         coalesce(products.product_category, 'Unmapped SKU') as product_category,
-        sum(stock.inventory_value_reporting) as inventory_value
+        sum(stock.inventory_value_reporting) as inventory_value,
+        max(stock.refreshed_at_utc) as refreshed_at_utc
     from {{ ref('fct_inventory_daily') }} as stock
     left join products on products.sku = stock.sku
     group by 1, 2, 3
@@ -43,7 +45,9 @@ select
     inventory.kpi_date is not null as is_snapshot_day,
     coalesce(inventory.inventory_value, 0) as inventory_value,
     coalesce(cogs.cogs, 0) as cogs,
-    {{ refreshed_at() }} as refreshed_at_utc
+    -- the newest stamp of the rows summed, not this build's: a run that changed nothing leaves the row
+    -- as it was
+    greatest(inventory.refreshed_at_utc, cogs.refreshed_at_utc) as refreshed_at_utc
 from inventory
 full outer join cogs
     on cogs.kpi_date = inventory.kpi_date
