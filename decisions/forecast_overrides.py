@@ -45,9 +45,18 @@ def _check(unique_id: str, freq: str, ds: date, quantity: float, reason: str) ->
 
 
 def set_override(
-    store: Store, actor: Actor, unique_id: str, freq: str, ds: date, quantity: float, reason: str
+    store: Store,
+    actor: Actor,
+    unique_id: str,
+    freq: str,
+    ds: date,
+    quantity: float,
+    reason: str,
+    replaced: float | None = None,
 ) -> dict:
-    """Store (or replace) the planner's number for ``unique_id`` × ``freq`` period ``ds``."""
+    """Store (or replace) the planner's number for ``unique_id`` × ``freq`` period ``ds``. ``replaced``:
+    the forecast's number it stands in for, if known; a second override of the period keeps the first
+    one's, since the forecast then shows the override itself."""
     require(actor, "forecast.override")
     _check(unique_id, freq, ds, quantity, reason)
     now = utcnow()
@@ -57,8 +66,10 @@ def set_override(
         current = conn.execute(sa.select(forecast_overrides).where(forecast_overrides.c.id == key))
         before = current.mappings().one_or_none()
         if before is None:
-            row = {"id": key, "unique_id": unique_id, "freq": freq, "ds": ds, **values}
+            row = {"id": key, "unique_id": unique_id, "freq": freq, "ds": ds, "replaced": replaced, **values}
             return insert_row(conn, forecast_overrides, row, actor, "forecast.override", now)
+        if before["replaced"] is None and replaced is not None:
+            values["replaced"] = replaced
         return update_row(conn, forecast_overrides, dict(before), values, actor, "forecast.override", now)
 
 

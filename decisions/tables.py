@@ -187,6 +187,8 @@ forecast_overrides = sa.Table(
     sa.Column("freq", sa.String(5), nullable=False),
     sa.Column("ds", sa.Date, nullable=False),
     sa.Column("quantity", sa.Float, nullable=False),
+    # the forecast's number it stands in for, when the person saw it (the page); null from the CLI
+    sa.Column("replaced", sa.Float, nullable=True),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("set_by", sa.String(100), nullable=False),
     sa.Column("set_at", sa.DateTime, nullable=False),

@@ -129,6 +129,7 @@ def override_form(access: StoreAccess, user: SignedIn, forecast: pd.DataFrame, r
         ds,
         float(quantity),
         reason,
+        replaced=None if row["model"] == "override" else float(row["yhat"]),
         done=t(
             "Override saved: {series}, {month} = {quantity} units. It takes effect at the next forecast "
             "run (`omniops run`).",
@@ -143,8 +144,12 @@ def scored(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """The overrides with the number each replaced and, for months over by ``as_of``, the actual and the
     errors (a series without a sale that month sold 0)."""
     frame = rows.assign(ds=pd.to_datetime(rows["ds"]))
-    replaced = oq.replaced_numbers().assign(ds=lambda f: pd.to_datetime(f["ds"]))
-    frame = frame.merge(replaced, on=["unique_id", "ds"], how="left")
+    # the number kept with the override (saved on the page); else the newest forecast vintage before it
+    published = oq.replaced_numbers().assign(ds=lambda f: pd.to_datetime(f["ds"]))
+    published = published.rename(columns={"replaced": "published"})
+    frame = frame.merge(published, on=["unique_id", "ds"], how="left")
+    stored = frame["replaced"] if "replaced" in frame else pd.Series(float("nan"), index=frame.index)
+    frame["replaced"] = stored.astype(float).fillna(frame.pop("published"))
     over = frame["ds"] < pd.Timestamp(as_of).replace(day=1)
     frame["actual"] = float("nan")
     if over.any():

@@ -63,6 +63,7 @@ def test_a_planner_saves_an_override_only_with_a_reason_and_sees_what_it_replace
     (row,) = forecast_overrides.list_overrides(loops.store)
     assert (row["unique_id"], row["ds"], row["quantity"], row["set_by"]) == (uid, month, 250.0, "pete")
     assert row["reason"] == "key account promotion in <b>December</b>"
+    assert row["replaced"] == pytest.approx(published)  # kept with the override, not only in the vintages
     table = overrides_shown(app)
     assert table[["series", "month", "quantity", "set_by"]].values.tolist() == [
         [f"{sku} · {channel}", f"{month:%Y-%m}", 250.0, "pete"]

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from decisions import forecast_overrides
+from decisions.people import Actor
 from decisions.store import Store
 from decisions.tables import audit_log
 from orchestration.cli import main
@@ -51,6 +52,20 @@ def test_a_planner_sets_and_replaces_an_override_with_reason_who_and_when(cli, s
     with Store(store_url).read() as conn:
         actions = conn.execute(sa.select(audit_log.c.action, audit_log.c.before)).all()
     assert [a for a, _ in actions] == ["forecast.override"] * 2 and '"quantity": 120.0' in actions[1][1]
+
+
+def test_the_number_an_override_replaced_is_kept_when_it_is_replaced_again(store_url):
+    store = Store(store_url)
+    store.upgrade()
+    pete = Actor("pete", "planner")
+    args = ("SKU-1|tmall", "MS", pd.Timestamp("2026-12-01").date())
+    forecast_overrides.set_override(store, pete, *args, 120, "promotion", replaced=80.0)
+    # the page then shows the override itself (120): a second override keeps the forecast's 80
+    forecast_overrides.set_override(store, pete, *args, 150, "promotion extended", replaced=None)
+    (row,) = forecast_overrides.list_overrides(store)
+    assert (row["quantity"], row["replaced"]) == (150, 80)
+    forecast_overrides.set_override(store, pete, "SKU-2|tmall", "MS", args[2], 5, "from the CLI")
+    assert [r["replaced"] for r in forecast_overrides.list_overrides(store)] == [80, None]
 
 
 def test_a_planner_removes_an_override_and_the_audit_keeps_the_removed_row(cli, store_url):
