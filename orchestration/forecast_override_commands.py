@@ -54,25 +54,25 @@ def cmd_override(args: argparse.Namespace) -> int:
     return 0
 
 
+def _series_period(parser: argparse.ArgumentParser, who: str) -> None:
+    """The arguments naming one override: who acts, and the series × period."""
+    parser.add_argument("--user", required=True, help=f"who {who} it (a planner or manager)")
+    parser.add_argument("--series", required=True, help="the series, sku|channel")
+    parser.add_argument("--period", required=True, help="the period's first day, YYYY-MM-DD")
+    parser.add_argument("--freq", choices=["D", "W", "MS"], default="MS", help="default MS (month)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
 def add_override_parser(forecast: argparse.ArgumentParser) -> None:
     """``override set|remove|list`` under the ``forecast`` command."""
     sub = forecast.add_subparsers(dest="forecast_command")
     override = sub.add_parser("override", help="planner overrides of the forecast: set, remove, list")
     actions = override.add_subparsers(dest="override_command", required=True)
     setting = actions.add_parser("set", help="set (or replace) the number for a series × period")
-    setting.add_argument("--user", required=True, help="who sets it (a planner or manager)")
-    setting.add_argument("--series", required=True, help="the series, sku|channel")
-    setting.add_argument("--period", required=True, help="the period's first day, YYYY-MM-DD")
-    setting.add_argument("--freq", choices=["D", "W", "MS"], default="MS", help="default MS (month)")
+    _series_period(setting, "sets")
     setting.add_argument("--quantity", type=float, required=True, help="the planner's number (units)")
     setting.add_argument("--reason", required=True, help="why (scored and read by others)")
-    setting.add_argument("--json", action="store_true", help="print JSON")
-    removing = actions.add_parser("remove", help="remove the override of a series × period")
-    removing.add_argument("--user", required=True, help="who removes it (a planner or manager)")
-    removing.add_argument("--series", required=True, help="the series, sku|channel")
-    removing.add_argument("--period", required=True, help="the period's first day, YYYY-MM-DD")
-    removing.add_argument("--freq", choices=["D", "W", "MS"], default="MS", help="default MS (month)")
-    removing.add_argument("--json", action="store_true", help="print JSON")
+    _series_period(actions.add_parser("remove", help="remove the override of a series × period"), "removes")
     listing = actions.add_parser("list", help="the stored overrides")
     listing.add_argument("--freq", choices=["D", "W", "MS"], help="only this frequency")
     listing.add_argument("--json", action="store_true", help="print JSON")
